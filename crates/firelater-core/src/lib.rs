@@ -1,0 +1,17 @@
+//! FireLater's pure domain: identifiers, errors, permissions, list conventions, numbering,
+//! validation and the clock. Nothing in this crate performs IO, so every rule here can be unit
+//! tested without a database or a network.
+
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod list;
+pub mod numbering;
+pub mod permission;
+pub mod validate;
+
+pub use clock::{Clock, SystemClock};
+pub use error::{Error, ErrorCode, ErrorKind, FieldErrors, Result};
+pub use permission::{Permission, SystemRole};

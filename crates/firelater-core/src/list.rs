@@ -1,0 +1,341 @@
+//! The list conventions every collection endpoint shares: `page`/`per_page` (max 100),
+//! `sort`/`order` checked against an allow-list, field filters, `fields=`, `include=` and `q`.
+//! Parsing is pure so the rules are the same on every endpoint and testable without HTTP.
+
+use crate::error::{Error, ErrorCode, FieldErrors, Result};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// The largest page a client may ask for.
+pub const MAX_PER_PAGE: u64 = 100;
+/// The page size when none is asked for.
+pub const DEFAULT_PER_PAGE: u64 = 25;
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// How a filter parameter compares with its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    /// Exact text match.
+    Text,
+    /// One or more of a fixed set of values, comma-separated.
+    Enum(&'static [&'static str]),
+    /// Exact UUID match.
+    Uuid,
+    /// `true` or `false`.
+    Bool,
+    /// The column is at or after an RFC 3339 instant.
+    After,
+    /// The column is before an RFC 3339 instant.
+    Before,
+}
+
+/// One filter a resource accepts: the query parameter, its column and how it compares.
+#[derive(Debug, Clone, Copy)]
+pub struct FilterSpec {
+    /// The query parameter name.
+    pub param: &'static str,
+    /// The database column it filters.
+    pub column: &'static str,
+    /// How it compares.
+    pub kind: FilterKind,
+}
+
+/// What a resource's list endpoint accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSpec {
+    /// Columns a client may sort by.
+    pub sortable: &'static [&'static str],
+    /// The sort when none is given.
+    pub default_sort: &'static str,
+    /// The order when none is given.
+    pub default_order: Order,
+    /// Accepted filters.
+    pub filters: &'static [FilterSpec],
+    /// Fields a client may select with `fields=`.
+    pub fields: &'static [&'static str],
+    /// Relations a client may embed with `include=`.
+    pub includes: &'static [&'static str],
+    /// Whether `q` (text search) is accepted.
+    pub searchable: bool,
+}
+
+/// A parsed filter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterValue {
+    /// Exact text.
+    Text(String),
+    /// Any of these values.
+    AnyOf(Vec<String>),
+    /// Exact UUID.
+    Uuid(Uuid),
+    /// A boolean.
+    Bool(bool),
+    /// At or after this instant.
+    After(DateTime<Utc>),
+    /// Before this instant.
+    Before(DateTime<Utc>),
+}
+
+/// A parsed filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    /// The database column.
+    pub column: &'static str,
+    /// The comparison and its value.
+    pub value: FilterValue,
+}
+
+/// A validated list request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListParams {
+    /// 1-based page number.
+    pub page: u64,
+    /// Page size, 1..=100.
+    pub per_page: u64,
+    /// Sort column, from the allow-list.
+    pub sort: &'static str,
+    /// Sort direction.
+    pub order: Order,
+    /// Filters, all of which must hold.
+    pub filters: Vec<Filter>,
+    /// Selected fields; `None` means all.
+    pub fields: Option<Vec<&'static str>>,
+    /// Relations to embed.
+    pub include: Vec<&'static str>,
+    /// Text search.
+    pub q: Option<String>,
+}
+
+impl ListParams {
+    /// Rows to skip for this page.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+
+    /// Whether `include=` asked for `name`.
+    pub fn includes(&self, name: &str) -> bool {
+        self.include.contains(&name)
+    }
+}
+
+/// One page of results with the total count.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// 1-based page number.
+    pub page: u64,
+    /// Page size.
+    pub per_page: u64,
+    /// Total matching items.
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    /// Maps every item, keeping the paging.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), page: self.page, per_page: self.per_page, total: self.total }
+    }
+}
+
+fn pick(allowed: &'static [&'static str], value: &str) -> Option<&'static str> {
+    allowed.iter().copied().find(|a| *a == value)
+}
+
+fn parse_u64(value: &str) -> Option<u64> {
+    value.trim().parse::<u64>().ok()
+}
+
+impl ListSpec {
+    /// Parses query pairs into [`ListParams`]; every wrong parameter is named in the error.
+    pub fn parse(&self, pairs: &[(String, String)]) -> Result<ListParams> {
+        let mut errors = FieldErrors::new();
+        let mut err = |k: &str, m: String| errors.entry(k.to_owned()).or_default().push(m);
+        let mut params = ListParams {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            sort: self.default_sort,
+            order: self.default_order,
+            filters: Vec::new(),
+            fields: None,
+            include: Vec::new(),
+            q: None,
+        };
+        let mut seen = std::collections::HashSet::new();
+        for (key, value) in pairs {
+            if !seen.insert(key.as_str()) {
+                err(key, "must be given at most once".into());
+                continue;
+            }
+            match key.as_str() {
+                "page" => match parse_u64(value) {
+                    Some(p) if p >= 1 && p <= 1_000_000 => params.page = p,
+                    _ => err("page", "must be a whole number from 1 to 1000000".into()),
+                },
+                "per_page" => match parse_u64(value) {
+                    Some(p) if (1..=MAX_PER_PAGE).contains(&p) => params.per_page = p,
+                    _ => err("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}")),
+                },
+                "sort" => match pick(self.sortable, value) {
+                    Some(s) => params.sort = s,
+                    None => err("sort", format!("must be one of: {}", self.sortable.join(", "))),
+                },
+                "order" => match value.as_str() {
+                    "asc" => params.order = Order::Asc,
+                    "desc" => params.order = Order::Desc,
+                    _ => err("order", "must be asc or desc".into()),
+                },
+                "fields" => {
+                    let mut chosen = Vec::new();
+                    for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+                        match pick(self.fields, f) {
+                            Some(f) => chosen.push(f),
+                            None => err("fields", format!("unknown field {f}; one of: {}", self.fields.join(", "))),
+                        }
+                    }
+                    params.fields = Some(chosen);
+                }
+                "include" => {
+                    for i in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                        match pick(self.includes, i) {
+                            Some(i) => params.include.push(i),
+                            None if self.includes.is_empty() => err("include", "this resource has nothing to include".into()),
+                            None => err("include", format!("unknown relation {i}; one of: {}", self.includes.join(", "))),
+                        }
+                    }
+                }
+                "q" if self.searchable => {
+                    let q = value.trim();
+                    if q.chars().count() > 200 {
+                        err("q", "must be at most 200 characters".into());
+                    } else if !q.is_empty() {
+                        params.q = Some(q.to_owned());
+                    }
+                }
+                other => match self.filters.iter().find(|f| f.param == other) {
+                    Some(spec) => match parse_filter(spec, value) {
+                        Ok(value) => params.filters.push(Filter { column: spec.column, value }),
+                        Err(m) => err(other, m),
+                    },
+                    None => err(other, "unknown query parameter".into()),
+                },
+            }
+        }
+        if errors.is_empty() {
+            Ok(params)
+        } else {
+            let mut e = Error::validation(errors);
+            e.code = ErrorCode::InvalidQuery;
+            Err(e)
+        }
+    }
+}
+
+fn parse_filter(spec: &FilterSpec, value: &str) -> std::result::Result<FilterValue, String> {
+    let value = value.trim();
+    match spec.kind {
+        FilterKind::Text if value.is_empty() || value.len() > 255 => Err("must be 1 to 255 characters".into()),
+        FilterKind::Text => Ok(FilterValue::Text(value.to_owned())),
+        FilterKind::Enum(allowed) => {
+            let mut out = Vec::new();
+            for v in value.split(',').map(str::trim) {
+                match pick(allowed, v) {
+                    Some(v) => out.push(v.to_owned()),
+                    None => return Err(format!("must be one or more of: {}", allowed.join(", "))),
+                }
+            }
+            Ok(FilterValue::AnyOf(out))
+        }
+        FilterKind::Uuid => Uuid::parse_str(value).map(FilterValue::Uuid).map_err(|_| "must be a UUID".into()),
+        FilterKind::Bool => match value {
+            "true" => Ok(FilterValue::Bool(true)),
+            "false" => Ok(FilterValue::Bool(false)),
+            _ => Err("must be true or false".into()),
+        },
+        FilterKind::After | FilterKind::Before => {
+            let t = DateTime::parse_from_rfc3339(value)
+                .map_err(|_| "must be an RFC 3339 date-time".to_owned())?
+                .with_timezone(&Utc);
+            Ok(if spec.kind == FilterKind::After { FilterValue::After(t) } else { FilterValue::Before(t) })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: ListSpec = ListSpec {
+        sortable: &["created_at", "name"],
+        default_sort: "created_at",
+        default_order: Order::Desc,
+        filters: &[
+            FilterSpec { param: "status", column: "status", kind: FilterKind::Enum(&["active", "inactive"]) },
+            FilterSpec { param: "created_after", column: "created_at", kind: FilterKind::After },
+        ],
+        fields: &["id", "name"],
+        includes: &["roles"],
+        searchable: true,
+    };
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_given() {
+        let p = SPEC.parse(&[]).expect("empty query is valid");
+        assert_eq!((p.page, p.per_page, p.sort, p.order), (1, 25, "created_at", Order::Desc));
+    }
+
+    #[test]
+    fn per_page_over_100_negative_or_zero_is_rejected_naming_the_field() {
+        for bad in ["101", "-1", "0", "abc", "99999999999999999999999"] {
+            let e = SPEC.parse(&q(&[("per_page", bad)])).expect_err(bad);
+            assert_eq!(e.code, ErrorCode::InvalidQuery);
+            assert!(e.fields.contains_key("per_page"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sort_outside_the_allow_list_is_rejected() {
+        let e = SPEC.parse(&q(&[("sort", "password_hash")])).expect_err("not sortable");
+        assert!(e.fields.contains_key("sort"));
+    }
+
+    #[test]
+    fn enum_filter_takes_a_comma_list() {
+        let p = SPEC.parse(&q(&[("status", "active,inactive")])).expect("valid");
+        assert_eq!(p.filters[0].value, FilterValue::AnyOf(vec!["active".into(), "inactive".into()]));
+        assert!(SPEC.parse(&q(&[("status", "deleted")])).is_err());
+    }
+
+    #[test]
+    fn unknown_parameters_fields_and_includes_are_named() {
+        let e = SPEC.parse(&q(&[("stauts", "x"), ("fields", "id,secret"), ("include", "tenant")])).expect_err("three bad");
+        assert!(e.fields.contains_key("stauts"));
+        assert!(e.fields.contains_key("fields"));
+        assert!(e.fields.contains_key("include"));
+    }
+
+    #[test]
+    fn date_filters_need_rfc3339() {
+        assert!(SPEC.parse(&q(&[("created_after", "yesterday")])).is_err());
+        let p = SPEC.parse(&q(&[("created_after", "2026-01-01T00:00:00Z")])).expect("valid");
+        assert!(matches!(p.filters[0].value, FilterValue::After(_)));
+    }
+
+    #[test]
+    fn offset_follows_page_and_size() {
+        let p = SPEC.parse(&q(&[("page", "3"), ("per_page", "10")])).expect("valid");
+        assert_eq!(p.offset(), 20);
+    }
+}

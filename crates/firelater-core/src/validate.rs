@@ -1,0 +1,118 @@
+//! Field validation shared by every module: emails, names, time zones, passwords and slugs.
+
+use crate::error::{Error, Result};
+
+/// Trims and lower-cases an email and checks its shape (one `@`, a dotted domain, no spaces).
+pub fn email(field: &str, value: &str) -> Result<String> {
+    let v = value.trim().to_lowercase();
+    let ok = v.len() <= 254
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match v.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && local.len() <= 64
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            }
+            None => false,
+        };
+    if ok { Ok(v) } else { Err(Error::field(field, "must be a valid email address")) }
+}
+
+/// A required single-line text of 1..=max characters, trimmed.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::field(field, "must not be empty"));
+    }
+    if v.chars().count() > max {
+        return Err(Error::field(field, format!("must be at most {max} characters")));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Error::field(field, "must not contain control characters"));
+    }
+    Ok(v.to_owned())
+}
+
+/// The shortest password FireLater accepts.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Checks a new password: 12 to 256 characters, not only one repeated character.
+pub fn password(field: &str, value: &str) -> Result<()> {
+    let n = value.chars().count();
+    if n < MIN_PASSWORD_LEN {
+        return Err(Error::field(field, format!("must be at least {MIN_PASSWORD_LEN} characters")));
+    }
+    if n > 256 {
+        return Err(Error::field(field, "must be at most 256 characters"));
+    }
+    let first = value.chars().next();
+    if value.chars().all(|c| Some(c) == first) {
+        return Err(Error::field(field, "must not repeat a single character"));
+    }
+    Ok(())
+}
+
+/// A tenant slug: 2..=63 characters of `a-z`, `0-9` and inner `-`.
+pub fn slug(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    let ok = (2..=63).contains(&v.len())
+        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !v.starts_with('-')
+        && !v.ends_with('-');
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(Error::field(field, "must be 2 to 63 lower-case letters, digits or inner hyphens"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(email("email", "  Ada@Example.COM ").as_deref(), Ok("ada@example.com"));
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "ada@.com"] {
+            assert!(email("email", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn short_or_monotonous_passwords_are_refused() {
+        assert!(password("password", "short").is_err());
+        assert!(password("password", "aaaaaaaaaaaaaaa").is_err());
+        assert!(password("password", "correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn slugs_are_lowercase_with_inner_hyphens() {
+        assert!(slug("slug", "acme-corp").is_ok());
+        for bad in ["A", "-acme", "acme-", "ac me", "x"] {
+            assert!(slug("slug", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}
+
+/// An IANA time zone name such as `Europe/Berlin` or `UTC`.
+pub fn timezone(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    match v.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Ok(tz.name().to_owned()),
+        Err(_) => Err(Error::field(field, "must be an IANA time zone such as Europe/Berlin")),
+    }
+}
+
+#[cfg(test)]
+mod tz_tests {
+    #[test]
+    fn iana_zones_pass_and_others_fail() {
+        assert_eq!(super::timezone("timezone", "Europe/Berlin").as_deref(), Ok("Europe/Berlin"));
+        assert!(super::timezone("timezone", "Mars/Olympus").is_err());
+        assert!(super::timezone("timezone", "").is_err());
+    }
+}

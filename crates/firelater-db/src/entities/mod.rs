@@ -1,0 +1,15 @@
+//! SeaORM entities, one per table. Only `firelater-db` sees them; services get them through
+//! repositories and map them to their own types before they reach the API.
+
+pub mod audit_log;
+pub mod idempotency_key;
+pub mod job;
+pub mod outbox_event;
+pub mod refresh_token;
+pub mod role;
+pub mod role_permission;
+pub mod session;
+pub mod system_secret;
+pub mod tenant;
+pub mod user;
+pub mod user_role;

@@ -1,0 +1,25 @@
+//! The `roles` table.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `roles`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "roles")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub name: String,
+    pub display_name: String,
+    pub description: Option<String>,
+    pub is_system: bool,
+}
+
+/// No relations are navigated through SeaORM; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

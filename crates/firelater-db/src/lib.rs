@@ -1,0 +1,244 @@
+//! Storage: connecting to SQLite or PostgreSQL, migrations, the tenant scope every
+//! tenant-owned query goes through, and the repositories. SQL lives only in this crate.
+
+pub mod dialect;
+pub mod entities;
+pub mod repo;
+
+use firelater_core::ids::TenantId;
+use firelater_core::{Error, ErrorCode};
+use firelater_migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr,
+    TransactionOptions, TransactionTrait,
+};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use sea_orm::DbErr as DatabaseError;
+
+/// Which database engine a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Tuning for the connection pool.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Most pooled connections.
+    pub max_connections: u32,
+    /// How long a query waits for a connection or a lock.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// The database: a pool, its backend, and on SQLite the in-process write lock that queues
+/// writers fairly instead of letting them spin on `SQLITE_BUSY`.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+/// Maps a database error to FireLater's error; the cause is kept in the detail for the log.
+pub fn db_err(e: DbErr) -> Error {
+    Error::internal(format!("database: {e}"))
+}
+
+/// Maps a unique-key violation to a 409 naming `field`, anything else as [`db_err`].
+/// `needle` is a column name that appears in the violated constraint's name or message.
+pub fn unique_err(e: DbErr, needle: &str, field: &str, message: &str) -> Error {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(m)) if m.contains(needle) => {
+            let mut err = Error::field(field, message);
+            err.code = ErrorCode::AlreadyExists;
+            err.detail = message.to_owned();
+            err
+        }
+        _ => db_err(e),
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) as the application. On PostgreSQL
+    /// every pooled connection takes on the application role, which owns no table, so
+    /// row-level security applies to everything the application does.
+    pub async fn connect(url: &str, opts: &DbOptions) -> Result<Self, DbErr> {
+        Self::connect_inner(url, opts, true).await
+    }
+
+    /// Connects as the URL's own user, for migrations and administration.
+    pub async fn connect_owner(url: &str, opts: &DbOptions) -> Result<Self, DbErr> {
+        Self::connect_inner(url, opts, false).await
+    }
+
+    async fn connect_inner(url: &str, opts: &DbOptions, as_app: bool) -> Result<Self, DbErr> {
+        let backend = backend_of(url).ok_or_else(|| DbErr::Custom(format!("unsupported database URL scheme in {url:?}")))?;
+        let mut co = ConnectOptions::new(url.to_owned());
+        co.max_connections(opts.max_connections)
+            .min_connections(0)
+            .acquire_timeout(opts.acquire_timeout)
+            .sqlx_logging(false);
+        match backend {
+            Backend::Sqlite => {
+                let timeout = opts.acquire_timeout;
+                co.map_sqlx_sqlite_opts(move |o| {
+                    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(timeout)
+                });
+            }
+            Backend::Postgres if as_app => {
+                co.map_sqlx_postgres_opts(|o| o.options([("role", firelater_migration::APP_ROLE)]));
+            }
+            Backend::Postgres => {}
+        }
+        let conn = Database::connect(co).await?;
+        let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Self { conn, backend, write_lock })
+    }
+
+    /// Runs every pending migration. Idempotent.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.conn, None).await
+    }
+
+    /// The backend of this pool.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.conn.close().await
+    }
+
+    async fn begin_inner(&self, write: bool) -> Result<(DatabaseTransaction, Option<OwnedMutexGuard<()>>), Error> {
+        let guard = match (&self.write_lock, write) {
+            (Some(lock), true) => Some(lock.clone().lock_owned().await),
+            _ => None,
+        };
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite && write)
+                .then_some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let txn = self.conn.begin_with_options(options).await.map_err(db_err)?;
+        Ok((txn, guard))
+    }
+
+    /// Begins a writing transaction scoped to `tenant`.
+    pub async fn tenant_write(&self, tenant: TenantId) -> Result<TenantTx, Error> {
+        let (txn, guard) = self.begin_inner(true).await?;
+        TenantTx::start(txn, tenant, guard).await
+    }
+
+    /// Begins a read-only use of `tenant`'s data (a transaction, so RLS sees the tenant).
+    pub async fn tenant_read(&self, tenant: TenantId) -> Result<TenantTx, Error> {
+        let (txn, guard) = self.begin_inner(false).await?;
+        TenantTx::start(txn, tenant, guard).await
+    }
+
+    /// Begins a writing transaction over instance-level tables (tenants, jobs, outbox).
+    pub async fn system_write(&self) -> Result<SystemTx, Error> {
+        let (txn, guard) = self.begin_inner(true).await?;
+        Ok(SystemTx { txn, _guard: guard })
+    }
+
+    /// Instance-level reads that need no transaction.
+    pub fn system(&self) -> &impl ConnectionTrait {
+        &self.conn
+    }
+}
+
+fn backend_of(url: &str) -> Option<Backend> {
+    if url.starts_with("sqlite:") {
+        Some(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(Backend::Postgres)
+    } else {
+        None
+    }
+}
+
+/// A transaction whose every query belongs to one tenant. Repositories for tenant-owned
+/// tables take it as a required argument and filter by [`TenantTx::tenant`]; on PostgreSQL
+/// the transaction also carries the tenant in `app.tenant_id`, which row-level security checks.
+pub struct TenantTx {
+    txn: DatabaseTransaction,
+    tenant: TenantId,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl TenantTx {
+    async fn start(txn: DatabaseTransaction, tenant: TenantId, guard: Option<OwnedMutexGuard<()>>) -> Result<Self, Error> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            dialect::set_tenant(&txn, tenant).await.map_err(db_err)?;
+        }
+        Ok(Self { txn, tenant, _guard: guard })
+    }
+
+    /// The tenant every query of this transaction is scoped to.
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    /// The tenant as a UUID, for filters.
+    pub fn tenant_uuid(&self) -> uuid::Uuid {
+        self.tenant.0
+    }
+
+    /// The underlying connection. Repositories use it; queries made through it still run
+    /// under the tenant's row-level security on PostgreSQL.
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Commits the transaction and releases the write lock.
+    pub async fn commit(self) -> Result<(), Error> {
+        self.txn.commit().await.map_err(db_err)
+    }
+}
+
+/// A transaction over instance-level tables.
+pub struct SystemTx {
+    txn: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl SystemTx {
+    /// The underlying connection.
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Commits the transaction and releases the write lock.
+    pub async fn commit(self) -> Result<(), Error> {
+        self.txn.commit().await.map_err(db_err)
+    }
+
+    /// Continues this transaction as `tenant`'s, for work that creates a tenant and its
+    /// first rows together.
+    pub async fn into_tenant(self, tenant: TenantId) -> Result<TenantTx, Error> {
+        TenantTx::start(self.txn, tenant, self._guard).await
+    }
+}

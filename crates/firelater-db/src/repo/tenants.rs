@@ -1,0 +1,43 @@
+//! Tenants: instance-level rows (no tenant scope of their own).
+
+use crate::entities::tenant;
+use crate::{db_err, unique_err};
+use chrono::{DateTime, Utc};
+use firelater_core::Error;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+/// Inserts a tenant.
+pub async fn insert(conn: &impl ConnectionTrait, id: Uuid, name: &str, slug: &str, now: DateTime<Utc>) -> Result<tenant::Model, Error> {
+    tenant::ActiveModel {
+        id: Set(id),
+        name: Set(name.to_owned()),
+        slug: Set(slug.to_owned()),
+        plan_id: Set(None),
+        status: Set("active".to_owned()),
+        settings: Set(serde_json::json!({})),
+        billing_email: Set(None),
+        trial_ends_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| unique_err(e, "slug", "slug", "a tenant with this slug already exists"))
+}
+
+/// The tenant with `slug`.
+pub async fn find_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<tenant::Model>, Error> {
+    tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(conn).await.map_err(db_err)
+}
+
+/// The tenant with `id`.
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<tenant::Model>, Error> {
+    tenant::Entity::find_by_id(id).one(conn).await.map_err(db_err)
+}
+
+/// How many tenants exist.
+pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, Error> {
+    tenant::Entity::find().count(conn).await.map_err(db_err)
+}

@@ -1,0 +1,135 @@
+//! Users of a tenant.
+
+use crate::entities::user;
+use crate::repo::list::{contains_ci, page};
+use crate::{db_err, unique_err, TenantTx};
+use chrono::{DateTime, Utc};
+use firelater_core::list::{ListParams, Page};
+use firelater_core::Error;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+/// A user to insert.
+#[derive(Debug, Clone)]
+pub struct NewUserRow {
+    /// Its id.
+    pub id: Uuid,
+    /// Lower-cased email, unique in the tenant.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// IANA time zone.
+    pub timezone: String,
+    /// `active`, `inactive` or `pending`.
+    pub status: String,
+    /// Argon2id hash, or none for users who sign in another way or were invited.
+    pub password_hash: Option<String>,
+}
+
+/// Inserts a user in the transaction's tenant.
+pub async fn insert(tx: &TenantTx, row: NewUserRow, now: DateTime<Utc>) -> Result<user::Model, Error> {
+    user::ActiveModel {
+        id: Set(row.id),
+        tenant_id: Set(tx.tenant_uuid()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        email: Set(row.email),
+        name: Set(row.name),
+        avatar_url: Set(None),
+        phone: Set(row.phone),
+        timezone: Set(row.timezone),
+        status: Set(row.status),
+        auth_provider: Set("local".to_owned()),
+        external_id: Set(None),
+        password_hash: Set(row.password_hash),
+        last_login_at: Set(None),
+        settings: Set(serde_json::json!({})),
+    }
+    .insert(tx.conn())
+    .await
+    .map_err(|e| unique_err(e, "email", "email", "a user with this email already exists"))
+}
+
+/// The user with `id` in the transaction's tenant.
+pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<user::Model>, Error> {
+    user::Entity::find_by_id(id)
+        .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
+        .one(tx.conn())
+        .await
+        .map_err(db_err)
+}
+
+/// The user with `email` (lower-cased) in the transaction's tenant.
+pub async fn find_by_email(tx: &TenantTx, email: &str) -> Result<Option<user::Model>, Error> {
+    user::Entity::find()
+        .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(user::Column::Email.eq(email))
+        .one(tx.conn())
+        .await
+        .map_err(db_err)
+}
+
+/// Lists the tenant's users; `q` matches name or email.
+pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<user::Model>, Error> {
+    let mut select = user::Entity::find().filter(user::Column::TenantId.eq(tx.tenant_uuid()));
+    if let Some(q) = &params.q {
+        select = select.filter(Condition::any().add(contains_ci(user::Column::Name, q)).add(contains_ci(user::Column::Email, q)));
+    }
+    page(tx.conn(), select, params).await
+}
+
+/// Changed columns of a user; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    /// New display name.
+    pub name: Option<String>,
+    /// New phone (`Some(None)` clears it).
+    pub phone: Option<Option<String>>,
+    /// New time zone.
+    pub timezone: Option<String>,
+    /// New status.
+    pub status: Option<String>,
+    /// New password hash.
+    pub password_hash: Option<Option<String>>,
+    /// New last login instant.
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// Applies `changes` if the row is still at `expected_version` (when given), bumping the
+/// version. Returns the new row, or `None` when no row matched.
+pub async fn update(tx: &TenantTx, id: Uuid, expected_version: Option<i32>, changes: UserChanges, now: DateTime<Utc>) -> Result<Option<user::Model>, Error> {
+    let mut q = user::Entity::update_many()
+        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now));
+    if let Some(v) = changes.name {
+        q = q.col_expr(user::Column::Name, Expr::value(v));
+    }
+    if let Some(v) = changes.phone {
+        q = q.col_expr(user::Column::Phone, Expr::value(v));
+    }
+    if let Some(v) = changes.timezone {
+        q = q.col_expr(user::Column::Timezone, Expr::value(v));
+    }
+    if let Some(v) = changes.status {
+        q = q.col_expr(user::Column::Status, Expr::value(v));
+    }
+    if let Some(v) = changes.password_hash {
+        q = q.col_expr(user::Column::PasswordHash, Expr::value(v));
+    }
+    if let Some(v) = changes.last_login_at {
+        q = q.col_expr(user::Column::LastLoginAt, Expr::value(v));
+    }
+    q = q.filter(user::Column::Id.eq(id)).filter(user::Column::TenantId.eq(tx.tenant_uuid()));
+    if let Some(v) = expected_version {
+        q = q.filter(user::Column::Version.eq(v));
+    }
+    let res = q.exec(tx.conn()).await.map_err(db_err)?;
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    find(tx, id).await
+}

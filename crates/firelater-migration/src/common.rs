@@ -1,0 +1,74 @@
+//! Column sets shared by the migrations.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+/// The PostgreSQL role the application runs as. It owns no table, so row-level security
+/// applies to every query it makes.
+pub const APP_ROLE: &str = "firelater_app";
+
+/// Tables whose rows belong to one tenant; each has `tenant_id` and a row-level security
+/// policy on PostgreSQL. Later migrations extend this list for their own tables.
+pub const TENANT_TABLES: &[&str] = &[
+    "users",
+    "roles",
+    "role_permissions",
+    "user_roles",
+    "sessions",
+    "refresh_tokens",
+    "id_sequences",
+    "idempotency_keys",
+    "audit_logs",
+];
+
+/// `CREATE TABLE IF NOT EXISTS name (id uuid primary key, tenant_id … on delete cascade,
+/// version, created_at, updated_at)`: the standard columns of a tenant-owned, mutable table.
+pub fn tenant_table(name: &'static str) -> TableCreateStatement {
+    Table::create()
+        .table(name)
+        .if_not_exists()
+        .col(pk_uuid("id"))
+        .col(uuid("tenant_id"))
+        .col(integer("version").default(1))
+        .col(timestamp_with_time_zone("created_at"))
+        .col(timestamp_with_time_zone("updated_at"))
+        .foreign_key(&mut tenant_fk(name))
+        .take()
+}
+
+/// A foreign key from `table.tenant_id` to `tenants.id` that deletes with the tenant.
+pub fn tenant_fk(table: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_tenant"))
+        .from(table, "tenant_id")
+        .to("tenants", "id")
+        .on_delete(ForeignKeyAction::Cascade)
+        .take()
+}
+
+/// An index on `table(cols…)`, named `idx_table_cols`.
+pub fn index(table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("{}_{table}_{}", if unique { "uq" } else { "idx" }, cols.join("_")))
+        .table(table)
+        .if_not_exists();
+    for c in cols {
+        stmt.col(*c);
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.take()
+}
+
+/// Enables row-level security on `table`: rows are visible and writable only when their
+/// `tenant_id` equals the transaction's `app.tenant_id` setting. Unset means no rows.
+pub fn rls_policy_sql(table: &str) -> String {
+    format!(
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+         DROP POLICY IF EXISTS tenant_isolation ON {table};
+         CREATE POLICY tenant_isolation ON {table}
+           USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+           WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);"
+    )
+}

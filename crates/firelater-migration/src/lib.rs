@@ -1,0 +1,28 @@
+//! Schema migrations, written once for SQLite and PostgreSQL with SeaORM's schema builders.
+//! Append-only: a merged migration is never edited; renames go expand/contract. Migrations run
+//! at start-up and by `firelater migrate`, and running them twice changes nothing.
+
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261122_000001_create_platform_tables;
+mod m20261122_000002_create_identity_tables;
+mod m20261122_000003_create_platform_queues;
+mod m20261122_000004_enable_row_level_security;
+
+pub use common::{APP_ROLE, TENANT_TABLES};
+
+/// All migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_platform_tables::Migration),
+            Box::new(m20261122_000002_create_identity_tables::Migration),
+            Box::new(m20261122_000003_create_platform_queues::Migration),
+            Box::new(m20261122_000004_enable_row_level_security::Migration),
+        ]
+    }
+}

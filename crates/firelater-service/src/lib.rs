@@ -1,0 +1,53 @@
+//! Use cases, one module per area. Each public function authorizes (`ctx.require`), validates
+//! through `firelater-core`, and writes the change, its audit row and its outbox event in one
+//! transaction through `firelater-db`'s repositories.
+
+pub mod auth;
+pub mod ctx;
+pub mod idempotency;
+pub mod jobs;
+pub mod password;
+pub mod tenants;
+pub mod users;
+
+mod record;
+
+pub use ctx::{Actor, Ctx, RequestMeta};
+pub use firelater_db::{Backend, Db, DbOptions};
+
+use firelater_core::Clock;
+use std::sync::Arc;
+
+/// Settings of the authentication use cases.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Lifetime of an access token.
+    pub access_ttl: chrono::Duration,
+    /// Lifetime of a refresh token (and the most a session lives without use).
+    pub refresh_ttl: chrono::Duration,
+    /// The key that signs access tokens.
+    pub signing_key: Vec<u8>,
+}
+
+/// Everything a use case needs from the outside world, shared by the API and the workers.
+#[derive(Clone)]
+pub struct Services {
+    /// The database.
+    pub db: Db,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Token settings.
+    pub auth: Arc<auth::Keys>,
+}
+
+impl Services {
+    /// Wires the services.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: AuthSettings) -> Self {
+        Self { db, clock, auth: Arc::new(auth::Keys::new(settings)) }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,235 @@
+//! Users of a tenant: create, list, read, update and deactivate. Users are never deleted, so
+//! their history stays attributed.
+
+use crate::ctx::Ctx;
+use crate::{password, record, Services};
+use firelater_core::audit::Diff;
+use firelater_core::error::Validator;
+use firelater_core::events::names;
+use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
+use firelater_core::{validate, Error, ErrorCode, Permission};
+use firelater_db::entities::{role, user};
+use firelater_db::repo::{roles, sessions, users};
+use serde_json::json;
+use uuid::Uuid;
+
+/// User statuses.
+pub const STATUSES: &[&str] = &["active", "inactive", "pending"];
+
+/// What `GET /users` accepts.
+pub const LIST: ListSpec = ListSpec {
+    sortable: &["created_at", "updated_at", "name", "email", "last_login_at"],
+    default_sort: "created_at",
+    default_order: Order::Asc,
+    filters: &[
+        FilterSpec { param: "status", column: "status", kind: FilterKind::Enum(STATUSES) },
+        FilterSpec { param: "email", column: "email", kind: FilterKind::Text },
+        FilterSpec { param: "auth_provider", column: "auth_provider", kind: FilterKind::Text },
+        FilterSpec { param: "created_after", column: "created_at", kind: FilterKind::After },
+        FilterSpec { param: "created_before", column: "created_at", kind: FilterKind::Before },
+    ],
+    fields: &["id", "email", "name", "phone", "timezone", "status", "auth_provider", "last_login_at", "version", "created_at", "updated_at", "roles"],
+    includes: &["roles"],
+    searchable: true,
+};
+
+/// A user to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    /// Email, unique in the tenant.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// IANA time zone; UTC when absent.
+    pub timezone: Option<String>,
+    /// Initial password; without one the user is `pending` until they set one.
+    pub password: Option<String>,
+    /// Names of roles to grant; `requester` when empty.
+    pub roles: Vec<String>,
+}
+
+/// Changes to a user; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    /// The version the client last saw.
+    pub version: i32,
+    /// New name.
+    pub name: Option<String>,
+    /// New phone; `Some(None)` clears it.
+    pub phone: Option<Option<String>>,
+    /// New time zone.
+    pub timezone: Option<String>,
+}
+
+/// A user with the roles asked for by `include=roles`.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    /// The user.
+    pub user: user::Model,
+    /// Their roles, when included.
+    pub roles: Option<Vec<role::Model>>,
+}
+
+fn event_payload(u: &user::Model) -> serde_json::Value {
+    json!({"id": u.id, "email": u.email, "name": u.name, "status": u.status})
+}
+
+impl Services {
+    /// Creates a user (needs `users:create`).
+    pub async fn create_user(&self, ctx: &Ctx, input: NewUser) -> Result<UserView, Error> {
+        ctx.require(Permission::UsersCreate)?;
+        let mut v = Validator::new();
+        let email = v.check(validate::email("email", &input.email));
+        let name = v.check(validate::required_text("name", &input.name, 255));
+        let timezone = v.check(validate::timezone("timezone", input.timezone.as_deref().unwrap_or("UTC")));
+        let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => v.check(validate::required_text("phone", p, 50)).map(Some),
+            None => Some(None),
+        };
+        if let Some(p) = &input.password {
+            v.check(validate::password("password", p));
+        }
+        v.finish()?;
+        let (Some(email), Some(name), Some(timezone), Some(phone)) = (email, name, timezone, phone) else {
+            return Err(Error::internal("validated fields missing"));
+        };
+        let password_hash = match input.password {
+            Some(p) => Some(password::hash(p).await?),
+            None => None,
+        };
+        let role_names = if input.roles.is_empty() { vec!["requester".to_owned()] } else { input.roles };
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let mut granted = Vec::new();
+        for name in &role_names {
+            match roles::find_by_name(&tx, name).await? {
+                Some(r) => granted.push(r),
+                None => return Err(Error::field("roles", format!("no role named {name}"))),
+            }
+        }
+        if granted.iter().any(|r| r.name == "admin") {
+            ctx.require(Permission::RolesAdmin)?;
+        }
+        let status = if password_hash.is_some() { "active" } else { "pending" };
+        let u = users::insert(
+            &tx,
+            users::NewUserRow { id: Uuid::now_v7(), email, name, phone, timezone, status: status.to_owned(), password_hash },
+            now,
+        )
+        .await?;
+        for r in &granted {
+            roles::grant(&tx, u.id, r.id, ctx.user_id().map(|x| x.0), now).await?;
+        }
+        let diff = Diff::new()
+            .created("email", &u.email)
+            .created("name", &u.name)
+            .created("timezone", &u.timezone)
+            .created("status", &u.status)
+            .created("roles", &role_names);
+        record::audit(&tx, ctx, names::USER_CREATED, "user", Some(u.id), Some(diff.into_value()), now).await?;
+        record::event(&tx, names::USER_CREATED, "user", u.id, event_payload(&u), now).await?;
+        tx.commit().await?;
+        Ok(UserView { user: u, roles: Some(granted) })
+    }
+
+    /// Lists users (needs `users:read`).
+    pub async fn list_users(&self, ctx: &Ctx, params: &ListParams) -> Result<Page<UserView>, Error> {
+        ctx.require(Permission::UsersRead)?;
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        let page = users::list(&tx, params).await?;
+        let with_roles = params.includes("roles") || params.fields.as_ref().is_some_and(|f| f.contains(&"roles"));
+        let mut role_pairs = if with_roles {
+            let ids: Vec<Uuid> = page.items.iter().map(|u| u.id).collect();
+            roles::roles_of_users(&tx, &ids).await?
+        } else {
+            Vec::new()
+        };
+        tx.commit().await?;
+        Ok(page.map(|u| {
+            let roles = with_roles.then(|| {
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut role_pairs).into_iter().partition(|(uid, _)| *uid == u.id);
+                role_pairs = rest;
+                mine.into_iter().map(|(_, r)| r).collect()
+            });
+            UserView { user: u, roles }
+        }))
+    }
+
+    /// One user (needs `users:read`, or to be that user).
+    pub async fn get_user(&self, ctx: &Ctx, id: Uuid, with_roles: bool) -> Result<UserView, Error> {
+        if ctx.user_id().map(|u| u.0) != Some(id) {
+            ctx.require(Permission::UsersRead)?;
+        }
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        let user = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        let roles = if with_roles {
+            Some(roles::roles_of_users(&tx, &[id]).await?.into_iter().map(|(_, r)| r).collect())
+        } else {
+            None
+        };
+        tx.commit().await?;
+        Ok(UserView { user, roles })
+    }
+
+    /// Changes a user's profile (needs `users:update`, or to be that user); a stale
+    /// `version` is a 409.
+    pub async fn update_user(&self, ctx: &Ctx, id: Uuid, patch: UserPatch) -> Result<UserView, Error> {
+        if ctx.user_id().map(|u| u.0) != Some(id) {
+            ctx.require(Permission::UsersUpdate)?;
+        }
+        let mut v = Validator::new();
+        let name = patch.name.as_deref().map(|n| v.check(validate::required_text("name", n, 255)));
+        let timezone = patch.timezone.as_deref().map(|t| v.check(validate::timezone("timezone", t)));
+        let phone = patch.phone.clone().map(|p| match p.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => v.check(validate::required_text("phone", p, 50)).map(Some),
+            None => Some(None),
+        });
+        v.finish()?;
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        if before.version != patch.version {
+            return Err(Error::version_conflict(before.version));
+        }
+        let changes = users::UserChanges { name: name.flatten(), phone: phone.flatten(), timezone: timezone.flatten(), ..Default::default() };
+        let after = users::update(&tx, id, Some(patch.version), changes, now)
+            .await?
+            .ok_or_else(|| Error::version_conflict(before.version + 1))?;
+        let diff = Diff::new()
+            .field("name", &before.name, &after.name)
+            .field("phone", &before.phone, &after.phone)
+            .field("timezone", &before.timezone, &after.timezone);
+        if !diff.is_empty() {
+            record::audit(&tx, ctx, names::USER_UPDATED, "user", Some(id), Some(diff.into_value()), now).await?;
+            record::event(&tx, names::USER_UPDATED, "user", id, event_payload(&after), now).await?;
+        }
+        tx.commit().await?;
+        Ok(UserView { user: after, roles: None })
+    }
+
+    /// Deactivates a user (needs `users:delete`): they can no longer sign in and every
+    /// session of theirs ends now. Their records stay.
+    pub async fn deactivate_user(&self, ctx: &Ctx, id: Uuid) -> Result<UserView, Error> {
+        ctx.require(Permission::UsersDelete)?;
+        if ctx.user_id().map(|u| u.0) == Some(id) {
+            return Err(Error::new(ErrorCode::Forbidden, "you cannot deactivate yourself"));
+        }
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        if before.status == "inactive" {
+            tx.commit().await?;
+            return Ok(UserView { user: before, roles: None });
+        }
+        let changes = users::UserChanges { status: Some("inactive".to_owned()), ..Default::default() };
+        let after = users::update(&tx, id, None, changes, now).await?.ok_or_else(|| Error::not_found("user"))?;
+        sessions::revoke_all_of_user(&tx, id, "user_deactivated", now).await?;
+        let diff = Diff::new().field("status", &before.status, &after.status);
+        record::audit(&tx, ctx, names::USER_DEACTIVATED, "user", Some(id), Some(diff.into_value()), now).await?;
+        record::event(&tx, names::USER_DEACTIVATED, "user", id, event_payload(&after), now).await?;
+        tx.commit().await?;
+        Ok(UserView { user: after, roles: None })
+    }
+}
