@@ -1,1 +1,234 @@
-//! placeholder
+//! The `firelater` binary's wiring: configuration, start-up (migrations, first tenant and
+//! administrator), the HTTP server and the workers, and graceful shutdown.
+
+pub mod config;
+
+use anyhow::Context;
+use base64::Engine;
+pub use config::{Config, LogFormat};
+use firelater_api::{ApiConfig, AppState, LoginLimit};
+use firelater_core::Clock;
+use firelater_db::{Db, DbOptions};
+use firelater_service::{AuthSettings, Services};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Installs the process-wide metrics recorder once and hands out its renderer.
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+                .unwrap_or_else(|_| PrometheusBuilder::new());
+            match builder.install_recorder() {
+                Ok(h) => h,
+                // A recorder was installed elsewhere in this process; render an empty one.
+                Err(_) => PrometheusBuilder::new().build_recorder().handle(),
+            }
+        })
+        .clone()
+}
+
+/// Sets up logging as configured.
+pub fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn db_options(config: &Config) -> DbOptions {
+    DbOptions { max_connections: config.db_max_connections, ..DbOptions::default() }
+}
+
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Connects, runs the migrations, and returns the application's pool.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    ensure_sqlite_dir(&config.database_url)?;
+    let opts = db_options(config);
+    let owner = Db::connect_owner(&config.database_url, &opts).await.context("cannot connect to the database")?;
+    owner.migrate().await.context("migrations failed")?;
+    if owner.backend() == firelater_db::Backend::Sqlite {
+        return Ok(owner);
+    }
+    owner.close().await.ok();
+    Db::connect(&config.database_url, &opts).await.context("cannot connect to the database as the application role")
+}
+
+/// Builds the services on an open database.
+pub async fn services(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
+    let signing_key = match &config.jwt_secret {
+        Some(s) => s.as_bytes().to_vec(),
+        None => {
+            let secret = firelater_db::repo::secrets::get_or_create(
+                &db,
+                "jwt_signing_key",
+                || {
+                    use rand::RngCore;
+                    let mut bytes = [0u8; 48];
+                    rand::rng().fill_bytes(&mut bytes);
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                },
+                clock.now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot load the signing key: {e}"))?;
+            secret.into_bytes()
+        }
+    };
+    let settings = AuthSettings { access_ttl: chrono::Duration::minutes(15), refresh_ttl: chrono::Duration::days(7), signing_key };
+    Ok(Services::new(db, clock, settings))
+}
+
+/// A running FireLater: its address, its services and the means to stop it.
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its services, for tests and tools that run beside it.
+    pub services: Services,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops gracefully: no new connections, in-flight requests finish, claimed jobs go back.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.task.await.context("server task panicked")?
+    }
+
+    /// A sender that stops the server when `true` is sent.
+    pub fn shutdown_handle(&self) -> watch::Sender<bool> {
+        self.shutdown.clone()
+    }
+
+    /// Waits until the server stops by itself (a signal).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task panicked")?
+    }
+}
+
+/// Starts FireLater: migrations, first start, HTTP server and (unless turned off) workers.
+/// Prints the first administrator's credentials once when it creates them.
+pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create FIRELATER_DATA_DIR {}", config.data_dir.display()))?;
+    let db = open_database(&config).await?;
+    let services = services(&config, db, clock).await?;
+    if let Some(boot) = services
+        .bootstrap(config.admin_email.clone(), config.admin_password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("first start failed: {e}"))?
+    {
+        let url = config.display_url();
+        if boot.password_generated {
+            println!(
+                "FireLater is ready at {url}\n  tenant:   {}\n  email:    {}\n  password: {}\nThis password is shown only once; change it after signing in.",
+                boot.tenant.slug, boot.admin.email, boot.password
+            );
+        } else {
+            println!("FireLater is ready at {url}; sign in to tenant {} as {}.", boot.tenant.slug, boot.admin.email);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on FIRELATER_LISTEN {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let api_config = ApiConfig {
+        body_limit: config.body_limit,
+        request_timeout: config.request_timeout,
+        cors_origins: config.cors_origins.clone(),
+        login_per_minute: config.login_rate_per_minute,
+        login_burst: config.login_burst,
+    };
+    let limit = LoginLimit::new(config.login_rate_per_minute, config.login_burst);
+    let state = AppState { services: services.clone(), config: Arc::new(api_config), metrics: metrics_handle() };
+    let app = firelater_api::router(state, limit.as_ref());
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    let mut background = Vec::new();
+    if config.run_workers {
+        background.extend(spawn_workers(&services, shutdown_rx.clone()));
+    }
+    if let Some(limit) = limit {
+        let mut rx = shutdown_rx.clone();
+        background.push(tokio::spawn(async move {
+            while !*rx.borrow() {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(60)) => limit.forget_idle(),
+                    _ = rx.changed() => {}
+                }
+            }
+        }));
+    }
+
+    let mut server_rx = shutdown_rx.clone();
+    let stop_tx = shutdown_tx.clone();
+    let task_services = services.clone();
+    let task = tokio::spawn(async move {
+        let signal = async move {
+            tokio::select! {
+                _ = server_rx.wait_for(|v| *v) => {}
+                _ = shutdown_signal() => tracing::info!("shutdown signal received"),
+            }
+        };
+        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(signal).await;
+        let _ = stop_tx.send(true);
+        for t in background {
+            let _ = t.await;
+        }
+        task_services.db.clone().close().await.ok();
+        tracing::info!("stopped");
+        result.context("HTTP server failed")
+    });
+    tracing::info!(%addr, "listening");
+    Ok(Running { addr, services, shutdown: shutdown_tx, task })
+}
+
+/// Spawns the job worker and the outbox relay.
+pub fn spawn_workers(services: &Services, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    let (events, _) = tokio::sync::broadcast::channel(1024);
+    vec![
+        tokio::spawn(firelater_jobs::run_worker(services.clone(), firelater_jobs::builtin_registry(), firelater_jobs::WorkerConfig::new("default"), shutdown.clone())),
+        tokio::spawn(firelater_jobs::run_relay(services.clone(), events, Duration::from_millis(500), shutdown)),
+    ]
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

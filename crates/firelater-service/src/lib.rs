@@ -51,3 +51,11 @@ impl Services {
         self.clock.now()
     }
 }
+
+/// The records use cases hand to the API layer, which maps them to its response types.
+pub mod model {
+    pub use firelater_db::entities::audit_log::Model as AuditEntry;
+    pub use firelater_db::entities::role::Model as Role;
+    pub use firelater_db::entities::tenant::Model as Tenant;
+    pub use firelater_db::entities::user::Model as User;
+}

@@ -102,9 +102,14 @@ pub struct UserChanges {
 /// Applies `changes` if the row is still at `expected_version` (when given), bumping the
 /// version. Returns the new row, or `None` when no row matched.
 pub async fn update(tx: &TenantTx, id: Uuid, expected_version: Option<i32>, changes: UserChanges, now: DateTime<Utc>) -> Result<Option<user::Model>, Error> {
-    let mut q = user::Entity::update_many()
-        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now));
+    // Recording a sign-in is bookkeeping, not an edit: it must not make an editor's version stale.
+    let edits = changes.name.is_some() || changes.phone.is_some() || changes.timezone.is_some() || changes.status.is_some() || changes.password_hash.is_some();
+    let mut q = user::Entity::update_many();
+    if edits {
+        q = q
+            .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now));
+    }
     if let Some(v) = changes.name {
         q = q.col_expr(user::Column::Name, Expr::value(v));
     }

@@ -1,0 +1,220 @@
+//! Extractors that turn a request into validated inputs, with every rejection a problem
+//! document naming what is wrong: [`Json`] (content type, syntax, unknown and missing fields,
+//! size), [`Auth`] (bearer token → [`Ctx`]), [`IdPath`] and [`list_params`].
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::header;
+use firelater_core::list::{ListParams, ListSpec};
+use firelater_core::{Error, ErrorCode, FieldErrors};
+use firelater_service::{Ctx, RequestMeta};
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+/// A JSON body, strictly checked.
+pub struct Json<T>(pub T);
+
+fn backticked(msg: &str) -> Option<&str> {
+    let start = msg.find('`')? + 1;
+    let end = start + msg[start..].find('`')?;
+    Some(&msg[start..end])
+}
+
+/// Turns a serde failure into a problem naming the field.
+fn json_error(path: String, e: &serde_json::Error) -> Error {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")),
+        Category::Data => {
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+            let field = if path == "." || path.is_empty() {
+                if msg.starts_with("missing field") || msg.starts_with("unknown field") {
+                    backticked(&msg).unwrap_or("body").to_owned()
+                } else {
+                    "body".to_owned()
+                }
+            } else if msg.starts_with("missing field") {
+                let leaf = backticked(&msg).unwrap_or_default();
+                format!("{path}.{leaf}")
+            } else {
+                path
+            };
+            let mut fields = FieldErrors::new();
+            fields.insert(field, vec![msg]);
+            Error::validation(fields)
+        }
+    }
+}
+
+/// Parses a JSON body into `T`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        json_error(path, e.inner())
+    })?;
+    de.end().map_err(|e| json_error(String::new(), &e))?;
+    Ok(value)
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else { return false };
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        if !is_json(ct.as_deref()) {
+            return Err(Error::new(ErrorCode::UnsupportedMediaType, "send the body as application/json").into());
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Error::new(ErrorCode::PayloadTooLarge, "the request body is larger than the server accepts")
+            } else {
+                Error::new(ErrorCode::BadRequest, format!("could not read the body: {rejection}"))
+            }
+        })?;
+        Ok(Json(parse_json(&bytes)?))
+    }
+}
+
+/// Where the request came from, for the audit log.
+pub fn request_meta(parts: &Parts) -> RequestMeta {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    RequestMeta {
+        ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        user_agent: header("user-agent"),
+        request_id: header("x-request-id"),
+    }
+}
+
+/// Where the request came from.
+pub struct Meta(pub RequestMeta);
+
+impl<S: Send + Sync> FromRequestParts<S> for Meta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Meta(request_meta(parts)))
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The authenticated caller.
+pub struct Auth(pub Ctx);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(Auth(ctx.clone()));
+        }
+        let token = bearer(parts).ok_or_else(|| Error::new(ErrorCode::Unauthenticated, "send an Authorization: Bearer token"))?;
+        let ctx = state.services.authenticate(token, request_meta(parts)).await?;
+        parts.extensions.insert(ctx.clone());
+        Ok(Auth(ctx))
+    }
+}
+
+/// A UUID path parameter named `id`; anything else is a 400 naming the parameter.
+pub struct IdPath(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw): axum::extract::Path<String> = axum::extract::Path::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
+        Uuid::try_parse(&raw).map(IdPath).map_err(|_| {
+            let mut e = Error::field("id", "must be a UUID");
+            e.code = ErrorCode::BadRequest;
+            e.into()
+        })
+    }
+}
+
+/// The query string as ordered pairs.
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or("");
+        serde_urlencoded_pairs(raw).map(QueryPairs).map_err(|m| Error::new(ErrorCode::InvalidQuery, m).into())
+    }
+}
+
+fn serde_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, String> {
+    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&format!("/?{raw}").parse().map_err(|_| "the query string is malformed".to_owned())?)
+        .map(|q| q.0)
+        .map_err(|e| e.body_text())
+}
+
+/// Parses the query pairs by a resource's list spec.
+pub fn list_params(spec: &ListSpec, q: &QueryPairs) -> Result<ListParams, ApiError> {
+    spec.parse(&q.0).map_err(ApiError)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "fields are only deserialized")]
+    struct Body {
+        name: String,
+        age: u32,
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let e = parse_json::<Body>(br#"{"name":"a","age":1,"admin":true}"#).expect_err("unknown field");
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        assert!(e.fields.contains_key("admin"), "{:?}", e.fields);
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let e = parse_json::<Body>(br#"{"name":"a"}"#).expect_err("missing field");
+        assert!(e.fields.contains_key("age"), "{:?}", e.fields);
+    }
+
+    #[test]
+    fn wrong_type_names_its_path() {
+        let e = parse_json::<Body>(br#"{"name":"a","age":-4}"#).expect_err("negative");
+        assert!(e.fields.contains_key("age"), "{:?}", e.fields);
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_json() {
+        assert_eq!(parse_json::<Body>(br#"{"name": "#).expect_err("eof").code, ErrorCode::MalformedJson);
+        assert_eq!(parse_json::<Body>(br#"{"name":"a","age":1} x"#).expect_err("trailing").code, ErrorCode::MalformedJson);
+    }
+
+    #[test]
+    fn json_content_types_are_recognised() {
+        assert!(is_json(Some("application/json; charset=utf-8")));
+        assert!(is_json(Some("application/merge-patch+json")));
+        assert!(!is_json(Some("text/plain")));
+        assert!(!is_json(None));
+    }
+}

@@ -1,0 +1,222 @@
+//! The named load scenarios, one function each.
+//!
+//! A scenario does its one-off setup (such as logging in) and returns a [`Plan`]: how to
+//! build one request and which response counts as a success. Adding a scenario means a new
+//! [`Scenario`] variant, a function here and one arm in [`plan`].
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+
+/// The login endpoint, shared by the scenarios that log in.
+const LOGIN_PATH: &str = "/api/v1/auth/login";
+
+/// A password no real account has, for the failed-login scenario.
+const WRONG_PASSWORD: &str = "firelater-bench-wrong-password";
+
+/// A named scenario selectable with `--scenario`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum Scenario {
+    /// `GET /healthz`, expecting 200.
+    Healthz,
+    /// A successful login, expecting 200 with an access token.
+    Login,
+    /// A login with a wrong password, expecting 401.
+    LoginWrongPassword,
+    /// `GET /api/v1/auth/me` with a token obtained once at setup, expecting 200.
+    Me,
+}
+
+impl Scenario {
+    /// The scenario's name as given on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Healthz => "healthz",
+            Self::Login => "login",
+            Self::LoginWrongPassword => "login_wrong_password",
+            Self::Me => "me",
+        }
+    }
+}
+
+/// The server under test and the account to sign in with.
+pub struct Target {
+    /// Base URL without a trailing slash.
+    pub base: String,
+    /// Tenant slug.
+    pub tenant: String,
+    /// Account email.
+    pub email: String,
+    /// Account password; only the scenarios that log in successfully need it.
+    pub password: Option<String>,
+}
+
+impl Target {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn password(&self, scenario: Scenario) -> anyhow::Result<&str> {
+        match &self.password {
+            Some(password) => Ok(password),
+            None => bail!(
+                "scenario {} needs --password or FIRELATER_ADMIN_PASSWORD",
+                scenario.name()
+            ),
+        }
+    }
+}
+
+/// Builds one request of a scenario from the shared client.
+type MakeRequest = Box<dyn Fn(&Client) -> RequestBuilder + Send + Sync>;
+
+/// What a worker sends repeatedly, and what it expects back.
+pub struct Plan {
+    /// The scenario this plan belongs to.
+    pub scenario: Scenario,
+    request: MakeRequest,
+    expect: StatusCode,
+    needs_token: bool,
+}
+
+/// The result of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server answered; `ok` says whether the answer was the expected one.
+    Response {
+        /// The HTTP status code.
+        status: u16,
+        /// Whether status and body were what the scenario expects.
+        ok: bool,
+    },
+    /// The request failed before a complete response arrived.
+    Transport,
+}
+
+impl Plan {
+    /// Sends one request and classifies the response.
+    pub async fn execute(&self, client: &Client) -> Outcome {
+        let Ok(response) = (self.request)(client).send().await else {
+            return Outcome::Transport;
+        };
+        let status = response.status();
+        // Reading the whole body returns the connection to the pool and counts in the latency.
+        let Ok(body) = response.bytes().await else {
+            return Outcome::Transport;
+        };
+        let ok = status == self.expect && (!self.needs_token || access_token(&body).is_some());
+        Outcome::Response {
+            status: status.as_u16(),
+            ok,
+        }
+    }
+}
+
+/// Does the setup of `scenario` and returns its plan.
+pub async fn plan(scenario: Scenario, client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    match scenario {
+        Scenario::Healthz => Ok(healthz(target)),
+        Scenario::Login => login(target),
+        Scenario::LoginWrongPassword => Ok(login_wrong_password(target)),
+        Scenario::Me => me(client, target).await,
+    }
+}
+
+/// `GET /healthz`, expecting 200.
+pub fn healthz(target: &Target) -> Plan {
+    let url = target.url("/healthz");
+    Plan {
+        scenario: Scenario::Healthz,
+        request: Box::new(move |client| client.get(&url)),
+        expect: StatusCode::OK,
+        needs_token: false,
+    }
+}
+
+/// `POST /api/v1/auth/login` with the right password, expecting 200 and an access token.
+pub fn login(target: &Target) -> anyhow::Result<Plan> {
+    let password = target.password(Scenario::Login)?;
+    Ok(login_plan(
+        Scenario::Login,
+        target,
+        password,
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /api/v1/auth/login` with a wrong password, expecting 401.
+pub fn login_wrong_password(target: &Target) -> Plan {
+    login_plan(
+        Scenario::LoginWrongPassword,
+        target,
+        WRONG_PASSWORD,
+        StatusCode::UNAUTHORIZED,
+    )
+}
+
+/// `GET /api/v1/auth/me` with a bearer token from one login at setup, expecting 200.
+pub async fn me(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let password = target.password(Scenario::Me)?;
+    let response = client
+        .post(target.url(LOGIN_PATH))
+        .json(&login_body(target, password))
+        .send()
+        .await
+        .context("login request failed")?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .context("reading the login response failed")?;
+    if status != StatusCode::OK {
+        bail!("login returned {status}, expected 200 OK");
+    }
+    let token = access_token(&body).context("login response has no access_token")?;
+    let url = target.url("/api/v1/auth/me");
+    Ok(Plan {
+        scenario: Scenario::Me,
+        request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
+        expect: StatusCode::OK,
+        needs_token: false,
+    })
+}
+
+fn login_plan(scenario: Scenario, target: &Target, password: &str, expect: StatusCode) -> Plan {
+    let url = target.url(LOGIN_PATH);
+    let body = login_body(target, password);
+    Plan {
+        scenario,
+        request: Box::new(move |client| client.post(&url).json(&body)),
+        expect,
+        needs_token: expect == StatusCode::OK,
+    }
+}
+
+fn login_body(target: &Target, password: &str) -> Value {
+    json!({ "tenant": target.tenant, "email": target.email, "password": password })
+}
+
+/// The non-empty `access_token` of a login response body, if it has one.
+fn access_token(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let token = value.get("access_token")?.as_str()?;
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_token_is_read_from_a_login_body() {
+        assert_eq!(
+            access_token(br#"{"access_token":"abc"}"#).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(access_token(br#"{"access_token":""}"#), None);
+        assert_eq!(access_token(br#"{"code":"unauthorized"}"#), None);
+        assert_eq!(access_token(b"not json"), None);
+    }
+}

@@ -1,0 +1,273 @@
+//! Configuration: `FIRELATER_*` environment variables over an optional `firelater.toml`, over
+//! defaults that need nothing. Every value is checked at start-up; a bad one stops the process
+//! with one line naming the setting.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// `sqlite:…` or `postgres://…`.
+    pub database_url: String,
+    /// Folder for attachments and other files.
+    pub data_dir: PathBuf,
+    /// Email of the first administrator, used on first start.
+    pub admin_email: Option<String>,
+    /// Password of the first administrator; generated and printed when absent.
+    pub admin_password: Option<String>,
+    /// Token signing secret; generated and kept in the database when absent.
+    pub jwt_secret: Option<String>,
+    /// `text` or `json`.
+    pub log_format: LogFormat,
+    /// Tracing filter, e.g. `info,firelater=debug`.
+    pub log_filter: String,
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+    /// Longest a request may take.
+    pub request_timeout: Duration,
+    /// CORS origins.
+    pub cors_origins: Vec<String>,
+    /// Logins per IP per minute; 0 turns the limit off.
+    pub login_rate_per_minute: u32,
+    /// Logins per IP in a burst.
+    pub login_burst: u32,
+    /// Most database connections.
+    pub db_max_connections: u32,
+    /// Whether `serve` also runs the job workers.
+    pub run_workers: bool,
+    /// The URL people use to reach FireLater, for messages.
+    pub public_url: Option<String>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A setting that could not be used.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The settings as read from the file and the environment, before checking.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    listen: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<String>,
+    admin_email: Option<String>,
+    admin_password: Option<String>,
+    jwt_secret: Option<String>,
+    log_format: Option<String>,
+    log: Option<String>,
+    body_limit: Option<String>,
+    request_timeout: Option<String>,
+    cors_origins: Option<String>,
+    login_rate_per_minute: Option<String>,
+    login_burst: Option<String>,
+    db_max_connections: Option<String>,
+    workers: Option<String>,
+    public_url: Option<String>,
+}
+
+/// The names of every setting, as `FIRELATER_<NAME>` and as keys in `firelater.toml`.
+pub const SETTINGS: &[&str] = &[
+    "listen", "database_url", "data_dir", "admin_email", "admin_password", "jwt_secret", "log_format", "log",
+    "body_limit", "request_timeout", "cors_origins", "login_rate_per_minute", "login_burst", "db_max_connections",
+    "workers", "public_url",
+];
+
+fn bad(name: &str, value: &str, why: &str) -> ConfigError {
+    ConfigError(format!("invalid FIRELATER_{}={value:?}: {why}", name.to_uppercase()))
+}
+
+fn parse_num<T: std::str::FromStr>(name: &str, v: &str, min: T, max: T) -> Result<T, ConfigError>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    let n: T = v.trim().parse().map_err(|_| bad(name, v, &format!("must be a whole number from {min} to {max}")))?;
+    if n < min || n > max {
+        return Err(bad(name, v, &format!("must be a whole number from {min} to {max}")));
+    }
+    Ok(n)
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(bad(name, v, "must be true or false")),
+    }
+}
+
+impl Config {
+    /// Loads the configuration from `file` (when it exists) and the environment `env`.
+    pub fn load(file: Option<&std::path::Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut raw: Raw = match file {
+            Some(path) if path.exists() => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+                let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigError(format!("invalid {}: {e}", path.display())))?;
+                let mut strings = toml::Table::new();
+                for (k, v) in table {
+                    let s = match v {
+                        toml::Value::String(s) => s,
+                        toml::Value::Array(items) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect::<Vec<_>>().join(","),
+                        other => other.to_string(),
+                    };
+                    strings.insert(k, toml::Value::String(s));
+                }
+                strings.try_into().map_err(|e| ConfigError(format!("invalid {}: {e}", path.display())))?
+            }
+            _ => Raw::default(),
+        };
+        macro_rules! overlay {
+            ($($field:ident),*) => {$(
+                if let Some(v) = env(&format!("FIRELATER_{}", stringify!($field).to_uppercase())) {
+                    raw.$field = Some(v);
+                }
+            )*};
+        }
+        overlay!(listen, database_url, data_dir, admin_email, admin_password, jwt_secret, log_format, log, body_limit, request_timeout, cors_origins, login_rate_per_minute, login_burst, db_max_connections, workers, public_url);
+        Self::check(raw)
+    }
+
+    fn check(raw: Raw) -> Result<Self, ConfigError> {
+        let listen_s = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let listen = listen_s.trim().parse().map_err(|_| bad("listen", &listen_s, "must be host:port, e.g. 127.0.0.1:8080"))?;
+        let database_url = raw.database_url.unwrap_or_else(|| "sqlite:./data/firelater.db".to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(bad("database_url", &database_url, "must start with sqlite: or postgres://"));
+        }
+        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./data/files".to_owned()));
+        let log_format = match raw.log_format.as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(bad("log_format", other, "must be text or json")),
+        };
+        if let Some(e) = &raw.admin_email {
+            firelater_core::validate::email("admin_email", e).map_err(|_| bad("admin_email", e, "must be an email address"))?;
+        }
+        if let Some(p) = &raw.admin_password {
+            firelater_core::validate::password("admin_password", p)
+                .map_err(|e| bad("admin_password", "<hidden>", e.fields.values().flatten().next().map_or("is too weak", String::as_str)))?;
+        }
+        if let Some(s) = &raw.jwt_secret {
+            if s.len() < 32 {
+                return Err(bad("jwt_secret", "<hidden>", "must be at least 32 characters"));
+            }
+        }
+        let body_limit = match raw.body_limit {
+            Some(v) => parse_num("body_limit", &v, 1024usize, 1024 * 1024 * 1024)?,
+            None => 1024 * 1024,
+        };
+        let request_timeout = match raw.request_timeout {
+            Some(v) => Duration::from_secs(parse_num("request_timeout", &v, 1u64, 3600)?),
+            None => Duration::from_secs(30),
+        };
+        let cors_origins: Vec<String> = raw.cors_origins.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        for o in &cors_origins {
+            if !(o.starts_with("http://") || o.starts_with("https://")) || axum::http::HeaderValue::from_str(o).is_err() {
+                return Err(bad("cors_origins", o, "each origin must be like https://app.example.com"));
+            }
+        }
+        let login_rate_per_minute = match raw.login_rate_per_minute {
+            Some(v) => parse_num("login_rate_per_minute", &v, 0u32, 1_000_000)?,
+            None => 10,
+        };
+        let login_burst = match raw.login_burst {
+            Some(v) => parse_num("login_burst", &v, 1u32, 1_000_000)?,
+            None => 10,
+        };
+        let db_max_connections = match raw.db_max_connections {
+            Some(v) => parse_num("db_max_connections", &v, 1u32, 1000)?,
+            None => 16,
+        };
+        let run_workers = match raw.workers {
+            Some(v) => parse_bool("workers", &v)?,
+            None => true,
+        };
+        Ok(Self {
+            listen,
+            database_url,
+            data_dir,
+            admin_email: raw.admin_email,
+            admin_password: raw.admin_password,
+            jwt_secret: raw.jwt_secret,
+            log_format,
+            log_filter: raw.log.unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
+            body_limit,
+            request_timeout,
+            cors_origins,
+            login_rate_per_minute,
+            login_burst,
+            db_max_connections,
+            run_workers,
+            public_url: raw.public_url,
+        })
+    }
+
+    /// The URL to show people.
+    pub fn display_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::load(None, |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let c = load(&[]).expect("defaults are valid");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite:./data/firelater.db");
+        assert_eq!(c.body_limit, 1024 * 1024);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_setting() {
+        let e = load(&[("FIRELATER_LISTEN", "nowhere")]).expect_err("bad listen");
+        assert!(e.0.contains("FIRELATER_LISTEN"), "{e}");
+        let e = load(&[("FIRELATER_DATABASE_URL", "mysql://x")]).expect_err("bad url");
+        assert!(e.0.contains("FIRELATER_DATABASE_URL"), "{e}");
+        let e = load(&[("FIRELATER_BODY_LIMIT", "-5")]).expect_err("bad limit");
+        assert!(e.0.contains("FIRELATER_BODY_LIMIT"), "{e}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("firelater-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("firelater.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]\n").expect("write");
+        let c = Config::load(Some(&path), |k| (k == "FIRELATER_LISTEN").then(|| "127.0.0.1:9100".to_owned())).expect("valid");
+        assert_eq!(c.listen.port(), 9100);
+        assert_eq!(c.body_limit, 2048);
+        assert_eq!(c.cors_origins, vec!["https://a.example".to_owned()]);
+        std::fs::write(&path, "lisen = \"x\"\n").expect("write");
+        assert!(Config::load(Some(&path), |_| None).is_err(), "unknown keys are refused");
+    }
+}
