@@ -42,3 +42,4 @@ impl Clock for FakeClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+

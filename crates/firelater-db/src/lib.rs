@@ -1,6 +1,7 @@
 //! Storage: connecting to SQLite or PostgreSQL, migrations, the tenant scope every
 //! tenant-owned query goes through, and the repositories. SQL lives only in this crate.
 
+pub mod admin;
 pub mod dialect;
 pub mod entities;
 pub mod repo;
