@@ -21,6 +21,7 @@
 #   FIRELATER_SCHEMATHESIS_MAX_EXAMPLES    examples per operation and phase (default 50)
 #   FIRELATER_SCHEMATHESIS_SEED            seed (default 42)
 #   FIRELATER_SCHEMATHESIS_WORKERS         concurrent workers (default 2)
+#   FIRELATER_SCHEMATHESIS_CHECKS          comma-separated checks (default: the three above)
 #   FIRELATER_SCHEMATHESIS_REPORT_DIR      if set, JUnit + NDJSON reports and the server log are kept there
 #   FIRELATER_SCHEMATHESIS_STARTUP_TIMEOUT seconds to wait for /healthz (default 60)
 #   PYTHON                                 interpreter for the venv (default python3, needs >= 3.9)
@@ -68,6 +69,7 @@ MAX_EXAMPLES=${FIRELATER_SCHEMATHESIS_MAX_EXAMPLES:-50}
 SEED=${FIRELATER_SCHEMATHESIS_SEED:-42}
 WORKERS=${FIRELATER_SCHEMATHESIS_WORKERS:-2}
 STARTUP_TIMEOUT=${FIRELATER_SCHEMATHESIS_STARTUP_TIMEOUT:-60}
+CHECKS=${FIRELATER_SCHEMATHESIS_CHECKS:-not_a_server_error,response_schema_conformance,content_type_conformance}
 ADMIN_EMAIL=admin@example.com
 ADMIN_PASSWORD='correct horse battery staple'
 
@@ -106,6 +108,11 @@ VPY=$VENV/bin/python
 
 # --- 2. A fresh server on a free loopback port ----------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/firelater-schemathesis.XXXXXX")
+REPORT_DIR=$WORK
+if [[ -n ${FIRELATER_SCHEMATHESIS_REPORT_DIR:-} ]]; then
+    mkdir -p "$FIRELATER_SCHEMATHESIS_REPORT_DIR"
+    REPORT_DIR=$(cd "$FIRELATER_SCHEMATHESIS_REPORT_DIR" && pwd)
+fi
 SERVER_PID=
 cleanup() {
     local rc=$?
@@ -115,9 +122,8 @@ cleanup() {
         kill -9 "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
-    if [[ -n ${FIRELATER_SCHEMATHESIS_REPORT_DIR:-} && -d $WORK ]]; then
-        mkdir -p "$FIRELATER_SCHEMATHESIS_REPORT_DIR"
-        cp -f "$WORK"/server.log "$WORK"/report.* "$FIRELATER_SCHEMATHESIS_REPORT_DIR"/ 2>/dev/null || true
+    if [[ $REPORT_DIR != "$WORK" && -f $WORK/server.log ]]; then
+        cp -f "$WORK/server.log" "$REPORT_DIR/server.log" 2>/dev/null || true
     fi
     rm -rf "$WORK"
     exit "$rc"
@@ -266,7 +272,7 @@ FL_BASE_URL=$BASE FL_TOKEN=$TOKEN FL_EXPIRES_IN=$EXPIRES_IN FL_TOKEN_FILE=$WORK/
     FL_ADMIN_EMAIL=$ADMIN_EMAIL FL_ADMIN_PASSWORD=$ADMIN_PASSWORD \
     SCHEMATHESIS_HOOKS=firelater_st_hooks PYTHONPATH=$WORK \
     "$ST" run "$BASE/api/v1/openapi.json" \
-    --checks not_a_server_error,response_schema_conformance,content_type_conformance \
+    --checks "$CHECKS" \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" \
     --seed "$SEED" \
@@ -275,8 +281,8 @@ FL_BASE_URL=$BASE FL_TOKEN=$TOKEN FL_EXPIRES_IN=$EXPIRES_IN FL_TOKEN_FILE=$WORK/
     --request-timeout 30 \
     --continue-on-failure \
     --report junit,ndjson \
-    --report-junit-path "$WORK/report.junit.xml" \
-    --report-ndjson-path "$WORK/report.ndjson" ||
+    --report-junit-path "$REPORT_DIR/report.junit.xml" \
+    --report-ndjson-path "$REPORT_DIR/report.ndjson" ||
     st_rc=$?
 
 # Prints the status of GET /api/v1/auth/me with the given token (000 when unreachable).
@@ -308,7 +314,7 @@ fi
 # --- 4. Summary -----------------------------------------------------------------------------
 # Per API operation: failed if any scenario (coverage or fuzzing) failed or errored, passed if it
 # ran and did not. Read from the NDJSON event stream.
-read -r passed failed < <("$VPY" - "$WORK/report.ndjson" <<'EOF' || echo "0 0"
+read -r passed failed < <("$VPY" - "$REPORT_DIR/report.ndjson" <<'EOF' || echo "0 0"
 import json, sys
 status = {}
 try:
@@ -341,8 +347,12 @@ EOF
 if { ((st_rc != 0)) || [[ -z $session_ok ]]; } && ((failed == 0)); then
     failed=1
 fi
-log "server log: $WORK/server.log (removed on exit unless FIRELATER_SCHEMATHESIS_REPORT_DIR is set)"
-if ((failed > 0)); then
+if [[ $REPORT_DIR != "$WORK" ]]; then
+    log "reports and server log kept in $REPORT_DIR"
+fi
+if [[ -z $session_ok ]]; then
+    log "FAILED: the run is not valid (see the error above)"
+elif ((failed > 0)); then
     log "FAILED: $failed operation(s) with failures (schemathesis exit $st_rc); see the report above"
 else
     log "OK: $passed operation(s) passed every check"

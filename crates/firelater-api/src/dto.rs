@@ -32,8 +32,16 @@ impl<T: ToSchema + Serialize> Paged<T> {
     /// A response page from a service page.
     pub fn from_page<U>(page: Page<U>, f: impl FnMut(U) -> T) -> Self {
         let total_pages = page.total.div_ceil(page.per_page.max(1));
-        let meta = PageMeta { page: page.page, per_page: page.per_page, total: page.total, total_pages };
-        Self { data: page.items.into_iter().map(f).collect(), meta }
+        let meta = PageMeta {
+            page: page.page,
+            per_page: page.per_page,
+            total: page.total,
+            total_pages,
+        };
+        Self {
+            data: page.items.into_iter().map(f).collect(),
+            meta,
+        }
     }
 
     /// The page as JSON, each item cut down to `fields=` when given (`id` always stays).
@@ -64,19 +72,39 @@ impl<T: ToSchema + Serialize> Paged<T> {
 #[derive(IntoResponses)]
 pub enum PublicErrors {
     /// The body is not JSON or is malformed.
-    #[response(status = 400, description = "Malformed request", content_type = "application/problem+json")]
+    #[response(
+        status = 400,
+        description = "Malformed request",
+        content_type = "application/problem+json"
+    )]
     BadRequest(Problem),
     /// Credentials are wrong.
-    #[response(status = 401, description = "Invalid credentials or token", content_type = "application/problem+json")]
+    #[response(
+        status = 401,
+        description = "Invalid credentials or token",
+        content_type = "application/problem+json"
+    )]
     Unauthenticated(Problem),
     /// Wrong content type.
-    #[response(status = 415, description = "The body must be application/json", content_type = "application/problem+json")]
+    #[response(
+        status = 415,
+        description = "The body must be application/json",
+        content_type = "application/problem+json"
+    )]
     UnsupportedMediaType(Problem),
     /// A field is invalid.
-    #[response(status = 422, description = "Invalid fields, named in `errors`", content_type = "application/problem+json")]
+    #[response(
+        status = 422,
+        description = "Invalid fields, named in `errors`",
+        content_type = "application/problem+json"
+    )]
     Unprocessable(Problem),
     /// Too many attempts.
-    #[response(status = 429, description = "Too many requests", content_type = "application/problem+json")]
+    #[response(
+        status = 429,
+        description = "Too many requests",
+        content_type = "application/problem+json"
+    )]
     TooMany(Problem),
 }
 
@@ -84,13 +112,25 @@ pub enum PublicErrors {
 #[derive(IntoResponses)]
 pub enum ReadErrors {
     /// Invalid query parameters.
-    #[response(status = 400, description = "Invalid query parameters, named in `errors`", content_type = "application/problem+json")]
+    #[response(
+        status = 400,
+        description = "Invalid query parameters, named in `errors`",
+        content_type = "application/problem+json"
+    )]
     BadRequest(Problem),
     /// No valid token.
-    #[response(status = 401, description = "Authentication required", content_type = "application/problem+json")]
+    #[response(
+        status = 401,
+        description = "Authentication required",
+        content_type = "application/problem+json"
+    )]
     Unauthenticated(Problem),
     /// Missing permission.
-    #[response(status = 403, description = "Missing permission", content_type = "application/problem+json")]
+    #[response(
+        status = 403,
+        description = "Missing permission",
+        content_type = "application/problem+json"
+    )]
     Forbidden(Problem),
     /// No such object for this caller.
     #[response(status = 404, description = "Not found", content_type = "application/problem+json")]
@@ -101,27 +141,55 @@ pub enum ReadErrors {
 #[derive(IntoResponses)]
 pub enum WriteErrors {
     /// Malformed body or parameters.
-    #[response(status = 400, description = "Malformed request", content_type = "application/problem+json")]
+    #[response(
+        status = 400,
+        description = "Malformed request",
+        content_type = "application/problem+json"
+    )]
     BadRequest(Problem),
     /// No valid token.
-    #[response(status = 401, description = "Authentication required", content_type = "application/problem+json")]
+    #[response(
+        status = 401,
+        description = "Authentication required",
+        content_type = "application/problem+json"
+    )]
     Unauthenticated(Problem),
     /// Missing permission.
-    #[response(status = 403, description = "Missing permission", content_type = "application/problem+json")]
+    #[response(
+        status = 403,
+        description = "Missing permission",
+        content_type = "application/problem+json"
+    )]
     Forbidden(Problem),
     /// No such object for this caller.
     #[response(status = 404, description = "Not found", content_type = "application/problem+json")]
     NotFound(Problem),
     /// Stale version, duplicate, or idempotency conflict.
-    #[response(status = 409, description = "Conflict with the current state", content_type = "application/problem+json")]
+    #[response(
+        status = 409,
+        description = "Conflict with the current state",
+        content_type = "application/problem+json"
+    )]
     Conflict(Problem),
     /// Body too large.
-    #[response(status = 413, description = "Body too large", content_type = "application/problem+json")]
+    #[response(
+        status = 413,
+        description = "Body too large",
+        content_type = "application/problem+json"
+    )]
     TooLarge(Problem),
     /// Wrong content type.
-    #[response(status = 415, description = "The body must be application/json", content_type = "application/problem+json")]
+    #[response(
+        status = 415,
+        description = "The body must be application/json",
+        content_type = "application/problem+json"
+    )]
     UnsupportedMediaType(Problem),
     /// A field is invalid.
-    #[response(status = 422, description = "Invalid fields, named in `errors`", content_type = "application/problem+json")]
+    #[response(
+        status = 422,
+        description = "Invalid fields, named in `errors`",
+        content_type = "application/problem+json"
+    )]
     Unprocessable(Problem),
 }

@@ -2,7 +2,7 @@
 //! with `type`, `title`, `status`, `detail`, a stable `code`, field `errors` and the
 //! `request_id`; a 500 says nothing but its request id, and its cause is logged once.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use firelater_core::{Error, ErrorCode, ErrorKind, FieldErrors};
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,8 @@ impl IntoResponse for Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut res = (status, body).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         res
     }
 }
@@ -92,7 +93,12 @@ impl IntoResponse for ApiError {
         let e = self.0;
         if e.kind() == ErrorKind::Internal {
             tracing::error!(code = %e.code, detail = %e.detail, "request failed");
-            return Problem::new(e.code, "an internal error occurred; quote the request id when reporting it", FieldErrors::new()).into_response();
+            return Problem::new(
+                e.code,
+                "an internal error occurred; quote the request id when reporting it",
+                FieldErrors::new(),
+            )
+            .into_response();
         }
         Problem::new(e.code, e.detail, e.fields).into_response()
     }

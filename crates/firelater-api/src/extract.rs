@@ -2,12 +2,12 @@
 //! document naming what is wrong: [`Json`] (content type, syntax, unknown and missing fields,
 //! size), [`Auth`] (bearer token → [`Ctx`]), [`IdPath`] and [`list_params`].
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use firelater_core::list::{ListParams, ListSpec};
 use firelater_core::{Error, ErrorCode, FieldErrors};
 use firelater_service::{Ctx, RequestMeta};
@@ -28,7 +28,9 @@ fn backticked(msg: &str) -> Option<&str> {
 fn json_error(path: String, e: &serde_json::Error) -> Error {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")),
+        Category::Syntax | Category::Eof | Category::Io => {
+            Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}"))
+        }
         Category::Data => {
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
@@ -72,13 +74,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         if !is_json(ct.as_deref()) {
             return Err(Error::new(ErrorCode::UnsupportedMediaType, "send the body as application/json").into());
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Error::new(ErrorCode::PayloadTooLarge, "the request body is larger than the server accepts")
+                Error::new(
+                    ErrorCode::PayloadTooLarge,
+                    "the request body is larger than the server accepts",
+                )
             } else {
                 Error::new(ErrorCode::BadRequest, format!("could not read the body: {rejection}"))
             }
@@ -91,7 +100,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 pub fn request_meta(parts: &Parts) -> RequestMeta {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     RequestMeta {
-        ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        ip: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string()),
         user_agent: header("user-agent"),
         request_id: header("x-request-id"),
     }
@@ -125,7 +137,8 @@ impl FromRequestParts<AppState> for Auth {
         if let Some(ctx) = parts.extensions.get::<Ctx>() {
             return Ok(Auth(ctx.clone()));
         }
-        let token = bearer(parts).ok_or_else(|| Error::new(ErrorCode::Unauthenticated, "send an Authorization: Bearer token"))?;
+        let token = bearer(parts)
+            .ok_or_else(|| Error::new(ErrorCode::Unauthenticated, "send an Authorization: Bearer token"))?;
         let ctx = state.services.authenticate(token, request_meta(parts)).await?;
         parts.extensions.insert(ctx.clone());
         Ok(Auth(ctx))
@@ -139,9 +152,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw): axum::extract::Path<String> = axum::extract::Path::from_request_parts(parts, state)
-            .await
-            .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
+        let axum::extract::Path(raw): axum::extract::Path<String> =
+            axum::extract::Path::from_request_parts(parts, state)
+                .await
+                .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
         Uuid::try_parse(&raw).map(IdPath).map_err(|_| {
             let mut e = Error::field("id", "must be a UUID");
             e.code = ErrorCode::BadRequest;
@@ -158,14 +172,20 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or("");
-        serde_urlencoded_pairs(raw).map(QueryPairs).map_err(|m| Error::new(ErrorCode::InvalidQuery, m).into())
+        serde_urlencoded_pairs(raw)
+            .map(QueryPairs)
+            .map_err(|m| Error::new(ErrorCode::InvalidQuery, m).into())
     }
 }
 
 fn serde_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, String> {
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&format!("/?{raw}").parse().map_err(|_| "the query string is malformed".to_owned())?)
-        .map(|q| q.0)
-        .map_err(|e| e.body_text())
+    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
+        &format!("/?{raw}")
+            .parse()
+            .map_err(|_| "the query string is malformed".to_owned())?,
+    )
+    .map(|q| q.0)
+    .map_err(|e| e.body_text())
 }
 
 /// Parses the query pairs by a resource's list spec.
@@ -206,8 +226,16 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_malformed_json() {
-        assert_eq!(parse_json::<Body>(br#"{"name": "#).expect_err("eof").code, ErrorCode::MalformedJson);
-        assert_eq!(parse_json::<Body>(br#"{"name":"a","age":1} x"#).expect_err("trailing").code, ErrorCode::MalformedJson);
+        assert_eq!(
+            parse_json::<Body>(br#"{"name": "#).expect_err("eof").code,
+            ErrorCode::MalformedJson
+        );
+        assert_eq!(
+            parse_json::<Body>(br#"{"name":"a","age":1} x"#)
+                .expect_err("trailing")
+                .code,
+            ErrorCode::MalformedJson
+        );
     }
 
     #[test]

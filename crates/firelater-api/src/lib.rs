@@ -7,27 +7,27 @@ pub mod extract;
 pub mod middleware;
 pub mod routes;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::routing::get;
-use axum::Router;
 use firelater_service::Services;
 use governor::clock::QuantaInstant;
 use governor::middleware::NoOpMiddleware;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::PeerIpKeyExtractor;
-use tower_governor::GovernorLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -48,7 +48,13 @@ pub struct ApiConfig {
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { body_limit: 1024 * 1024, request_timeout: Duration::from_secs(30), cors_origins: Vec::new(), login_per_minute: 10, login_burst: 10 }
+        Self {
+            body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            cors_origins: Vec::new(),
+            login_per_minute: 10,
+            login_burst: 10,
+        }
     }
 }
 
@@ -85,7 +91,11 @@ fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
         .routes(routes!(routes::auth::logout))
         .routes(routes!(routes::auth::me))
         .routes(routes!(routes::users::list_users, routes::users::create_user))
-        .routes(routes!(routes::users::get_user, routes::users::update_user, routes::users::deactivate_user))
+        .routes(routes!(
+            routes::users::get_user,
+            routes::users::update_user,
+            routes::users::deactivate_user
+        ))
         .routes(routes!(routes::health::healthz))
         .routes(routes!(routes::health::readyz))
         .routes(routes!(routes::health::metrics))
@@ -94,7 +104,15 @@ fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
 fn finish_openapi(mut doc: OpenApiDoc) -> OpenApiDoc {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
     doc
 }
 
@@ -115,7 +133,11 @@ impl LoginLimit {
             return None;
         }
         let period = Duration::from_millis(60_000 / u64::from(per_minute)).max(Duration::from_millis(1));
-        GovernorConfigBuilder::default().period(period).burst_size(burst.max(1)).finish().map(|c| Self(Arc::new(c)))
+        GovernorConfigBuilder::default()
+            .period(period)
+            .burst_size(burst.max(1))
+            .finish()
+            .map(|c| Self(Arc::new(c)))
     }
 
     /// Drops the state of IPs that have been quiet, so the limiter's memory stays bounded.
@@ -129,7 +151,9 @@ struct MakeUuidV7;
 
 impl MakeRequestId for MakeUuidV7 {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_str(&uuid::Uuid::now_v7().to_string()).ok().map(RequestId::new)
+        HeaderValue::from_str(&uuid::Uuid::now_v7().to_string())
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -140,27 +164,47 @@ pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Router {
     let config = state.config.clone();
     let request_id = HeaderName::from_static("x-request-id");
     let mut app = api
-        .route("/api/v1/openapi.json", get(move || { let doc = doc.clone(); async move { axum::Json((*doc).clone()) } }))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { axum::Json((*doc).clone()) }
+            }),
+        )
         .route("/api/docs", get(routes::docs::docs_page))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::idempotency))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::idempotency,
+        ))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::middleware::from_fn(middleware::metrics))
         .with_state(state);
     if !config.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        let origins: Vec<HeaderValue> = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
                 .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-                .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+                .allow_headers([
+                    axum::http::header::AUTHORIZATION,
+                    axum::http::header::CONTENT_TYPE,
+                    HeaderName::from_static("idempotency-key"),
+                ])
                 .expose_headers([request_id.clone()])
                 .max_age(Duration::from_secs(600)),
         );
     }
-    app.layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))
-        .layer(axum::middleware::from_fn(middleware::problems))
-        .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeUuidV7))
+    app.layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        config.request_timeout,
+    ))
+    .layer(axum::middleware::from_fn(middleware::problems))
+    .layer(CatchPanicLayer::new())
+    .layer(TraceLayer::new_for_http())
+    .layer(PropagateRequestIdLayer::new(request_id.clone()))
+    .layer(SetRequestIdLayer::new(request_id, MakeUuidV7))
 }

@@ -1,12 +1,12 @@
 //! Cross-cutting HTTP behaviour: problem documents for every error (with the request id),
 //! request metrics, and `Idempotency-Key` handling for POST.
 
-use crate::error::{Problem, PROBLEM_JSON};
-use crate::extract::{bearer, request_meta};
 use crate::AppState;
-use axum::body::{to_bytes, Body};
+use crate::error::{PROBLEM_JSON, Problem};
+use crate::extract::{bearer, request_meta};
+use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use firelater_core::{Error, ErrorCode, FieldErrors};
@@ -18,7 +18,10 @@ use std::time::Instant;
 const BUFFER_LIMIT: usize = 4 * 1024 * 1024;
 
 fn is_problem(res: &Response) -> bool {
-    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with(PROBLEM_JSON))
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
 }
 
 fn code_for(status: StatusCode) -> ErrorCode {
@@ -43,7 +46,11 @@ fn code_for(status: StatusCode) -> ErrorCode {
 /// get the id added, and bare errors from the framework (unknown route, wrong method, body
 /// too large, rate limit, timeout, panic) are converted.
 pub async fn problems(req: Request, next: Next) -> Response {
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let res = next.run(req).await;
     let status = res.status();
     if !status.is_client_error() && !status.is_server_error() {
@@ -53,7 +60,8 @@ pub async fn problems(req: Request, next: Next) -> Response {
     let (mut parts, body) = res.into_parts();
     let bytes = to_bytes(body, BUFFER_LIMIT).await.unwrap_or_default();
     let mut problem = if problem_already {
-        serde_json::from_slice::<Problem>(&bytes).unwrap_or_else(|_| Problem::new(code_for(status), "", FieldErrors::new()))
+        serde_json::from_slice::<Problem>(&bytes)
+            .unwrap_or_else(|_| Problem::new(code_for(status), "", FieldErrors::new()))
     } else {
         let code = code_for(status);
         let text = String::from_utf8_lossy(&bytes).trim().to_owned();
@@ -72,20 +80,27 @@ pub async fn problems(req: Request, next: Next) -> Response {
     };
     problem.request_id = request_id;
     let body = serde_json::to_vec(&problem).unwrap_or_default();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
 }
 
 /// Counts requests by method, route and status, and records their latency.
 pub async fn metrics(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
     let method = req.method().to_string();
     let start = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
     res
 }
 
@@ -101,12 +116,22 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     if req.method() != Method::POST {
         return next.run(req).await;
     }
-    let Some(key) = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned)) else {
+    let Some(key) = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_owned))
+    else {
         return next.run(req).await;
     };
     let key = match key {
         Ok(k) if valid_key(&k) => k,
-        _ => return crate::error::ApiError(Error::new(ErrorCode::MissingIdempotencyKey, "Idempotency-Key must be 1 to 255 visible ASCII characters")).into_response(),
+        _ => {
+            return crate::error::ApiError(Error::new(
+                ErrorCode::MissingIdempotencyKey,
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            ))
+            .into_response();
+        }
     };
     let (mut parts, body) = req.into_parts();
     let Some(token) = bearer(&parts).map(str::to_owned) else {
@@ -118,9 +143,18 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     };
     let bytes = match to_bytes(body, state.config.body_limit).await {
         Ok(b) => b,
-        Err(_) => return crate::error::ApiError(Error::new(ErrorCode::PayloadTooLarge, "the request body is larger than the server accepts")).into_response(),
+        Err(_) => {
+            return crate::error::ApiError(Error::new(
+                ErrorCode::PayloadTooLarge,
+                "the request body is larger than the server accepts",
+            ))
+            .into_response();
+        }
     };
-    let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update([0]);
@@ -128,15 +162,29 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     hasher.update([0]);
     hasher.update(&bytes);
     let hash = hex::encode(hasher.finalize());
-    match state.services.idempotency_claim(&ctx, &key, parts.method.as_str(), &path, &hash).await {
+    match state
+        .services
+        .idempotency_claim(&ctx, &key, parts.method.as_str(), &path, &hash)
+        .await
+    {
         Err(e) => crate::error::ApiError(e).into_response(),
-        Ok(Claim::Mismatch) => crate::error::ApiError(Error::new(ErrorCode::IdempotencyKeyReused, "this Idempotency-Key was used for a different request")).into_response(),
-        Ok(Claim::InProgress) => crate::error::ApiError(Error::new(ErrorCode::IdempotencyInProgress, "the first request with this Idempotency-Key is still running")).into_response(),
+        Ok(Claim::Mismatch) => crate::error::ApiError(Error::new(
+            ErrorCode::IdempotencyKeyReused,
+            "this Idempotency-Key was used for a different request",
+        ))
+        .into_response(),
+        Ok(Claim::InProgress) => crate::error::ApiError(Error::new(
+            ErrorCode::IdempotencyInProgress,
+            "the first request with this Idempotency-Key is still running",
+        ))
+        .into_response(),
         Ok(Claim::Replay { status, body }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let mut res = (status, body).into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            res.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            res.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
             res
         }
         Ok(Claim::Fresh) => {
@@ -148,7 +196,15 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             let outcome = if status.is_server_error() {
                 state.services.idempotency_abandon(&ctx, &key).await
             } else {
-                state.services.idempotency_complete(&ctx, &key, status.as_u16(), String::from_utf8_lossy(&rbytes).into_owned()).await
+                state
+                    .services
+                    .idempotency_complete(
+                        &ctx,
+                        &key,
+                        status.as_u16(),
+                        String::from_utf8_lossy(&rbytes).into_owned(),
+                    )
+                    .await
             };
             if let Err(e) = outcome {
                 tracing::error!(error = %e, "could not record the idempotency key's outcome");

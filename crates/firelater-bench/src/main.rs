@@ -30,11 +30,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[command(version, about = "Load generator for a running FireLater server")]
 struct Cli {
     /// Base URL of the server.
-    #[arg(
-        long,
-        env = "FIRELATER_BENCH_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
+    #[arg(long, env = "FIRELATER_BENCH_URL", default_value = "http://127.0.0.1:8080")]
     url: String,
     /// Scenario to run; repeat to run several, in the order given.
     #[arg(long = "scenario", value_enum, required = true)]
@@ -52,11 +48,7 @@ struct Cli {
     #[arg(long, default_value = "default")]
     tenant: String,
     /// Email of the account to log in with.
-    #[arg(
-        long,
-        env = "FIRELATER_ADMIN_EMAIL",
-        default_value = "admin@firelater.local"
-    )]
+    #[arg(long, env = "FIRELATER_ADMIN_EMAIL", default_value = "admin@firelater.local")]
     email: String,
     /// Password of the account; needed by `login` and `me`.
     #[arg(long, env = "FIRELATER_ADMIN_PASSWORD", hide_env_values = true)]
@@ -124,32 +116,17 @@ async fn drive(
     let deadline = measure_from + duration;
     let mut workers = JoinSet::new();
     for _ in 0..concurrency {
-        workers.spawn(worker(
-            client.clone(),
-            Arc::clone(&plan),
-            measure_from,
-            deadline,
-        ));
+        workers.spawn(worker(client.clone(), Arc::clone(&plan), measure_from, deadline));
     }
     let mut samples = Samples::default();
     while let Some(joined) = workers.join_next().await {
         samples.merge(joined.context("a worker failed")?);
     }
-    Ok(Report::new(
-        plan.scenario.name(),
-        concurrency,
-        duration,
-        samples,
-    ))
+    Ok(Report::new(plan.scenario.name(), concurrency, duration, samples))
 }
 
 /// Sends requests back to back until `deadline`, recording those sent after `measure_from`.
-async fn worker(
-    client: Client,
-    plan: Arc<Plan>,
-    measure_from: Instant,
-    deadline: Instant,
-) -> Samples {
+async fn worker(client: Client, plan: Arc<Plan>, measure_from: Instant, deadline: Instant) -> Samples {
     let mut samples = Samples::default();
     loop {
         let sent = Instant::now();
@@ -170,22 +147,12 @@ async fn worker(
 
 /// Parses a duration written as a whole number and a unit: `500ms`, `10s`, `2m` or `1h`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let invalid = || {
-        format!(
-            "invalid duration {text:?}: expected a whole number followed by ms, s, m or h, such as 10s"
-        )
-    };
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
+    let invalid =
+        || format!("invalid duration {text:?}: expected a whole number followed by ms, s, m or h, such as 10s");
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
     let value: u64 = digits.parse().map_err(|_| invalid())?;
-    let seconds = |factor: u64| {
-        value
-            .checked_mul(factor)
-            .map(Duration::from_secs)
-            .ok_or_else(invalid)
-    };
+    let seconds = |factor: u64| value.checked_mul(factor).map(Duration::from_secs).ok_or_else(invalid);
     match unit {
         "ms" => Ok(Duration::from_millis(value)),
         "s" => seconds(1),
@@ -238,10 +205,7 @@ mod tests {
             "2s",
         ]);
         let cli = cli.expect("arguments parse");
-        assert_eq!(
-            cli.scenarios,
-            [Scenario::Healthz, Scenario::LoginWrongPassword]
-        );
+        assert_eq!(cli.scenarios, [Scenario::Healthz, Scenario::LoginWrongPassword]);
         assert_eq!(cli.duration, Duration::from_secs(2));
         assert_eq!(cli.concurrency, 16);
     }

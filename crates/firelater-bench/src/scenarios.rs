@@ -138,12 +138,7 @@ pub fn healthz(target: &Target) -> Plan {
 /// `POST /api/v1/auth/login` with the right password, expecting 200 and an access token.
 pub fn login(target: &Target) -> anyhow::Result<Plan> {
     let password = target.password(Scenario::Login)?;
-    Ok(login_plan(
-        Scenario::Login,
-        target,
-        password,
-        StatusCode::OK,
-    ))
+    Ok(login_plan(Scenario::Login, target, password, StatusCode::OK))
 }
 
 /// `POST /api/v1/auth/login` with a wrong password, expecting 401.
@@ -166,10 +161,7 @@ pub async fn me(client: &Client, target: &Target) -> anyhow::Result<Plan> {
         .await
         .context("login request failed")?;
     let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .context("reading the login response failed")?;
+    let body = response.bytes().await.context("reading the login response failed")?;
     if status != StatusCode::OK {
         bail!("login returned {status}, expected 200 OK");
     }
@@ -211,10 +203,7 @@ mod tests {
 
     #[test]
     fn access_token_is_read_from_a_login_body() {
-        assert_eq!(
-            access_token(br#"{"access_token":"abc"}"#).as_deref(),
-            Some("abc")
-        );
+        assert_eq!(access_token(br#"{"access_token":"abc"}"#).as_deref(), Some("abc"));
         assert_eq!(access_token(br#"{"access_token":""}"#), None);
         assert_eq!(access_token(br#"{"code":"unauthorized"}"#), None);
         assert_eq!(access_token(b"not json"), None);

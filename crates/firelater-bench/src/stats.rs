@@ -67,12 +67,7 @@ pub struct Report {
 
 impl Report {
     /// Summarises the samples of a run that was measured for `duration`.
-    pub fn new(
-        scenario: &'static str,
-        concurrency: usize,
-        duration: Duration,
-        mut samples: Samples,
-    ) -> Self {
+    pub fn new(scenario: &'static str, concurrency: usize, duration: Duration, mut samples: Samples) -> Self {
         samples.latencies_us.sort_unstable();
         let sorted = &samples.latencies_us;
         Self {
@@ -104,11 +99,7 @@ impl Report {
 
     /// This report as one row of the human table.
     pub fn table_row(&self) -> String {
-        let mut statuses: Vec<String> = self
-            .statuses
-            .iter()
-            .map(|(s, n)| format!("{s}:{n}"))
-            .collect();
+        let mut statuses: Vec<String> = self.statuses.iter().map(|(s, n)| format!("{s}:{n}")).collect();
         if self.transport_errors > 0 {
             statuses.push(format!("transport:{}", self.transport_errors));
         }
@@ -130,11 +121,8 @@ impl Report {
     /// This report as one JSON object; latencies in milliseconds, `null` when nothing answered.
     pub fn to_json(&self) -> Value {
         let ms = |us: Option<u64>| us.map(|us| us as f64 / 1000.0);
-        let statuses: serde_json::Map<String, Value> = self
-            .statuses
-            .iter()
-            .map(|(s, n)| (s.to_string(), json!(n)))
-            .collect();
+        let statuses: serde_json::Map<String, Value> =
+            self.statuses.iter().map(|(s, n)| (s.to_string(), json!(n))).collect();
         json!({
             "scenario": self.scenario,
             "concurrency": self.concurrency,
@@ -187,20 +175,8 @@ mod tests {
     #[test]
     fn report_counts_errors_and_statuses() {
         let mut a = Samples::default();
-        a.record(
-            Outcome::Response {
-                status: 200,
-                ok: true,
-            },
-            Duration::from_millis(2),
-        );
-        a.record(
-            Outcome::Response {
-                status: 500,
-                ok: false,
-            },
-            Duration::from_millis(4),
-        );
+        a.record(Outcome::Response { status: 200, ok: true }, Duration::from_millis(2));
+        a.record(Outcome::Response { status: 500, ok: false }, Duration::from_millis(4));
         let mut b = Samples::default();
         b.record(Outcome::Transport, Duration::from_millis(1));
         a.merge(b);

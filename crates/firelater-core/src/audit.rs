@@ -45,7 +45,9 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_recorded() {
-        let d = Diff::new().field("name", &"Ada", &"Ada L.").field("timezone", &"UTC", &"UTC");
+        let d = Diff::new()
+            .field("name", &"Ada", &"Ada L.")
+            .field("timezone", &"UTC", &"UTC");
         assert_eq!(d.into_value(), json!({"name": {"old": "Ada", "new": "Ada L."}}));
     }
 }

@@ -42,4 +42,3 @@ impl Clock for FakeClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
-

@@ -116,7 +116,11 @@ pub struct Error {
 impl Error {
     /// An error with a code and a detail.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self { code, detail: detail.into(), fields: FieldErrors::new() }
+        Self {
+            code,
+            detail: detail.into(),
+            fields: FieldErrors::new(),
+        }
     }
 
     /// A validation failure on one field.
@@ -205,7 +209,11 @@ impl Validator {
 
     /// `Ok(())` when nothing was recorded.
     pub fn finish(self) -> Result<()> {
-        if self.fields.is_empty() { Ok(()) } else { Err(Error::validation(self.fields)) }
+        if self.fields.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::validation(self.fields))
+        }
     }
 }
 
@@ -219,7 +227,10 @@ mod tests {
         for code in ErrorCode::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s} is not snake_case");
+            assert!(
+                s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{s} is not snake_case"
+            );
         }
     }
 

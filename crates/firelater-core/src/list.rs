@@ -142,7 +142,12 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Maps every item, keeping the paging.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), page: self.page, per_page: self.per_page, total: self.total }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        }
     }
 }
 
@@ -177,7 +182,7 @@ impl ListSpec {
             }
             match key.as_str() {
                 "page" => match parse_u64(value) {
-                    Some(p) if p >= 1 && p <= 1_000_000 => params.page = p,
+                    Some(p) if (1..=1_000_000).contains(&p) => params.page = p,
                     _ => err("page", "must be a whole number from 1 to 1000000".into()),
                 },
                 "per_page" => match parse_u64(value) {
@@ -198,7 +203,10 @@ impl ListSpec {
                     for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
                         match pick(self.fields, f) {
                             Some(f) => chosen.push(f),
-                            None => err("fields", format!("unknown field {f}; one of: {}", self.fields.join(", "))),
+                            None => err(
+                                "fields",
+                                format!("unknown field {f}; one of: {}", self.fields.join(", ")),
+                            ),
                         }
                     }
                     params.fields = Some(chosen);
@@ -207,8 +215,13 @@ impl ListSpec {
                     for i in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
                         match pick(self.includes, i) {
                             Some(i) => params.include.push(i),
-                            None if self.includes.is_empty() => err("include", "this resource has nothing to include".into()),
-                            None => err("include", format!("unknown relation {i}; one of: {}", self.includes.join(", "))),
+                            None if self.includes.is_empty() => {
+                                err("include", "this resource has nothing to include".into())
+                            }
+                            None => err(
+                                "include",
+                                format!("unknown relation {i}; one of: {}", self.includes.join(", ")),
+                            ),
                         }
                     }
                 }
@@ -222,7 +235,10 @@ impl ListSpec {
                 }
                 other => match self.filters.iter().find(|f| f.param == other) {
                     Some(spec) => match parse_filter(spec, value) {
-                        Ok(value) => params.filters.push(Filter { column: spec.column, value }),
+                        Ok(value) => params.filters.push(Filter {
+                            column: spec.column,
+                            value,
+                        }),
                         Err(m) => err(other, m),
                     },
                     None => err(other, "unknown query parameter".into()),
@@ -254,7 +270,9 @@ fn parse_filter(spec: &FilterSpec, value: &str) -> std::result::Result<FilterVal
             }
             Ok(FilterValue::AnyOf(out))
         }
-        FilterKind::Uuid => Uuid::parse_str(value).map(FilterValue::Uuid).map_err(|_| "must be a UUID".into()),
+        FilterKind::Uuid => Uuid::parse_str(value)
+            .map(FilterValue::Uuid)
+            .map_err(|_| "must be a UUID".into()),
         FilterKind::Bool => match value {
             "true" => Ok(FilterValue::Bool(true)),
             "false" => Ok(FilterValue::Bool(false)),
@@ -264,7 +282,11 @@ fn parse_filter(spec: &FilterSpec, value: &str) -> std::result::Result<FilterVal
             let t = DateTime::parse_from_rfc3339(value)
                 .map_err(|_| "must be an RFC 3339 date-time".to_owned())?
                 .with_timezone(&Utc);
-            Ok(if spec.kind == FilterKind::After { FilterValue::After(t) } else { FilterValue::Before(t) })
+            Ok(if spec.kind == FilterKind::After {
+                FilterValue::After(t)
+            } else {
+                FilterValue::Before(t)
+            })
         }
     }
 }
@@ -278,8 +300,16 @@ mod tests {
         default_sort: "created_at",
         default_order: Order::Desc,
         filters: &[
-            FilterSpec { param: "status", column: "status", kind: FilterKind::Enum(&["active", "inactive"]) },
-            FilterSpec { param: "created_after", column: "created_at", kind: FilterKind::After },
+            FilterSpec {
+                param: "status",
+                column: "status",
+                kind: FilterKind::Enum(&["active", "inactive"]),
+            },
+            FilterSpec {
+                param: "created_after",
+                column: "created_at",
+                kind: FilterKind::After,
+            },
         ],
         fields: &["id", "name"],
         includes: &["roles"],
@@ -293,7 +323,10 @@ mod tests {
     #[test]
     fn defaults_apply_when_nothing_is_given() {
         let p = SPEC.parse(&[]).expect("empty query is valid");
-        assert_eq!((p.page, p.per_page, p.sort, p.order), (1, 25, "created_at", Order::Desc));
+        assert_eq!(
+            (p.page, p.per_page, p.sort, p.order),
+            (1, 25, "created_at", Order::Desc)
+        );
     }
 
     #[test]
@@ -314,13 +347,18 @@ mod tests {
     #[test]
     fn enum_filter_takes_a_comma_list() {
         let p = SPEC.parse(&q(&[("status", "active,inactive")])).expect("valid");
-        assert_eq!(p.filters[0].value, FilterValue::AnyOf(vec!["active".into(), "inactive".into()]));
+        assert_eq!(
+            p.filters[0].value,
+            FilterValue::AnyOf(vec!["active".into(), "inactive".into()])
+        );
         assert!(SPEC.parse(&q(&[("status", "deleted")])).is_err());
     }
 
     #[test]
     fn unknown_parameters_fields_and_includes_are_named() {
-        let e = SPEC.parse(&q(&[("stauts", "x"), ("fields", "id,secret"), ("include", "tenant")])).expect_err("three bad");
+        let e = SPEC
+            .parse(&q(&[("stauts", "x"), ("fields", "id,secret"), ("include", "tenant")]))
+            .expect_err("three bad");
         assert!(e.fields.contains_key("stauts"));
         assert!(e.fields.contains_key("fields"));
         assert!(e.fields.contains_key("include"));
@@ -329,7 +367,9 @@ mod tests {
     #[test]
     fn date_filters_need_rfc3339() {
         assert!(SPEC.parse(&q(&[("created_after", "yesterday")])).is_err());
-        let p = SPEC.parse(&q(&[("created_after", "2026-01-01T00:00:00Z")])).expect("valid");
+        let p = SPEC
+            .parse(&q(&[("created_after", "2026-01-01T00:00:00Z")]))
+            .expect("valid");
         assert!(matches!(p.filters[0].value, FilterValue::After(_)));
     }
 

@@ -19,7 +19,11 @@ pub fn email(field: &str, value: &str) -> Result<String> {
             }
             None => false,
         };
-    if ok { Ok(v) } else { Err(Error::field(field, "must be a valid email address")) }
+    if ok {
+        Ok(v)
+    } else {
+        Err(Error::field(field, "must be a valid email address"))
+    }
 }
 
 /// A required single-line text of 1..=max characters, trimmed.
@@ -44,7 +48,10 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 pub fn password(field: &str, value: &str) -> Result<()> {
     let n = value.chars().count();
     if n < MIN_PASSWORD_LEN {
-        return Err(Error::field(field, format!("must be at least {MIN_PASSWORD_LEN} characters")));
+        return Err(Error::field(
+            field,
+            format!("must be at least {MIN_PASSWORD_LEN} characters"),
+        ));
     }
     if n > 256 {
         return Err(Error::field(field, "must be at most 256 characters"));
@@ -60,13 +67,17 @@ pub fn password(field: &str, value: &str) -> Result<()> {
 pub fn slug(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     let ok = (2..=63).contains(&v.len())
-        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !v.starts_with('-')
         && !v.ends_with('-');
     if ok {
         Ok(v.to_owned())
     } else {
-        Err(Error::field(field, "must be 2 to 63 lower-case letters, digits or inner hyphens"))
+        Err(Error::field(
+            field,
+            "must be 2 to 63 lower-case letters, digits or inner hyphens",
+        ))
     }
 }
 
@@ -77,7 +88,16 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(email("email", "  Ada@Example.COM ").as_deref(), Ok("ada@example.com"));
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "ada@.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "ada@.com",
+        ] {
             assert!(email("email", bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -111,7 +131,10 @@ pub fn timezone(field: &str, value: &str) -> Result<String> {
 mod tz_tests {
     #[test]
     fn iana_zones_pass_and_others_fail() {
-        assert_eq!(super::timezone("timezone", "Europe/Berlin").as_deref(), Ok("Europe/Berlin"));
+        assert_eq!(
+            super::timezone("timezone", "Europe/Berlin").as_deref(),
+            Ok("Europe/Berlin")
+        );
         assert!(super::timezone("timezone", "Mars/Olympus").is_err());
         assert!(super::timezone("timezone", "").is_err());
     }

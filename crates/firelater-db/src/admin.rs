@@ -5,7 +5,11 @@ use crate::dialect::stmt;
 use sea_orm::{ConnectionTrait, Database, DbBackend, DbErr};
 
 fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() < 63 && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    !name.is_empty()
+        && name.len() < 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Creates database `name` through `admin_url`.
@@ -24,7 +28,8 @@ pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), DbErr> {
         return Err(DbErr::Custom(format!("invalid database name {name:?}")));
     }
     let conn = Database::connect(admin_url).await?;
-    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await?;
     conn.close().await
 }
 
@@ -64,7 +69,13 @@ pub async fn query_string(conn: &impl ConnectionTrait, sql: &str) -> Result<Opti
 mod tests {
     #[test]
     fn database_name_is_replaced_keeping_the_query() {
-        assert_eq!(super::with_database("postgres://u@h:5432/postgres?sslmode=disable", "t1"), "postgres://u@h:5432/t1?sslmode=disable");
-        assert_eq!(super::with_database("postgres://u@h:5432", "t1"), "postgres://u@h:5432/t1");
+        assert_eq!(
+            super::with_database("postgres://u@h:5432/postgres?sslmode=disable", "t1"),
+            "postgres://u@h:5432/t1?sslmode=disable"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h:5432", "t1"),
+            "postgres://u@h:5432/t1"
+        );
     }
 }

@@ -39,7 +39,10 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -85,7 +88,8 @@ impl Db {
     }
 
     async fn connect_inner(url: &str, opts: &DbOptions, as_app: bool) -> Result<Self, DbErr> {
-        let backend = backend_of(url).ok_or_else(|| DbErr::Custom(format!("unsupported database URL scheme in {url:?}")))?;
+        let backend =
+            backend_of(url).ok_or_else(|| DbErr::Custom(format!("unsupported database URL scheme in {url:?}")))?;
         let mut co = ConnectOptions::new(url.to_owned());
         co.max_connections(opts.max_connections)
             .min_connections(0)
@@ -110,7 +114,11 @@ impl Db {
         }
         let conn = Database::connect(co).await?;
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { conn, backend, write_lock })
+        Ok(Self {
+            conn,
+            backend,
+            write_lock,
+        })
     }
 
     /// Runs every pending migration. Idempotent.
@@ -191,11 +199,19 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    async fn start(txn: DatabaseTransaction, tenant: TenantId, guard: Option<OwnedMutexGuard<()>>) -> Result<Self, Error> {
+    async fn start(
+        txn: DatabaseTransaction,
+        tenant: TenantId,
+        guard: Option<OwnedMutexGuard<()>>,
+    ) -> Result<Self, Error> {
         if txn.get_database_backend() == DbBackend::Postgres {
             dialect::set_tenant(&txn, tenant).await.map_err(db_err)?;
         }
-        Ok(Self { txn, tenant, _guard: guard })
+        Ok(Self {
+            txn,
+            tenant,
+            _guard: guard,
+        })
     }
 
     /// The tenant every query of this transaction is scoped to.

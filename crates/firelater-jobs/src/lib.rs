@@ -3,8 +3,8 @@
 //! are claimed with `FOR UPDATE SKIP LOCKED` under a lease.
 
 use chrono::Duration;
-use firelater_service::jobs::{Job, OutboxEvent};
 use firelater_service::Services;
+use firelater_service::jobs::{Job, OutboxEvent};
 use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +31,8 @@ impl Registry {
         F: Fn(Services, Job) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
-        self.handlers.insert(kind.to_owned(), Arc::new(move |s, j| Box::pin(f(s, j))));
+        self.handlers
+            .insert(kind.to_owned(), Arc::new(move |s, j| Box::pin(f(s, j))));
         self
     }
 }
@@ -80,8 +81,15 @@ pub struct Pass {
 
 /// Claims one batch and runs it. Stops starting new jobs once `shutdown` turns true and gives
 /// the rest of the batch back.
-pub async fn run_once(services: &Services, registry: &Registry, config: &WorkerConfig, shutdown: &watch::Receiver<bool>) -> Result<Pass, firelater_core::Error> {
-    let jobs = services.claim_jobs(&config.queue, &config.id, config.batch, config.lease).await?;
+pub async fn run_once(
+    services: &Services,
+    registry: &Registry,
+    config: &WorkerConfig,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<Pass, firelater_core::Error> {
+    let jobs = services
+        .claim_jobs(&config.queue, &config.id, config.batch, config.lease)
+        .await?;
     let mut pass = Pass::default();
     for (i, job) in jobs.iter().enumerate() {
         if *shutdown.borrow() {
@@ -108,8 +116,13 @@ pub async fn run_once(services: &Services, registry: &Registry, config: &WorkerC
             Err(e) => {
                 tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
                 services.fail_job(job, &config.id, &e, config.backoff_base).await?;
-                let outcome = if job.attempts >= job.max_attempts { "dead" } else { "retry" };
-                metrics::counter!("jobs_processed_total", "kind" => job.kind.clone(), "outcome" => outcome).increment(1);
+                let outcome = if job.attempts >= job.max_attempts {
+                    "dead"
+                } else {
+                    "retry"
+                };
+                metrics::counter!("jobs_processed_total", "kind" => job.kind.clone(), "outcome" => outcome)
+                    .increment(1);
                 pass.failed += 1;
             }
         }
@@ -118,7 +131,12 @@ pub async fn run_once(services: &Services, registry: &Registry, config: &WorkerC
 }
 
 /// Runs jobs until `shutdown` turns true; the job in hand finishes, claimed ones go back.
-pub async fn run_worker(services: Services, registry: Registry, config: WorkerConfig, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_worker(
+    services: Services,
+    registry: Registry,
+    config: WorkerConfig,
+    mut shutdown: watch::Receiver<bool>,
+) {
     tracing::info!(worker = %config.id, queue = %config.queue, "job worker started");
     while !*shutdown.borrow() {
         let idle = match run_once(&services, &registry, &config, &shutdown).await {
@@ -141,7 +159,10 @@ pub async fn run_worker(services: Services, registry: Registry, config: WorkerCo
 /// Publishes outbox events in order to in-process subscribers (real-time updates, and the
 /// webhook and notification dispatchers as they arrive), then marks them published. Delivery
 /// is at least once: subscribers deduplicate by event id.
-pub async fn relay_once(services: &Services, subscribers: &broadcast::Sender<OutboxEvent>) -> Result<usize, firelater_core::Error> {
+pub async fn relay_once(
+    services: &Services,
+    subscribers: &broadcast::Sender<OutboxEvent>,
+) -> Result<usize, firelater_core::Error> {
     let events = services.unpublished_events(100).await?;
     if events.is_empty() {
         return Ok(0);
@@ -157,7 +178,12 @@ pub async fn relay_once(services: &Services, subscribers: &broadcast::Sender<Out
 }
 
 /// Runs the relay until `shutdown` turns true.
-pub async fn run_relay(services: Services, subscribers: broadcast::Sender<OutboxEvent>, idle_wait: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_relay(
+    services: Services,
+    subscribers: broadcast::Sender<OutboxEvent>,
+    idle_wait: std::time::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
     while !*shutdown.borrow() {
         let idle = match relay_once(&services, &subscribers).await {
             Ok(n) => n == 0,

@@ -49,9 +49,13 @@ pub fn tenant_fk(table: &'static str) -> ForeignKeyCreateStatement {
 /// An index on `table(cols…)`, named `idx_table_cols`.
 pub fn index(table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut stmt = Index::create();
-    stmt.name(format!("{}_{table}_{}", if unique { "uq" } else { "idx" }, cols.join("_")))
-        .table(table)
-        .if_not_exists();
+    stmt.name(format!(
+        "{}_{table}_{}",
+        if unique { "uq" } else { "idx" },
+        cols.join("_")
+    ))
+    .table(table)
+    .if_not_exists();
     for c in cols {
         stmt.col(*c);
     }

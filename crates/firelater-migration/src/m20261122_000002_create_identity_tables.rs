@@ -8,7 +8,12 @@ use sea_orm_migration::schema::*;
 pub struct Migration;
 
 fn fk(name: &str, from: (&'static str, &'static str), to: (&'static str, &'static str)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).take()
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Cascade)
+        .take()
 }
 
 #[async_trait::async_trait]
@@ -53,7 +58,11 @@ impl MigrationTrait for Migration {
                 .col(string_len("permission", 150))
                 .primary_key(Index::create().col("role_id").col("permission"))
                 .foreign_key(&mut tenant_fk("role_permissions"))
-                .foreign_key(&mut fk("fk_role_permissions_role", ("role_permissions", "role_id"), ("roles", "id")))
+                .foreign_key(&mut fk(
+                    "fk_role_permissions_role",
+                    ("role_permissions", "role_id"),
+                    ("roles", "id"),
+                ))
                 .take(),
         )
         .await?;
@@ -69,12 +78,21 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("granted_at"))
                 .primary_key(Index::create().col("user_id").col("role_id"))
                 .foreign_key(&mut tenant_fk("user_roles"))
-                .foreign_key(&mut fk("fk_user_roles_user", ("user_roles", "user_id"), ("users", "id")))
-                .foreign_key(&mut fk("fk_user_roles_role", ("user_roles", "role_id"), ("roles", "id")))
+                .foreign_key(&mut fk(
+                    "fk_user_roles_user",
+                    ("user_roles", "user_id"),
+                    ("users", "id"),
+                ))
+                .foreign_key(&mut fk(
+                    "fk_user_roles_role",
+                    ("user_roles", "role_id"),
+                    ("roles", "id"),
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("user_roles", &["tenant_id", "role_id"], false)).await?;
+        m.create_index(index("user_roles", &["tenant_id", "role_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -95,7 +113,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("sessions", &["tenant_id", "user_id"], false)).await?;
+        m.create_index(index("sessions", &["tenant_id", "user_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -109,11 +128,16 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("expires_at"))
                 .col(timestamp_with_time_zone_null("rotated_at"))
                 .foreign_key(&mut tenant_fk("refresh_tokens"))
-                .foreign_key(&mut fk("fk_refresh_tokens_session", ("refresh_tokens", "session_id"), ("sessions", "id")))
+                .foreign_key(&mut fk(
+                    "fk_refresh_tokens_session",
+                    ("refresh_tokens", "session_id"),
+                    ("sessions", "id"),
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("refresh_tokens", &["tenant_id", "token_hash"], true)).await?;
+        m.create_index(index("refresh_tokens", &["tenant_id", "token_hash"], true))
+            .await?;
         m.create_index(index("refresh_tokens", &["session_id"], false)).await
     }
 }

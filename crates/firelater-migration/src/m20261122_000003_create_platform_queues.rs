@@ -43,7 +43,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("outbox_events", &["published_at", "seq"], false)).await?;
+        m.create_index(index("outbox_events", &["published_at", "seq"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -66,7 +67,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("jobs", &["queue", "status", "run_at"], false)).await?;
+        m.create_index(index("jobs", &["queue", "status", "run_at"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -107,7 +109,9 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("audit_logs", &["tenant_id", "entity_type", "entity_id"], false)).await?;
-        m.create_index(index("audit_logs", &["tenant_id", "created_at"], false)).await
+        m.create_index(index("audit_logs", &["tenant_id", "entity_type", "entity_id"], false))
+            .await?;
+        m.create_index(index("audit_logs", &["tenant_id", "created_at"], false))
+            .await
     }
 }

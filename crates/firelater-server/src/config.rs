@@ -89,20 +89,36 @@ struct Raw {
 
 /// The names of every setting, as `FIRELATER_<NAME>` and as keys in `firelater.toml`.
 pub const SETTINGS: &[&str] = &[
-    "listen", "database_url", "data_dir", "admin_email", "admin_password", "jwt_secret", "log_format", "log",
-    "body_limit", "request_timeout", "cors_origins", "login_rate_per_minute", "login_burst", "db_max_connections",
-    "workers", "public_url",
+    "listen",
+    "database_url",
+    "data_dir",
+    "admin_email",
+    "admin_password",
+    "jwt_secret",
+    "log_format",
+    "log",
+    "body_limit",
+    "request_timeout",
+    "cors_origins",
+    "login_rate_per_minute",
+    "login_burst",
+    "db_max_connections",
+    "workers",
+    "public_url",
 ];
 
 fn bad(name: &str, value: &str, why: &str) -> ConfigError {
     ConfigError(format!("invalid FIRELATER_{}={value:?}: {why}", name.to_uppercase()))
 }
 
-fn parse_num<T: std::str::FromStr>(name: &str, v: &str, min: T, max: T) -> Result<T, ConfigError>
+fn parse_num<T>(name: &str, v: &str, min: T, max: T) -> Result<T, ConfigError>
 where
-    T: PartialOrd + std::fmt::Display + Copy,
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
 {
-    let n: T = v.trim().parse().map_err(|_| bad(name, v, &format!("must be a whole number from {min} to {max}")))?;
+    let n: T = v
+        .trim()
+        .parse()
+        .map_err(|_| bad(name, v, &format!("must be a whole number from {min} to {max}")))?;
     if n < min || n > max {
         return Err(bad(name, v, &format!("must be a whole number from {min} to {max}")));
     }
@@ -122,18 +138,26 @@ impl Config {
     pub fn load(file: Option<&std::path::Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut raw: Raw = match file {
             Some(path) if path.exists() => {
-                let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
-                let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigError(format!("invalid {}: {e}", path.display())))?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+                let table: toml::Table =
+                    toml::from_str(&text).map_err(|e| ConfigError(format!("invalid {}: {e}", path.display())))?;
                 let mut strings = toml::Table::new();
                 for (k, v) in table {
                     let s = match v {
                         toml::Value::String(s) => s,
-                        toml::Value::Array(items) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect::<Vec<_>>().join(","),
+                        toml::Value::Array(items) => items
+                            .iter()
+                            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                            .collect::<Vec<_>>()
+                            .join(","),
                         other => other.to_string(),
                     };
                     strings.insert(k, toml::Value::String(s));
                 }
-                strings.try_into().map_err(|e| ConfigError(format!("invalid {}: {e}", path.display())))?
+                strings
+                    .try_into()
+                    .map_err(|e| ConfigError(format!("invalid {}: {e}", path.display())))?
             }
             _ => Raw::default(),
         };
@@ -144,16 +168,45 @@ impl Config {
                 }
             )*};
         }
-        overlay!(listen, database_url, data_dir, admin_email, admin_password, jwt_secret, log_format, log, body_limit, request_timeout, cors_origins, login_rate_per_minute, login_burst, db_max_connections, workers, public_url);
+        overlay!(
+            listen,
+            database_url,
+            data_dir,
+            admin_email,
+            admin_password,
+            jwt_secret,
+            log_format,
+            log,
+            body_limit,
+            request_timeout,
+            cors_origins,
+            login_rate_per_minute,
+            login_burst,
+            db_max_connections,
+            workers,
+            public_url
+        );
         Self::check(raw)
     }
 
     fn check(raw: Raw) -> Result<Self, ConfigError> {
         let listen_s = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let listen = listen_s.trim().parse().map_err(|_| bad("listen", &listen_s, "must be host:port, e.g. 127.0.0.1:8080"))?;
-        let database_url = raw.database_url.unwrap_or_else(|| "sqlite:./data/firelater.db".to_owned());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(bad("database_url", &database_url, "must start with sqlite: or postgres://"));
+        let listen = listen_s
+            .trim()
+            .parse()
+            .map_err(|_| bad("listen", &listen_s, "must be host:port, e.g. 127.0.0.1:8080"))?;
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| "sqlite:./data/firelater.db".to_owned());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "database_url",
+                &database_url,
+                "must start with sqlite: or postgres://",
+            ));
         }
         let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./data/files".to_owned()));
         let log_format = match raw.log_format.as_deref().map(str::trim) {
@@ -162,16 +215,20 @@ impl Config {
             Some(other) => return Err(bad("log_format", other, "must be text or json")),
         };
         if let Some(e) = &raw.admin_email {
-            firelater_core::validate::email("admin_email", e).map_err(|_| bad("admin_email", e, "must be an email address"))?;
+            firelater_core::validate::email("admin_email", e)
+                .map_err(|_| bad("admin_email", e, "must be an email address"))?;
         }
         if let Some(p) = &raw.admin_password {
-            firelater_core::validate::password("admin_password", p)
-                .map_err(|e| bad("admin_password", "<hidden>", e.fields.values().flatten().next().map_or("is too weak", String::as_str)))?;
+            firelater_core::validate::password("admin_password", p).map_err(|e| {
+                bad(
+                    "admin_password",
+                    "<hidden>",
+                    e.fields.values().flatten().next().map_or("is too weak", String::as_str),
+                )
+            })?;
         }
-        if let Some(s) = &raw.jwt_secret {
-            if s.len() < 32 {
-                return Err(bad("jwt_secret", "<hidden>", "must be at least 32 characters"));
-            }
+        if raw.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(bad("jwt_secret", "<hidden>", "must be at least 32 characters"));
         }
         let body_limit = match raw.body_limit {
             Some(v) => parse_num("body_limit", &v, 1024usize, 1024 * 1024 * 1024)?,
@@ -181,10 +238,22 @@ impl Config {
             Some(v) => Duration::from_secs(parse_num("request_timeout", &v, 1u64, 3600)?),
             None => Duration::from_secs(30),
         };
-        let cors_origins: Vec<String> = raw.cors_origins.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let cors_origins: Vec<String> = raw
+            .cors_origins
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
         for o in &cors_origins {
-            if !(o.starts_with("http://") || o.starts_with("https://")) || axum::http::HeaderValue::from_str(o).is_err() {
-                return Err(bad("cors_origins", o, "each origin must be like https://app.example.com"));
+            if !(o.starts_with("http://") || o.starts_with("https://")) || axum::http::HeaderValue::from_str(o).is_err()
+            {
+                return Err(bad(
+                    "cors_origins",
+                    o,
+                    "each origin must be like https://app.example.com",
+                ));
             }
         }
         let login_rate_per_minute = match raw.login_rate_per_minute {
@@ -225,7 +294,9 @@ impl Config {
 
     /// The URL to show people.
     pub fn display_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 }
 
@@ -262,8 +333,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("firelater-config-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let path = dir.join("firelater.toml");
-        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]\n").expect("write");
-        let c = Config::load(Some(&path), |k| (k == "FIRELATER_LISTEN").then(|| "127.0.0.1:9100".to_owned())).expect("valid");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\nbody_limit = 2048\ncors_origins = [\"https://a.example\"]\n",
+        )
+        .expect("write");
+        let c = Config::load(Some(&path), |k| {
+            (k == "FIRELATER_LISTEN").then(|| "127.0.0.1:9100".to_owned())
+        })
+        .expect("valid");
         assert_eq!(c.listen.port(), 9100);
         assert_eq!(c.body_limit, 2048);
         assert_eq!(c.cors_origins, vec!["https://a.example".to_owned()]);

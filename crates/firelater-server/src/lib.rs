@@ -23,7 +23,9 @@ pub fn metrics_handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
-                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+                .set_buckets(&[
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ])
                 .unwrap_or_else(|_| PrometheusBuilder::new());
             match builder.install_recorder() {
                 Ok(h) => h,
@@ -38,7 +40,9 @@ pub fn metrics_handle() -> PrometheusHandle {
 pub fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -46,17 +50,20 @@ pub fn init_tracing(config: &Config) {
 }
 
 fn db_options(config: &Config) -> DbOptions {
-    DbOptions { max_connections: config.db_max_connections, ..DbOptions::default() }
+    DbOptions {
+        max_connections: config.db_max_connections,
+        ..DbOptions::default()
+    }
 }
 
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     if let Some(path) = url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//");
         let path = path.split('?').next().unwrap_or(path);
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-            }
+        if let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
     }
     Ok(())
@@ -66,13 +73,17 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     ensure_sqlite_dir(&config.database_url)?;
     let opts = db_options(config);
-    let owner = Db::connect_owner(&config.database_url, &opts).await.context("cannot connect to the database")?;
+    let owner = Db::connect_owner(&config.database_url, &opts)
+        .await
+        .context("cannot connect to the database")?;
     owner.migrate().await.context("migrations failed")?;
     if owner.backend() == firelater_db::Backend::Sqlite {
         return Ok(owner);
     }
     owner.close().await.ok();
-    Db::connect(&config.database_url, &opts).await.context("cannot connect to the database as the application role")
+    Db::connect(&config.database_url, &opts)
+        .await
+        .context("cannot connect to the database as the application role")
 }
 
 /// Builds the services on an open database.
@@ -96,7 +107,11 @@ pub async fn services(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow:
             secret.into_bytes()
         }
     };
-    let settings = AuthSettings { access_ttl: chrono::Duration::minutes(15), refresh_ttl: chrono::Duration::days(7), signing_key };
+    let settings = AuthSettings {
+        access_ttl: chrono::Duration::minutes(15),
+        refresh_ttl: chrono::Duration::days(7),
+        signing_key,
+    };
     Ok(Services::new(db, clock, settings))
 }
 
@@ -131,7 +146,8 @@ impl Running {
 /// Starts FireLater: migrations, first start, HTTP server and (unless turned off) workers.
 /// Prints the first administrator's credentials once when it creates them.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create FIRELATER_DATA_DIR {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create FIRELATER_DATA_DIR {}", config.data_dir.display()))?;
     let db = open_database(&config).await?;
     let services = services(&config, db, clock).await?;
     if let Some(boot) = services
@@ -146,10 +162,15 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
                 boot.tenant.slug, boot.admin.email, boot.password
             );
         } else {
-            println!("FireLater is ready at {url}; sign in to tenant {} as {}.", boot.tenant.slug, boot.admin.email);
+            println!(
+                "FireLater is ready at {url}; sign in to tenant {} as {}.",
+                boot.tenant.slug, boot.admin.email
+            );
         }
     }
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on FIRELATER_LISTEN {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on FIRELATER_LISTEN {}", config.listen))?;
     let addr = listener.local_addr()?;
     let api_config = ApiConfig {
         body_limit: config.body_limit,
@@ -159,7 +180,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         login_burst: config.login_burst,
     };
     let limit = LoginLimit::new(config.login_rate_per_minute, config.login_burst);
-    let state = AppState { services: services.clone(), config: Arc::new(api_config), metrics: metrics_handle() };
+    let state = AppState {
+        services: services.clone(),
+        config: Arc::new(api_config),
+        metrics: metrics_handle(),
+    };
     let app = firelater_api::router(state, limit.as_ref());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
@@ -189,7 +214,9 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
                 _ = shutdown_signal() => tracing::info!("shutdown signal received"),
             }
         };
-        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(signal).await;
+        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(signal)
+            .await;
         let _ = stop_tx.send(true);
         for t in background {
             let _ = t.await;
@@ -199,15 +226,30 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         result.context("HTTP server failed")
     });
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, services, shutdown: shutdown_tx, task })
+    Ok(Running {
+        addr,
+        services,
+        shutdown: shutdown_tx,
+        task,
+    })
 }
 
 /// Spawns the job worker and the outbox relay.
 pub fn spawn_workers(services: &Services, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let (events, _) = tokio::sync::broadcast::channel(1024);
     vec![
-        tokio::spawn(firelater_jobs::run_worker(services.clone(), firelater_jobs::builtin_registry(), firelater_jobs::WorkerConfig::new("default"), shutdown.clone())),
-        tokio::spawn(firelater_jobs::run_relay(services.clone(), events, Duration::from_millis(500), shutdown)),
+        tokio::spawn(firelater_jobs::run_worker(
+            services.clone(),
+            firelater_jobs::builtin_registry(),
+            firelater_jobs::WorkerConfig::new("default"),
+            shutdown.clone(),
+        )),
+        tokio::spawn(firelater_jobs::run_relay(
+            services.clone(),
+            events,
+            Duration::from_millis(500),
+            shutdown,
+        )),
     ]
 }
 

@@ -2,16 +2,20 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use firelater_core::ids::TenantId;
 use firelater_core::SystemClock;
-use firelater_server::{init_tracing, Config};
+use firelater_core::ids::TenantId;
+use firelater_server::{Config, init_tracing};
 use firelater_service::Ctx;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "firelater", version, about = "FireLater: IT service management in one binary")]
+#[command(
+    name = "firelater",
+    version,
+    about = "FireLater: IT service management in one binary"
+)]
 struct Cli {
     /// Configuration file (settings in FIRELATER_* variables override it).
     #[arg(long, env = "FIRELATER_CONFIG", default_value = "firelater.toml", global = true)]
@@ -134,20 +138,49 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Tenant { command: TenantCommand::Create { name, slug, admin_email, admin_password } } => {
+        Command::Tenant {
+            command:
+                TenantCommand::Create {
+                    name,
+                    slug,
+                    admin_email,
+                    admin_password,
+                },
+        } => {
             let db = firelater_server::open_database(&config).await?;
             let services = firelater_server::services(&config, db, clock).await?;
             let generated = admin_password.is_none();
             let password = admin_password.unwrap_or_else(firelater_service::password::generate);
-            let input = firelater_service::tenants::NewTenant { name, slug, admin_email, admin_name: "Administrator".into(), admin_password: password.clone() };
-            let (tenant, admin) = services.create_tenant(input).await.map_err(|e| anyhow::anyhow!("{e}{}", field_list(&e)))?;
-            println!("created tenant {} ({}) with administrator {}", tenant.slug, tenant.id, admin.email);
+            let input = firelater_service::tenants::NewTenant {
+                name,
+                slug,
+                admin_email,
+                admin_name: "Administrator".into(),
+                admin_password: password.clone(),
+            };
+            let (tenant, admin) = services
+                .create_tenant(input)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}{}", field_list(&e)))?;
+            println!(
+                "created tenant {} ({}) with administrator {}",
+                tenant.slug, tenant.id, admin.email
+            );
             if generated {
                 println!("password: {password}\nThis password is shown only once.");
             }
             Ok(())
         }
-        Command::User { command: UserCommand::Create { tenant, email, name, password, roles } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    tenant,
+                    email,
+                    name,
+                    password,
+                    roles,
+                },
+        } => {
             let db = firelater_server::open_database(&config).await?;
             let services = firelater_server::services(&config, db.clone(), clock).await?;
             let t = firelater_db::repo::tenants::find_by_slug(db.system(), &tenant)
@@ -155,14 +188,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .with_context(|| format!("no tenant with slug {tenant}"))?;
             let ctx = Ctx::system(TenantId(t.id));
-            let input = firelater_service::users::NewUser { email, name, password, roles, ..Default::default() };
-            let user = services.create_user(&ctx, input).await.map_err(|e| anyhow::anyhow!("{e}{}", field_list(&e)))?;
-            println!("created user {} ({}) in tenant {tenant}, status {}", user.user.email, user.user.id, user.user.status);
+            let input = firelater_service::users::NewUser {
+                email,
+                name,
+                password,
+                roles,
+                ..Default::default()
+            };
+            let user = services
+                .create_user(&ctx, input)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}{}", field_list(&e)))?;
+            println!(
+                "created user {} ({}) in tenant {tenant}, status {}",
+                user.user.email, user.user.id, user.user.status
+            );
             Ok(())
         }
     }
 }
 
 fn field_list(e: &firelater_core::Error) -> String {
-    e.fields.iter().map(|(k, v)| format!("\n  {k}: {}", v.join("; "))).collect()
+    e.fields
+        .iter()
+        .map(|(k, v)| format!("\n  {k}: {}", v.join("; ")))
+        .collect()
 }

@@ -6,11 +6,11 @@
 //! checks that its session is still live, so logout and revocation act at once.
 
 use crate::ctx::{Actor, Ctx, RequestMeta};
-use crate::{record, AuthSettings, Services};
+use crate::{AuthSettings, Services, record};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use firelater_core::ids::{SessionId, TenantId, UserId};
-use firelater_core::{validate, Error, ErrorCode, Permission};
+use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::entities::{tenant, user};
 use firelater_db::repo::{roles, sessions, tenants, users};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -107,7 +107,11 @@ fn new_refresh_token(tenant: TenantId) -> String {
     use rand::RngCore;
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
-    format!("{}.{}", tenant.0.simple(), base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret))
+    format!(
+        "{}.{}",
+        tenant.0.simple(),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
+    )
 }
 
 fn tenant_of_refresh_token(token: &str) -> Option<TenantId> {
@@ -119,9 +123,21 @@ fn tenant_of_refresh_token(token: &str) -> Option<TenantId> {
 }
 
 impl Services {
-    fn access_token(&self, user: UserId, tenant: TenantId, session: SessionId, now: DateTime<Utc>) -> Result<(String, i64), Error> {
+    fn access_token(
+        &self,
+        user: UserId,
+        tenant: TenantId,
+        session: SessionId,
+        now: DateTime<Utc>,
+    ) -> Result<(String, i64), Error> {
         let ttl = self.auth.settings.access_ttl;
-        let claims = Claims { sub: user.0, tid: tenant.0, sid: session.0, iat: now.timestamp(), exp: (now + ttl).timestamp() };
+        let claims = Claims {
+            sub: user.0,
+            tid: tenant.0,
+            sid: session.0,
+            iat: now.timestamp(),
+            exp: (now + ttl).timestamp(),
+        };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.auth.encoding)
             .map_err(|e| Error::internal(format!("jwt: {e}")))?;
         Ok((token, ttl.num_seconds()))
@@ -175,14 +191,40 @@ impl Services {
             now,
         )
         .await?;
-        sessions::add_refresh_token(&tx, session.0, token_hash(&refresh), now, now + self.auth.settings.refresh_ttl).await?;
-        let changes = users::UserChanges { last_login_at: Some(now), ..Default::default() };
-        let user = users::update(&tx, user.id, None, changes, now).await?.ok_or_else(|| Error::not_found("user"))?;
+        sessions::add_refresh_token(
+            &tx,
+            session.0,
+            token_hash(&refresh),
+            now,
+            now + self.auth.settings.refresh_ttl,
+        )
+        .await?;
+        let changes = users::UserChanges {
+            last_login_at: Some(now),
+            ..Default::default()
+        };
+        let user = users::update(&tx, user.id, None, changes, now)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
         ctx.session = Some(session);
-        record::audit(&tx, &ctx, "auth.login", "user", Some(user.id), Some(serde_json::json!({"session_id": session})), now).await?;
+        record::audit(
+            &tx,
+            &ctx,
+            "auth.login",
+            "user",
+            Some(user.id),
+            Some(serde_json::json!({"session_id": session})),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         let (access_token, expires_in) = self.access_token(UserId(user.id), tenant_id, session, now)?;
-        Ok(Tokens { access_token, refresh_token: refresh, expires_in, user })
+        Ok(Tokens {
+            access_token,
+            refresh_token: refresh,
+            expires_in,
+            user,
+        })
     }
 
     /// Rotates a refresh token: the old one is spent, a new pair is returned. A spent token
@@ -194,7 +236,9 @@ impl Services {
             return Err(invalid_token());
         }
         let tx = self.db.tenant_write(tenant_id).await?;
-        let token = sessions::find_refresh_token(&tx, &token_hash(refresh_token)).await?.ok_or_else(invalid_token)?;
+        let token = sessions::find_refresh_token(&tx, &token_hash(refresh_token))
+            .await?
+            .ok_or_else(invalid_token)?;
         let session = sessions::find(&tx, token.session_id).await?.ok_or_else(invalid_token)?;
         let mut ctx = Ctx::system(tenant_id);
         ctx.actor = Actor::User(UserId(session.user_id));
@@ -203,26 +247,55 @@ impl Services {
         let fresh = token.rotated_at.is_none() && sessions::mark_rotated(&tx, token.id, now).await?;
         if !fresh {
             sessions::revoke(&tx, session.id, "refresh_token_reused", now).await?;
-            record::audit(&tx, &ctx, "auth.refresh_token_reused", "session", Some(session.id), None, now).await?;
+            record::audit(
+                &tx,
+                &ctx,
+                "auth.refresh_token_reused",
+                "session",
+                Some(session.id),
+                None,
+                now,
+            )
+            .await?;
             tx.commit().await?;
-            return Err(Error::new(ErrorCode::RefreshTokenReused, "this refresh token was already used; the session is revoked"));
+            return Err(Error::new(
+                ErrorCode::RefreshTokenReused,
+                "this refresh token was already used; the session is revoked",
+            ));
         }
         if session.revoked_at.is_some() || session.expires_at <= now || token.expires_at <= now {
             return Err(invalid_token());
         }
-        let user = users::find(&tx, session.user_id).await?.filter(|u| u.status == "active").ok_or_else(invalid_token)?;
+        let user = users::find(&tx, session.user_id)
+            .await?
+            .filter(|u| u.status == "active")
+            .ok_or_else(invalid_token)?;
         let refresh = new_refresh_token(tenant_id);
-        sessions::add_refresh_token(&tx, session.id, token_hash(&refresh), now, now + self.auth.settings.refresh_ttl).await?;
+        sessions::add_refresh_token(
+            &tx,
+            session.id,
+            token_hash(&refresh),
+            now,
+            now + self.auth.settings.refresh_ttl,
+        )
+        .await?;
         sessions::touch(&tx, session.id, now).await?;
         tx.commit().await?;
         let (access_token, expires_in) = self.access_token(UserId(user.id), tenant_id, SessionId(session.id), now)?;
-        Ok(Tokens { access_token, refresh_token: refresh, expires_in, user })
+        Ok(Tokens {
+            access_token,
+            refresh_token: refresh,
+            expires_in,
+            user,
+        })
     }
 
     /// Ends the caller's session; its tokens stop working at once.
     pub async fn logout(&self, ctx: &Ctx) -> Result<(), Error> {
         let now = self.now();
-        let session = ctx.session.ok_or_else(|| Error::new(ErrorCode::BadRequest, "this credential has no session to end"))?;
+        let session = ctx
+            .session
+            .ok_or_else(|| Error::new(ErrorCode::BadRequest, "this credential has no session to end"))?;
         let tx = self.db.tenant_write(ctx.tenant).await?;
         sessions::revoke(&tx, session.0, "logout", now).await?;
         record::audit(&tx, ctx, "auth.logout", "session", Some(session.0), None, now).await?;
@@ -246,25 +319,51 @@ impl Services {
             return Err(invalid_token());
         }
         if state.revoked_at.is_some() || state.expires_at <= now || state.user_status != "active" {
-            return Err(Error::new(ErrorCode::SessionRevoked, "this session has ended; sign in again"));
+            return Err(Error::new(
+                ErrorCode::SessionRevoked,
+                "this session has ended; sign in again",
+            ));
         }
         if state.tenant_status != "active" {
             return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
-        let permissions = roles::permission_keys_of(&tx, claims.sub).await?.iter().filter_map(|k| k.parse().ok()).collect();
+        let permissions = roles::permission_keys_of(&tx, claims.sub)
+            .await?
+            .iter()
+            .filter_map(|k| k.parse().ok())
+            .collect();
         tx.commit().await?;
-        Ok(Ctx { tenant, actor: Actor::User(UserId(claims.sub)), session: Some(SessionId(claims.sid)), permissions, meta })
+        Ok(Ctx {
+            tenant,
+            actor: Actor::User(UserId(claims.sub)),
+            session: Some(SessionId(claims.sid)),
+            permissions,
+            meta,
+        })
     }
 
     /// The caller's own profile.
     pub async fn me(&self, ctx: &Ctx) -> Result<Me, Error> {
         let user_id = ctx.user_id().ok_or_else(|| Error::not_found("user"))?;
-        let tenant = tenants::find(self.db.system(), ctx.tenant.0).await?.ok_or_else(|| Error::not_found("tenant"))?;
+        let tenant = tenants::find(self.db.system(), ctx.tenant.0)
+            .await?
+            .ok_or_else(|| Error::not_found("tenant"))?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
-        let user = users::find(&tx, user_id.0).await?.ok_or_else(|| Error::not_found("user"))?;
-        let roles = roles::roles_of_users(&tx, &[user.id]).await?.into_iter().map(|(_, r)| r.name).collect();
+        let user = users::find(&tx, user_id.0)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        let roles = roles::roles_of_users(&tx, &[user.id])
+            .await?
+            .into_iter()
+            .map(|(_, r)| r.name)
+            .collect();
         tx.commit().await?;
-        Ok(Me { user, tenant, roles, permissions: ctx.permissions.clone() })
+        Ok(Me {
+            user,
+            tenant,
+            roles,
+            permissions: ctx.permissions.clone(),
+        })
     }
 }
 

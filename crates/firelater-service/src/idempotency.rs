@@ -1,16 +1,25 @@
 //! `Idempotency-Key` bookkeeping for the HTTP layer: claim a key before running a POST, store
 //! its response after, forget it when the server failed.
 
-use crate::ctx::Ctx;
 use crate::Services;
+use crate::ctx::Ctx;
 use firelater_core::Error;
-pub use firelater_db::repo::idempotency::Claim;
 use firelater_db::repo::idempotency as repo;
+pub use firelater_db::repo::idempotency::Claim;
 
 impl Services {
     /// Claims `key` for the caller's request, committed at once so a concurrent retry sees it.
-    pub async fn idempotency_claim(&self, ctx: &Ctx, key: &str, method: &str, path: &str, request_hash: &str) -> Result<Claim, Error> {
-        let Some(user) = ctx.user_id() else { return Ok(Claim::Fresh) };
+    pub async fn idempotency_claim(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        method: &str,
+        path: &str,
+        request_hash: &str,
+    ) -> Result<Claim, Error> {
+        let Some(user) = ctx.user_id() else {
+            return Ok(Claim::Fresh);
+        };
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let claim = repo::claim(&tx, user.0, key, method, path, request_hash, self.now()).await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use firelater_core::Error;
 pub use firelater_db::entities::job::Model as Job;
 pub use firelater_db::entities::outbox_event::Model as OutboxEvent;
-pub use firelater_db::repo::jobs::{status, NewJob};
+pub use firelater_db::repo::jobs::{NewJob, status};
 use firelater_db::repo::{jobs, outbox};
 use uuid::Uuid;
 
@@ -50,7 +50,8 @@ impl Services {
     /// after its last attempt.
     pub async fn fail_job(&self, job: &Job, worker: &str, error: &str, base: Duration) -> Result<bool, Error> {
         let now = self.now();
-        let retry_at: Option<DateTime<Utc>> = (job.attempts < job.max_attempts).then(|| now + backoff(job.attempts, base));
+        let retry_at: Option<DateTime<Utc>> =
+            (job.attempts < job.max_attempts).then(|| now + backoff(job.attempts, base));
         let tx = self.db.system_write().await?;
         let ok = jobs::fail(tx.conn(), job.id, worker, error, retry_at, now).await?;
         tx.commit().await?;

@@ -43,7 +43,11 @@ pub struct Services {
 impl Services {
     /// Wires the services.
     pub fn new(db: Db, clock: Arc<dyn Clock>, settings: AuthSettings) -> Self {
-        Self { db, clock, auth: Arc::new(auth::Keys::new(settings)) }
+        Self {
+            db,
+            clock,
+            auth: Arc::new(auth::Keys::new(settings)),
+        }
     }
 
     /// The current instant.

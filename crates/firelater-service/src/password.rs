@@ -1,8 +1,8 @@
 //! Password hashing with Argon2id (the crate's defaults: 19 MiB, 2 passes), on a blocking
 //! thread so a flood of logins cannot stall the async runtime.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use firelater_core::Error;
 use std::sync::OnceLock;
 
@@ -52,7 +52,9 @@ pub fn generate() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..24).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..24)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -63,13 +65,21 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let h = hash("correct horse battery".into()).await.expect("hashes");
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(h.clone())).await.expect("verifies"));
+        assert!(
+            verify("correct horse battery".into(), Some(h.clone()))
+                .await
+                .expect("verifies")
+        );
         assert!(!verify("wrong horse battery".into(), Some(h)).await.expect("verifies"));
     }
 
     #[tokio::test]
     async fn a_missing_hash_never_verifies() {
-        assert!(!verify("firelater-dummy-password-never-matches".into(), None).await.expect("runs"));
+        assert!(
+            !verify("firelater-dummy-password-never-matches".into(), None)
+                .await
+                .expect("runs")
+        );
     }
 
     #[test]

@@ -3,12 +3,20 @@
 use crate::ctx::{Actor, Ctx};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
-use firelater_db::repo::{audit, outbox};
 use firelater_db::TenantTx;
+use firelater_db::repo::{audit, outbox};
 use uuid::Uuid;
 
 /// Records `action` on an entity in the audit log, attributed to `ctx`.
-pub(crate) async fn audit(tx: &TenantTx, ctx: &Ctx, action: &str, entity_type: &'static str, entity_id: Option<Uuid>, changes: Option<serde_json::Value>, at: DateTime<Utc>) -> Result<(), Error> {
+pub(crate) async fn audit(
+    tx: &TenantTx,
+    ctx: &Ctx,
+    action: &str,
+    entity_type: &'static str,
+    entity_id: Option<Uuid>,
+    changes: Option<serde_json::Value>,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
     let (actor_id, actor_type) = match ctx.actor {
         Actor::User(u) => (Some(u.0), "user"),
         Actor::System => (None, "system"),
@@ -32,7 +40,14 @@ pub(crate) async fn audit(tx: &TenantTx, ctx: &Ctx, action: &str, entity_type: &
 }
 
 /// Appends a domain event for the entity to the outbox.
-pub(crate) async fn event(tx: &TenantTx, event_type: &'static str, entity_type: &'static str, entity_id: Uuid, payload: serde_json::Value, at: DateTime<Utc>) -> Result<(), Error> {
+pub(crate) async fn event(
+    tx: &TenantTx,
+    event_type: &'static str,
+    entity_type: &'static str,
+    entity_id: Uuid,
+    payload: serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
     outbox::append(
         tx.conn(),
         outbox::NewEvent {

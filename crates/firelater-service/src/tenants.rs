@@ -1,11 +1,11 @@
 //! Creating tenants and the first start of an instance.
 
 use crate::ctx::Ctx;
-use crate::{password, record, Services};
+use crate::{Services, password, record};
 use firelater_core::error::Validator;
 use firelater_core::events::names;
 use firelater_core::ids::TenantId;
-use firelater_core::{validate, Error};
+use firelater_core::{Error, validate};
 use firelater_db::entities::{tenant, user};
 use firelater_db::repo::{outbox, roles, tenants, users};
 use serde_json::json;
@@ -74,11 +74,31 @@ impl Services {
             now,
         )
         .await?;
-        let admin_role = roles::find_by_name(&tx, "admin").await?.ok_or_else(|| Error::internal("admin role missing"))?;
+        let admin_role = roles::find_by_name(&tx, "admin")
+            .await?
+            .ok_or_else(|| Error::internal("admin role missing"))?;
         roles::grant(&tx, admin.id, admin_role.id, None, now).await?;
         let ctx = Ctx::system(tenant_id);
-        record::audit(&tx, &ctx, names::TENANT_CREATED, "tenant", Some(t.id), Some(json!({"name": t.name, "slug": t.slug})), now).await?;
-        record::audit(&tx, &ctx, names::USER_CREATED, "user", Some(admin.id), Some(json!({"email": {"old": null, "new": admin.email}, "roles": {"old": null, "new": ["admin"]}})), now).await?;
+        record::audit(
+            &tx,
+            &ctx,
+            names::TENANT_CREATED,
+            "tenant",
+            Some(t.id),
+            Some(json!({"name": t.name, "slug": t.slug})),
+            now,
+        )
+        .await?;
+        record::audit(
+            &tx,
+            &ctx,
+            names::USER_CREATED,
+            "user",
+            Some(admin.id),
+            Some(json!({"email": {"old": null, "new": admin.email}, "roles": {"old": null, "new": ["admin"]}})),
+            now,
+        )
+        .await?;
         outbox::append(
             tx.conn(),
             outbox::NewEvent {
@@ -97,7 +117,11 @@ impl Services {
 
     /// On an empty database, creates the tenant `default` and its first administrator.
     /// Returns `None` when any tenant exists already.
-    pub async fn bootstrap(&self, admin_email: Option<String>, admin_password: Option<String>) -> Result<Option<Bootstrapped>, Error> {
+    pub async fn bootstrap(
+        &self,
+        admin_email: Option<String>,
+        admin_password: Option<String>,
+    ) -> Result<Option<Bootstrapped>, Error> {
         if tenants::count(self.db.system()).await? > 0 {
             return Ok(None);
         }
@@ -111,7 +135,12 @@ impl Services {
             admin_password: password.clone(),
         };
         match self.create_tenant(input).await {
-            Ok((tenant, admin)) => Ok(Some(Bootstrapped { tenant, admin, password_generated: generated, password })),
+            Ok((tenant, admin)) => Ok(Some(Bootstrapped {
+                tenant,
+                admin,
+                password_generated: generated,
+                password,
+            })),
             // Another instance bootstrapped at the same moment.
             Err(e) if e.code == firelater_core::ErrorCode::AlreadyExists => Ok(None),
             Err(e) => Err(e),

@@ -2,12 +2,12 @@
 //! their history stays attributed.
 
 use crate::ctx::Ctx;
-use crate::{password, record, Services};
+use crate::{Services, password, record};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::names;
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
-use firelater_core::{validate, Error, ErrorCode, Permission};
+use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::entities::{role, user};
 use firelater_db::repo::{roles, sessions, users};
 use serde_json::json;
@@ -22,13 +22,46 @@ pub const LIST: ListSpec = ListSpec {
     default_sort: "created_at",
     default_order: Order::Asc,
     filters: &[
-        FilterSpec { param: "status", column: "status", kind: FilterKind::Enum(STATUSES) },
-        FilterSpec { param: "email", column: "email", kind: FilterKind::Text },
-        FilterSpec { param: "auth_provider", column: "auth_provider", kind: FilterKind::Text },
-        FilterSpec { param: "created_after", column: "created_at", kind: FilterKind::After },
-        FilterSpec { param: "created_before", column: "created_at", kind: FilterKind::Before },
+        FilterSpec {
+            param: "status",
+            column: "status",
+            kind: FilterKind::Enum(STATUSES),
+        },
+        FilterSpec {
+            param: "email",
+            column: "email",
+            kind: FilterKind::Text,
+        },
+        FilterSpec {
+            param: "auth_provider",
+            column: "auth_provider",
+            kind: FilterKind::Text,
+        },
+        FilterSpec {
+            param: "created_after",
+            column: "created_at",
+            kind: FilterKind::After,
+        },
+        FilterSpec {
+            param: "created_before",
+            column: "created_at",
+            kind: FilterKind::Before,
+        },
     ],
-    fields: &["id", "email", "name", "phone", "timezone", "status", "auth_provider", "last_login_at", "version", "created_at", "updated_at", "roles"],
+    fields: &[
+        "id",
+        "email",
+        "name",
+        "phone",
+        "timezone",
+        "status",
+        "auth_provider",
+        "last_login_at",
+        "version",
+        "created_at",
+        "updated_at",
+        "roles",
+    ],
     includes: &["roles"],
     searchable: true,
 };
@@ -83,7 +116,10 @@ impl Services {
         let mut v = Validator::new();
         let email = v.check(validate::email("email", &input.email));
         let name = v.check(validate::required_text("name", &input.name, 255));
-        let timezone = v.check(validate::timezone("timezone", input.timezone.as_deref().unwrap_or("UTC")));
+        let timezone = v.check(validate::timezone(
+            "timezone",
+            input.timezone.as_deref().unwrap_or("UTC"),
+        ));
         let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => v.check(validate::required_text("phone", p, 50)).map(Some),
             None => Some(None),
@@ -99,7 +135,11 @@ impl Services {
             Some(p) => Some(password::hash(p).await?),
             None => None,
         };
-        let role_names = if input.roles.is_empty() { vec!["requester".to_owned()] } else { input.roles };
+        let role_names = if input.roles.is_empty() {
+            vec!["requester".to_owned()]
+        } else {
+            input.roles
+        };
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let mut granted = Vec::new();
@@ -115,7 +155,15 @@ impl Services {
         let status = if password_hash.is_some() { "active" } else { "pending" };
         let u = users::insert(
             &tx,
-            users::NewUserRow { id: Uuid::now_v7(), email, name, phone, timezone, status: status.to_owned(), password_hash },
+            users::NewUserRow {
+                id: Uuid::now_v7(),
+                email,
+                name,
+                phone,
+                timezone,
+                status: status.to_owned(),
+                password_hash,
+            },
             now,
         )
         .await?;
@@ -128,10 +176,22 @@ impl Services {
             .created("timezone", &u.timezone)
             .created("status", &u.status)
             .created("roles", &role_names);
-        record::audit(&tx, ctx, names::USER_CREATED, "user", Some(u.id), Some(diff.into_value()), now).await?;
+        record::audit(
+            &tx,
+            ctx,
+            names::USER_CREATED,
+            "user",
+            Some(u.id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
         record::event(&tx, names::USER_CREATED, "user", u.id, event_payload(&u), now).await?;
         tx.commit().await?;
-        Ok(UserView { user: u, roles: Some(granted) })
+        Ok(UserView {
+            user: u,
+            roles: Some(granted),
+        })
     }
 
     /// Lists users (needs `users:read`).
@@ -149,7 +209,9 @@ impl Services {
         tx.commit().await?;
         Ok(page.map(|u| {
             let roles = with_roles.then(|| {
-                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut role_pairs).into_iter().partition(|(uid, _)| *uid == u.id);
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut role_pairs)
+                    .into_iter()
+                    .partition(|(uid, _)| *uid == u.id);
                 role_pairs = rest;
                 mine.into_iter().map(|(_, r)| r).collect()
             });
@@ -165,7 +227,13 @@ impl Services {
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let user = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
         let roles = if with_roles {
-            Some(roles::roles_of_users(&tx, &[id]).await?.into_iter().map(|(_, r)| r).collect())
+            Some(
+                roles::roles_of_users(&tx, &[id])
+                    .await?
+                    .into_iter()
+                    .map(|(_, r)| r)
+                    .collect(),
+            )
         } else {
             None
         };
@@ -180,12 +248,21 @@ impl Services {
             ctx.require(Permission::UsersUpdate)?;
         }
         let mut v = Validator::new();
-        let name = patch.name.as_deref().map(|n| v.check(validate::required_text("name", n, 255)));
-        let timezone = patch.timezone.as_deref().map(|t| v.check(validate::timezone("timezone", t)));
-        let phone = patch.phone.clone().map(|p| match p.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => v.check(validate::required_text("phone", p, 50)).map(Some),
-            None => Some(None),
-        });
+        let name = patch
+            .name
+            .as_deref()
+            .map(|n| v.check(validate::required_text("name", n, 255)));
+        let timezone = patch
+            .timezone
+            .as_deref()
+            .map(|t| v.check(validate::timezone("timezone", t)));
+        let phone = patch
+            .phone
+            .clone()
+            .map(|p| match p.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                Some(p) => v.check(validate::required_text("phone", p, 50)).map(Some),
+                None => Some(None),
+            });
         v.finish()?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -193,7 +270,12 @@ impl Services {
         if before.version != patch.version {
             return Err(Error::version_conflict(before.version));
         }
-        let changes = users::UserChanges { name: name.flatten(), phone: phone.flatten(), timezone: timezone.flatten(), ..Default::default() };
+        let changes = users::UserChanges {
+            name: name.flatten(),
+            phone: phone.flatten(),
+            timezone: timezone.flatten(),
+            ..Default::default()
+        };
         let after = users::update(&tx, id, Some(patch.version), changes, now)
             .await?
             .ok_or_else(|| Error::version_conflict(before.version + 1))?;
@@ -202,11 +284,23 @@ impl Services {
             .field("phone", &before.phone, &after.phone)
             .field("timezone", &before.timezone, &after.timezone);
         if !diff.is_empty() {
-            record::audit(&tx, ctx, names::USER_UPDATED, "user", Some(id), Some(diff.into_value()), now).await?;
+            record::audit(
+                &tx,
+                ctx,
+                names::USER_UPDATED,
+                "user",
+                Some(id),
+                Some(diff.into_value()),
+                now,
+            )
+            .await?;
             record::event(&tx, names::USER_UPDATED, "user", id, event_payload(&after), now).await?;
         }
         tx.commit().await?;
-        Ok(UserView { user: after, roles: None })
+        Ok(UserView {
+            user: after,
+            roles: None,
+        })
     }
 
     /// Deactivates a user (needs `users:delete`): they can no longer sign in and every
@@ -221,15 +315,35 @@ impl Services {
         let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
         if before.status == "inactive" {
             tx.commit().await?;
-            return Ok(UserView { user: before, roles: None });
+            return Ok(UserView {
+                user: before,
+                roles: None,
+            });
         }
-        let changes = users::UserChanges { status: Some("inactive".to_owned()), ..Default::default() };
-        let after = users::update(&tx, id, None, changes, now).await?.ok_or_else(|| Error::not_found("user"))?;
+        let changes = users::UserChanges {
+            status: Some("inactive".to_owned()),
+            ..Default::default()
+        };
+        let after = users::update(&tx, id, None, changes, now)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
         sessions::revoke_all_of_user(&tx, id, "user_deactivated", now).await?;
         let diff = Diff::new().field("status", &before.status, &after.status);
-        record::audit(&tx, ctx, names::USER_DEACTIVATED, "user", Some(id), Some(diff.into_value()), now).await?;
+        record::audit(
+            &tx,
+            ctx,
+            names::USER_DEACTIVATED,
+            "user",
+            Some(id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
         record::event(&tx, names::USER_DEACTIVATED, "user", id, event_payload(&after), now).await?;
         tx.commit().await?;
-        Ok(UserView { user: after, roles: None })
+        Ok(UserView {
+            user: after,
+            roles: None,
+        })
     }
 }

@@ -8,7 +8,7 @@ use firelater_core::{Clock, SystemClock};
 use firelater_server::{Config, Running};
 use firelater_service::Services;
 use reqwest::{Method, RequestBuilder, Response};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -21,7 +21,9 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
 /// The PostgreSQL server tests use, when set.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("FIRELATER_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("FIRELATER_TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// A fresh database for one test, removed by [`TestDb::remove`].
@@ -41,11 +43,21 @@ impl TestDb {
         match postgres_url() {
             Some(admin) => {
                 let name = format!("fl_test_{id}");
-                firelater_db::admin::create_database(&admin, &name).await.expect("create test database");
+                firelater_db::admin::create_database(&admin, &name)
+                    .await
+                    .expect("create test database");
                 let url = firelater_db::admin::with_database(&admin, &name);
-                Self { url, dir, pg: Some((admin, name)) }
+                Self {
+                    url,
+                    dir,
+                    pg: Some((admin, name)),
+                }
             }
-            None => Self { url: format!("sqlite:{}", dir.join("firelater.db").display()), dir, pg: None },
+            None => Self {
+                url: format!("sqlite:{}", dir.join("firelater.db").display()),
+                dir,
+                pg: None,
+            },
         }
     }
 
@@ -68,12 +80,15 @@ impl TestDb {
     }
 }
 
+/// A change to the configuration before start.
+type Tweak = Box<dyn FnOnce(&mut Config)>;
+
 /// How to start a [`TestApp`].
 pub struct TestAppBuilder {
     clock: Option<FakeClock>,
     workers: bool,
     login: bool,
-    tweak: Vec<Box<dyn FnOnce(&mut Config)>>,
+    tweak: Vec<Tweak>,
 }
 
 impl TestAppBuilder {
@@ -120,10 +135,21 @@ impl TestAppBuilder {
             Some(c) => Arc::new(c.clone()),
             None => Arc::new(SystemClock),
         };
-        let running = firelater_server::start(config.clone(), clock).await.expect("server starts");
+        let running = firelater_server::start(config.clone(), clock)
+            .await
+            .expect("server starts");
         let base = format!("http://{}", running.addr);
         let client = reqwest::Client::builder().build().expect("client");
-        let mut app = TestApp { base, client, services: running.services.clone(), clock: self.clock, config, running: Some(running), db: Some(db), admin_token: String::new() };
+        let mut app = TestApp {
+            base,
+            client,
+            services: running.services.clone(),
+            clock: self.clock,
+            config,
+            running: Some(running),
+            db: Some(db),
+            admin_token: String::new(),
+        };
         if self.login {
             let tokens = app.login("default", ADMIN_EMAIL, ADMIN_PASSWORD).await;
             app.admin_token = tokens["access_token"].as_str().expect("admin token").to_owned();
@@ -153,7 +179,12 @@ pub struct TestApp {
 impl TestApp {
     /// A builder with defaults.
     pub fn builder() -> TestAppBuilder {
-        TestAppBuilder { clock: None, workers: false, login: true, tweak: Vec::new() }
+        TestAppBuilder {
+            clock: None,
+            workers: false,
+            login: true,
+            tweak: Vec::new(),
+        }
     }
 
     /// Starts an app with defaults.
@@ -198,8 +229,18 @@ impl TestApp {
         if let Some(p) = password {
             body["password"] = json!(p);
         }
-        let res = self.admin(Method::POST, "/api/v1/users").json(&body).send().await.expect("request");
-        assert_eq!(res.status(), 201, "create {email}: {}", res.text().await.unwrap_or_default());
+        let res = self
+            .admin(Method::POST, "/api/v1/users")
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            res.status(),
+            201,
+            "create {email}: {}",
+            res.text().await.unwrap_or_default()
+        );
         res.json().await.expect("json")
     }
 
@@ -219,7 +260,8 @@ impl TestApp {
     }
 }
 
-/// A fake clock at a fixed, recent instant.
+/// A fake clock at a fixed, recent instant, whole microseconds (what PostgreSQL keeps).
 pub fn fake_clock() -> FakeClock {
-    FakeClock::new(chrono::Utc::now())
+    use chrono::SubsecRound;
+    FakeClock::new(chrono::Utc::now().trunc_subsecs(6))
 }

@@ -1,10 +1,10 @@
 //! `/api/v1/auth`: login, refresh, logout and the current user.
 
+use crate::AppState;
 use crate::dto::{PublicErrors, ReadErrors};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Json, Meta};
 use crate::routes::users::UserResponse;
-use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use firelater_service::auth::{LoginInput, Tokens};
@@ -49,7 +49,13 @@ pub struct TokenResponse {
 
 impl From<Tokens> for TokenResponse {
     fn from(t: Tokens) -> Self {
-        Self { access_token: t.access_token, refresh_token: t.refresh_token, token_type: "Bearer", expires_in: t.expires_in, user: UserResponse::from_user(t.user, None) }
+        Self {
+            access_token: t.access_token,
+            refresh_token: t.refresh_token,
+            token_type: "Bearer",
+            expires_in: t.expires_in,
+            user: UserResponse::from_user(t.user, None),
+        }
     }
 }
 
@@ -82,8 +88,22 @@ pub struct MeResponse {
     request_body = LoginRequest,
     responses((status = 200, description = "Signed in", body = TokenResponse), PublicErrors,
         (status = 403, description = "The tenant is suspended", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn login(State(state): State<AppState>, Meta(meta): Meta, Json(body): Json<LoginRequest>) -> ApiResult<axum::Json<TokenResponse>> {
-    let tokens = state.services.login(LoginInput { tenant: body.tenant, email: body.email, password: body.password }, meta).await?;
+pub async fn login(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<axum::Json<TokenResponse>> {
+    let tokens = state
+        .services
+        .login(
+            LoginInput {
+                tenant: body.tenant,
+                email: body.email,
+                password: body.password,
+            },
+            meta,
+        )
+        .await?;
     Ok(axum::Json(tokens.into()))
 }
 
@@ -91,7 +111,11 @@ pub async fn login(State(state): State<AppState>, Meta(meta): Meta, Json(body): 
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", operation_id = "refresh_token",
     request_body = RefreshRequest,
     responses((status = 200, description = "New tokens", body = TokenResponse), PublicErrors))]
-pub async fn refresh(State(state): State<AppState>, Meta(meta): Meta, Json(body): Json<RefreshRequest>) -> ApiResult<axum::Json<TokenResponse>> {
+pub async fn refresh(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Json(body): Json<RefreshRequest>,
+) -> ApiResult<axum::Json<TokenResponse>> {
     let tokens = state.services.refresh(&body.refresh_token, meta).await?;
     Ok(axum::Json(tokens.into()))
 }
@@ -113,7 +137,11 @@ pub async fn me(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult<axu
     let me = state.services.me(&ctx).await?;
     Ok(axum::Json(MeResponse {
         user: UserResponse::from_user(me.user, None),
-        tenant: TenantSummary { id: me.tenant.id, name: me.tenant.name, slug: me.tenant.slug },
+        tenant: TenantSummary {
+            id: me.tenant.id,
+            name: me.tenant.name,
+            slug: me.tenant.slug,
+        },
         roles: me.roles,
         permissions: me.permissions.iter().map(|p| p.key().to_owned()).collect(),
     }))

@@ -1,10 +1,10 @@
 //! Liveness, readiness and metrics.
 
 use crate::AppState;
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
 use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -31,7 +31,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
         Ok(()) => (StatusCode::OK, Json(HealthResponse { status: "ok" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(HealthResponse { status: "unavailable" }))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(HealthResponse { status: "unavailable" }),
+            )
         }
     }
 }
@@ -44,5 +47,8 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             metrics::gauge!("jobs", "queue" => queue, "status" => status).set(n as f64);
         }
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
 }

@@ -1,15 +1,15 @@
 //! `/api/v1/users`: the tenant's users.
 
+use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
 use crate::error::ApiResult;
-use crate::extract::{list_params, Auth, IdPath, Json, QueryPairs};
-use crate::AppState;
+use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_service::model::{Role, User};
-use firelater_service::users::{NewUser, UserPatch, UserView, LIST};
+use firelater_service::users::{LIST, NewUser, UserPatch, UserView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -70,7 +70,15 @@ impl UserResponse {
             version: u.version,
             created_at: u.created_at,
             updated_at: u.updated_at,
-            roles: roles.map(|rs| rs.into_iter().map(|r| RoleRef { id: r.id, name: r.name, display_name: r.display_name }).collect()),
+            roles: roles.map(|rs| {
+                rs.into_iter()
+                    .map(|r| RoleRef {
+                        id: r.id,
+                        name: r.name,
+                        display_name: r.display_name,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -176,7 +184,11 @@ pub async fn list_users(State(state): State<AppState>, Auth(ctx): Auth, q: Query
     security(("bearer" = [])), request_body = CreateUserRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first result")),
     responses((status = 201, description = "Created", body = UserResponse), WriteErrors))]
-pub async fn create_user(State(state): State<AppState>, Auth(ctx): Auth, Json(body): Json<CreateUserRequest>) -> ApiResult<(StatusCode, axum::Json<UserResponse>)> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    Json(body): Json<CreateUserRequest>,
+) -> ApiResult<(StatusCode, axum::Json<UserResponse>)> {
     let input = NewUser {
         email: body.email,
         name: body.name,
@@ -193,8 +205,18 @@ pub async fn create_user(State(state): State<AppState>, Auth(ctx): Auth, Json(bo
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", operation_id = "get_user",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id"), UserGetQuery),
     responses((status = 200, description = "The user", body = UserResponse), ReadErrors))]
-pub async fn get_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath, q: QueryPairs) -> ApiResult<axum::Json<UserResponse>> {
-    let spec = firelater_core::list::ListSpec { filters: &[], sortable: &["id"], default_sort: "id", ..LIST };
+pub async fn get_user(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    q: QueryPairs,
+) -> ApiResult<axum::Json<UserResponse>> {
+    let spec = firelater_core::list::ListSpec {
+        filters: &[],
+        sortable: &["id"],
+        default_sort: "id",
+        ..LIST
+    };
     let params = list_params(&spec, &q)?;
     let user = state.services.get_user(&ctx, id, params.includes("roles")).await?;
     Ok(axum::Json(user.into()))
@@ -204,8 +226,18 @@ pub async fn get_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id)
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", operation_id = "update_user",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), request_body = UpdateUserRequest,
     responses((status = 200, description = "The changed user", body = UserResponse), WriteErrors))]
-pub async fn update_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath, Json(body): Json<UpdateUserRequest>) -> ApiResult<axum::Json<UserResponse>> {
-    let patch = UserPatch { version: body.version, name: body.name, phone: body.phone, timezone: body.timezone };
+pub async fn update_user(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    Json(body): Json<UpdateUserRequest>,
+) -> ApiResult<axum::Json<UserResponse>> {
+    let patch = UserPatch {
+        version: body.version,
+        name: body.name,
+        phone: body.phone,
+        timezone: body.timezone,
+    };
     let user = state.services.update_user(&ctx, id, patch).await?;
     Ok(axum::Json(user.into()))
 }
@@ -214,7 +246,11 @@ pub async fn update_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", operation_id = "deactivate_user",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")),
     responses((status = 200, description = "The deactivated user", body = UserResponse), WriteErrors))]
-pub async fn deactivate_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<axum::Json<UserResponse>> {
+pub async fn deactivate_user(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<axum::Json<UserResponse>> {
     let user = state.services.deactivate_user(&ctx, id).await?;
     Ok(axum::Json(user.into()))
 }

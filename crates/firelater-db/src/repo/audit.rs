@@ -1,10 +1,10 @@
 //! The audit log: append-only; there is no update or delete here on purpose.
 
 use crate::entities::audit_log;
-use crate::{db_err, TenantTx};
+use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
-use firelater_core::list::{ListParams, Page};
 use firelater_core::Error;
+use firelater_core::list::{ListParams, Page};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 

@@ -2,7 +2,7 @@
 //! the same key and the same request gets that response again instead of a second create.
 
 use crate::entities::idempotency_key;
-use crate::{db_err, TenantTx};
+use crate::{TenantTx, db_err};
 use chrono::{DateTime, Duration, Utc};
 use firelater_core::Error;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -32,7 +32,15 @@ pub enum Claim {
 const STALE_AFTER: i64 = 60;
 
 /// Claims `key` for this request, or reports what became of its earlier use.
-pub async fn claim(tx: &TenantTx, user_id: Uuid, key: &str, method: &str, path: &str, request_hash: &str, now: DateTime<Utc>) -> Result<Claim, Error> {
+pub async fn claim(
+    tx: &TenantTx,
+    user_id: Uuid,
+    key: &str,
+    method: &str,
+    path: &str,
+    request_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Claim, Error> {
     let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         user_id: Set(user_id),
@@ -45,9 +53,13 @@ pub async fn claim(tx: &TenantTx, user_id: Uuid, key: &str, method: &str, path: 
         created_at: Set(now),
     })
     .on_conflict(
-        OnConflict::columns([idempotency_key::Column::TenantId, idempotency_key::Column::UserId, idempotency_key::Column::Key])
-            .do_nothing()
-            .to_owned(),
+        OnConflict::columns([
+            idempotency_key::Column::TenantId,
+            idempotency_key::Column::UserId,
+            idempotency_key::Column::Key,
+        ])
+        .do_nothing()
+        .to_owned(),
     )
     .exec_without_returning(tx.conn())
     .await
@@ -55,12 +67,17 @@ pub async fn claim(tx: &TenantTx, user_id: Uuid, key: &str, method: &str, path: 
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let existing = find(tx, user_id, key).await?.ok_or_else(|| Error::internal("idempotency key vanished"))?;
+    let existing = find(tx, user_id, key)
+        .await?
+        .ok_or_else(|| Error::internal("idempotency key vanished"))?;
     if existing.request_hash != request_hash || existing.method != method || existing.path != path {
         return Ok(Claim::Mismatch);
     }
     match (existing.response_status, existing.response_body) {
-        (Some(status), Some(body)) => Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(500), body }),
+        (Some(status), Some(body)) => Ok(Claim::Replay {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        }),
         _ if existing.created_at < now - Duration::seconds(STALE_AFTER) => {
             idempotency_key::Entity::update_many()
                 .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now))

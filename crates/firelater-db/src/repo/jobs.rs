@@ -2,13 +2,15 @@
 //! dead letter. Claiming sets a lease; a worker that dies leaves the lease to expire, and the
 //! job is claimed again.
 
+use crate::db_err;
 use crate::dialect::{claim_jobs_sql, stmt};
 use crate::entities::job;
-use crate::db_err;
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 /// Job states.
@@ -66,17 +68,32 @@ pub async fn enqueue(conn: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>)
 }
 
 /// Claims up to `limit` due jobs of `queue` (and expired leases) for `worker` until `lease_until`.
-pub async fn claim(conn: &impl ConnectionTrait, queue: &str, worker: &str, limit: u64, lease_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<job::Model>, Error> {
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    queue: &str,
+    worker: &str,
+    limit: u64,
+    lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<job::Model>, Error> {
     let backend = conn.get_database_backend();
     let rows = conn
         .query_all_raw(stmt(
             backend,
             claim_jobs_sql(backend),
-            vec![worker.into(), lease_until.into(), now.into(), queue.into(), (limit as i64).into()],
+            vec![
+                worker.into(),
+                lease_until.into(),
+                now.into(),
+                queue.into(),
+                (limit as i64).into(),
+            ],
         ))
         .await
         .map_err(db_err)?;
-    rows.iter().map(|r| job::Model::from_query_result(r, "").map_err(db_err)).collect()
+    rows.iter()
+        .map(|r| job::Model::from_query_result(r, "").map_err(db_err))
+        .collect()
 }
 
 fn owned_by(q: sea_orm::UpdateMany<job::Entity>, id: Uuid, worker: &str) -> sea_orm::UpdateMany<job::Entity> {
@@ -96,13 +113,25 @@ pub async fn complete(conn: &impl ConnectionTrait, id: Uuid, worker: &str, now: 
 }
 
 /// Records a failed attempt: back to the queue at `retry_at`, or dead when `retry_at` is none.
-pub async fn fail(conn: &impl ConnectionTrait, id: Uuid, worker: &str, error: &str, retry_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<bool, Error> {
+pub async fn fail(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    worker: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
     let mut q = job::Entity::update_many()
-        .col_expr(job::Column::LastError, Expr::value(crate::repo::audit::truncate(error.to_owned(), 4000)))
+        .col_expr(
+            job::Column::LastError,
+            Expr::value(crate::repo::audit::truncate(error.to_owned(), 4000)),
+        )
         .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(job::Column::UpdatedAt, Expr::value(now));
     q = match retry_at {
-        Some(at) => q.col_expr(job::Column::Status, Expr::value(status::QUEUED)).col_expr(job::Column::RunAt, Expr::value(at)),
+        Some(at) => q
+            .col_expr(job::Column::Status, Expr::value(status::QUEUED))
+            .col_expr(job::Column::RunAt, Expr::value(at)),
         None => q.col_expr(job::Column::Status, Expr::value(status::DEAD)),
     };
     let res = owned_by(q, id, worker).exec(conn).await.map_err(db_err)?;
@@ -110,7 +139,12 @@ pub async fn fail(conn: &impl ConnectionTrait, id: Uuid, worker: &str, error: &s
 }
 
 /// Gives claimed jobs back untouched (graceful shutdown): queued again, the attempt not counted.
-pub async fn release(conn: &impl ConnectionTrait, ids: &[Uuid], worker: &str, now: DateTime<Utc>) -> Result<u64, Error> {
+pub async fn release(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+    worker: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
     if ids.is_empty() {
         return Ok(0);
     }

@@ -1,10 +1,13 @@
 //! Applies the shared list conventions ([`ListParams`]) to any entity's query.
 
 use crate::db_err;
-use firelater_core::list::{FilterValue, ListParams, Order, Page};
 use firelater_core::Error;
+use firelater_core::list::{FilterValue, ListParams, Order, Page};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order as SeaOrder, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order as SeaOrder, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
 use std::str::FromStr;
 
 fn column<E: EntityTrait>(name: &str) -> Result<E::Column, Error>
@@ -16,7 +19,11 @@ where
 
 /// A case-insensitive "contains" condition on `col`, with `%` and `_` in `q` taken literally.
 pub fn contains_ci<C: ColumnTrait>(col: C, q: &str) -> SimpleExpr {
-    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 
@@ -45,10 +52,10 @@ where
         Order::Desc => SeaOrder::Desc,
     };
     select = select.order_by(column::<E>(params.sort)?, order.clone());
-    if params.sort != "id" {
-        if let Ok(id) = E::Column::from_str("id") {
-            select = select.order_by(id, order);
-        }
+    if params.sort != "id"
+        && let Ok(id) = E::Column::from_str("id")
+    {
+        select = select.order_by(id, order);
     }
     let items = select
         .offset(params.offset())
@@ -56,5 +63,10 @@ where
         .all(conn)
         .await
         .map_err(db_err)?;
-    Ok(Page { items, page: params.page, per_page: params.per_page, total })
+    Ok(Page {
+        items,
+        page: params.page,
+        per_page: params.per_page,
+        total,
+    })
 }

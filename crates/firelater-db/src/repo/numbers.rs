@@ -1,10 +1,10 @@
 //! Per-tenant counters for human-readable numbers.
 
 use crate::dialect::stmt;
-use crate::{db_err, TenantTx};
+use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
-use firelater_core::numbering::NumberedEntity;
 use firelater_core::Error;
+use firelater_core::numbering::NumberedEntity;
 use sea_orm::ConnectionTrait;
 
 /// Draws the next number for `entity` inside `tx`. The upsert holds the counter's row lock
@@ -20,7 +20,12 @@ pub async fn next(tx: &TenantTx, entity: NumberedEntity, now: DateTime<Utc>) -> 
              ON CONFLICT (tenant_id, entity_type)
              DO UPDATE SET current_value = id_sequences.current_value + 1, updated_at = excluded.updated_at
              RETURNING current_value",
-            vec![tx.tenant_uuid().into(), entity.key().into(), entity.prefix().into(), now.into()],
+            vec![
+                tx.tenant_uuid().into(),
+                entity.key().into(),
+                entity.prefix().into(),
+                now.into(),
+            ],
         ))
         .await
         .map_err(db_err)?

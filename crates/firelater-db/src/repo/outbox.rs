@@ -1,12 +1,14 @@
 //! The transactional outbox: events are appended in the transaction of the change that caused
 //! them and published afterwards by the relay, so a crash can delay an event but never lose it.
 
+use crate::db_err;
 use crate::dialect::stmt;
 use crate::entities::outbox_event;
-use crate::db_err;
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 /// An event to append.
@@ -67,7 +69,10 @@ pub async fn mark_published(conn: &impl ConnectionTrait, seqs: &[i64], at: DateT
     values.extend(seqs.iter().map(|s| (*s).into()));
     conn.execute_raw(stmt(
         conn.get_database_backend(),
-        &format!("UPDATE outbox_events SET published_at = $1 WHERE seq IN ({})", placeholders.join(", ")),
+        &format!(
+            "UPDATE outbox_events SET published_at = $1 WHERE seq IN ({})",
+            placeholders.join(", ")
+        ),
         values,
     ))
     .await

@@ -1,7 +1,7 @@
 //! Roles, their permissions and who holds them.
 
 use crate::entities::{role, role_permission, user_role};
-use crate::{db_err, TenantTx};
+use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
 use firelater_core::{Error, SystemRole};
 use sea_orm::sea_query::OnConflict;
@@ -51,7 +51,13 @@ pub async fn find_by_name(tx: &TenantTx, name: &str) -> Result<Option<role::Mode
 }
 
 /// Grants `role_id` to `user_id`; granting twice is a no-op.
-pub async fn grant(tx: &TenantTx, user_id: Uuid, role_id: Uuid, granted_by: Option<Uuid>, now: DateTime<Utc>) -> Result<(), Error> {
+pub async fn grant(
+    tx: &TenantTx,
+    user_id: Uuid,
+    role_id: Uuid,
+    granted_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
     user_role::Entity::insert(user_role::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
         user_id: Set(user_id),
@@ -59,7 +65,11 @@ pub async fn grant(tx: &TenantTx, user_id: Uuid, role_id: Uuid, granted_by: Opti
         granted_by: Set(granted_by),
         granted_at: Set(now),
     })
-    .on_conflict(OnConflict::columns([user_role::Column::UserId, user_role::Column::RoleId]).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::columns([user_role::Column::UserId, user_role::Column::RoleId])
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(tx.conn())
     .await
     .map_err(db_err)?;
@@ -111,4 +121,3 @@ pub async fn permission_keys_of(tx: &TenantTx, user_id: Uuid) -> Result<Vec<Stri
         .map_err(db_err)?;
     Ok(keys)
 }
-

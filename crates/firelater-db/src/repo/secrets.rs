@@ -2,7 +2,7 @@
 //! shares a database signs and checks tokens alike with nothing to configure.
 
 use crate::entities::system_secret;
-use crate::{db_err, Db};
+use crate::{Db, db_err};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
 use sea_orm::sea_query::OnConflict;
@@ -10,8 +10,17 @@ use sea_orm::{EntityTrait, Set};
 
 /// The secret `name`, created from `generate()` when missing. Concurrent first calls agree on
 /// one value: the first insert wins and everyone reads it back.
-pub async fn get_or_create(db: &Db, name: &str, generate: impl FnOnce() -> String, now: DateTime<Utc>) -> Result<String, Error> {
-    if let Some(s) = system_secret::Entity::find_by_id(name.to_owned()).one(db.system()).await.map_err(db_err)? {
+pub async fn get_or_create(
+    db: &Db,
+    name: &str,
+    generate: impl FnOnce() -> String,
+    now: DateTime<Utc>,
+) -> Result<String, Error> {
+    if let Some(s) = system_secret::Entity::find_by_id(name.to_owned())
+        .one(db.system())
+        .await
+        .map_err(db_err)?
+    {
         return Ok(s.value);
     }
     let tx = db.system_write().await?;

@@ -2,7 +2,7 @@
 //! a token keeps the session, reusing a rotated token revokes it.
 
 use crate::entities::{refresh_token, session};
-use crate::{db_err, TenantTx};
+use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
 use sea_orm::sea_query::Expr;
@@ -44,7 +44,13 @@ pub async fn create(tx: &TenantTx, s: NewSession, now: DateTime<Utc>) -> Result<
 }
 
 /// Stores a refresh token's hash for `session_id`.
-pub async fn add_refresh_token(tx: &TenantTx, session_id: Uuid, token_hash: String, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), Error> {
+pub async fn add_refresh_token(
+    tx: &TenantTx,
+    session_id: Uuid,
+    token_hash: String,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), Error> {
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tx.tenant_uuid()),
@@ -177,5 +183,6 @@ pub async fn auth_state(tx: &TenantTx, session_id: Uuid) -> Result<Option<AuthSt
         ))
         .await
         .map_err(db_err)?;
-    row.map(|r| AuthState::from_query_result(&r, "").map_err(db_err)).transpose()
+    row.map(|r| AuthState::from_query_result(&r, "").map_err(db_err))
+        .transpose()
 }

@@ -8,7 +8,13 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Pagin
 use uuid::Uuid;
 
 /// Inserts a tenant.
-pub async fn insert(conn: &impl ConnectionTrait, id: Uuid, name: &str, slug: &str, now: DateTime<Utc>) -> Result<tenant::Model, Error> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    name: &str,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<tenant::Model, Error> {
     tenant::ActiveModel {
         id: Set(id),
         name: Set(name.to_owned()),
@@ -29,7 +35,11 @@ pub async fn insert(conn: &impl ConnectionTrait, id: Uuid, name: &str, slug: &st
 
 /// The tenant with `slug`.
 pub async fn find_by_slug(conn: &impl ConnectionTrait, slug: &str) -> Result<Option<tenant::Model>, Error> {
-    tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(conn).await.map_err(db_err)
+    tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(conn)
+        .await
+        .map_err(db_err)
 }
 
 /// The tenant with `id`.

@@ -2,10 +2,10 @@
 
 use crate::entities::user;
 use crate::repo::list::{contains_ci, page};
-use crate::{db_err, unique_err, TenantTx};
+use crate::{TenantTx, db_err, unique_err};
 use chrono::{DateTime, Utc};
-use firelater_core::list::{ListParams, Page};
 use firelater_core::Error;
+use firelater_core::list::{ListParams, Page};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -77,7 +77,11 @@ pub async fn find_by_email(tx: &TenantTx, email: &str) -> Result<Option<user::Mo
 pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<user::Model>, Error> {
     let mut select = user::Entity::find().filter(user::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(q) = &params.q {
-        select = select.filter(Condition::any().add(contains_ci(user::Column::Name, q)).add(contains_ci(user::Column::Email, q)));
+        select = select.filter(
+            Condition::any()
+                .add(contains_ci(user::Column::Name, q))
+                .add(contains_ci(user::Column::Email, q)),
+        );
     }
     page(tx.conn(), select, params).await
 }
@@ -101,9 +105,19 @@ pub struct UserChanges {
 
 /// Applies `changes` if the row is still at `expected_version` (when given), bumping the
 /// version. Returns the new row, or `None` when no row matched.
-pub async fn update(tx: &TenantTx, id: Uuid, expected_version: Option<i32>, changes: UserChanges, now: DateTime<Utc>) -> Result<Option<user::Model>, Error> {
+pub async fn update(
+    tx: &TenantTx,
+    id: Uuid,
+    expected_version: Option<i32>,
+    changes: UserChanges,
+    now: DateTime<Utc>,
+) -> Result<Option<user::Model>, Error> {
     // Recording a sign-in is bookkeeping, not an edit: it must not make an editor's version stale.
-    let edits = changes.name.is_some() || changes.phone.is_some() || changes.timezone.is_some() || changes.status.is_some() || changes.password_hash.is_some();
+    let edits = changes.name.is_some()
+        || changes.phone.is_some()
+        || changes.timezone.is_some()
+        || changes.status.is_some()
+        || changes.password_hash.is_some();
     let mut q = user::Entity::update_many();
     if edits {
         q = q
@@ -128,7 +142,9 @@ pub async fn update(tx: &TenantTx, id: Uuid, expected_version: Option<i32>, chan
     if let Some(v) = changes.last_login_at {
         q = q.col_expr(user::Column::LastLoginAt, Expr::value(v));
     }
-    q = q.filter(user::Column::Id.eq(id)).filter(user::Column::TenantId.eq(tx.tenant_uuid()));
+    q = q
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(v) = expected_version {
         q = q.filter(user::Column::Version.eq(v));
     }

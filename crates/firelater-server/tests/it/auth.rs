@@ -1,15 +1,25 @@
 //! Login, refresh rotation with family revocation, logout, expiry and rate limiting.
 
-use firelater_testkit::{fake_clock, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use firelater_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, fake_clock};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.request(Method::POST, "/api/v1/auth/refresh").json(&json!({"refresh_token": token})).send().await.expect("refresh")
+    app.request(Method::POST, "/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": token}))
+        .send()
+        .await
+        .expect("refresh")
 }
 
 async fn me_status(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/api/v1/auth/me").bearer_auth(token).send().await.expect("me").status().as_u16()
+    app.request(Method::GET, "/api/v1/auth/me")
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("me")
+        .status()
+        .as_u16()
 }
 
 #[tokio::test]
@@ -20,9 +30,22 @@ async fn login_returns_bearer_tokens_and_the_user() {
     assert_eq!(t["expires_in"], 900, "access tokens live 15 minutes");
     assert_eq!(t["user"]["email"], ADMIN_EMAIL);
     assert!(t["refresh_token"].as_str().is_some_and(|s| s.len() > 40));
-    let me: Value = app.request(Method::GET, "/api/v1/auth/me").bearer_auth(t["access_token"].as_str().expect("t")).send().await.expect("me").json().await.expect("json");
+    let me: Value = app
+        .request(Method::GET, "/api/v1/auth/me")
+        .bearer_auth(t["access_token"].as_str().expect("t"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["roles"], json!(["admin"]));
-    assert!(me["permissions"].as_array().expect("array").contains(&json!("users:create")));
+    assert!(
+        me["permissions"]
+            .as_array()
+            .expect("array")
+            .contains(&json!("users:create"))
+    );
     app.stop().await;
 }
 
@@ -30,7 +53,9 @@ async fn login_returns_bearer_tokens_and_the_user() {
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let wrong = app.try_login("default", ADMIN_EMAIL, "not the password at all").await;
-    let unknown = app.try_login("default", "nobody@example.com", "not the password at all").await;
+    let unknown = app
+        .try_login("default", "nobody@example.com", "not the password at all")
+        .await;
     let no_tenant = app.try_login("nowhere", ADMIN_EMAIL, ADMIN_PASSWORD).await;
     for res in [wrong, unknown, no_tenant] {
         assert_eq!(res.status(), 401);
@@ -57,10 +82,25 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_whole_family() {
 
     let reuse = refresh(&app, &r1).await;
     assert_eq!(reuse.status(), 401);
-    assert_eq!(reuse.json::<Value>().await.expect("json")["code"], "refresh_token_reused");
-    assert_eq!(refresh(&app, &r2).await.status(), 401, "the newest token of the family is revoked too");
-    assert_eq!(me_status(&app, &a2).await, 401, "and so is the family's access token, at once");
-    assert_eq!(me_status(&app, &app.admin_token).await, 200, "other sessions are untouched");
+    assert_eq!(
+        reuse.json::<Value>().await.expect("json")["code"],
+        "refresh_token_reused"
+    );
+    assert_eq!(
+        refresh(&app, &r2).await.status(),
+        401,
+        "the newest token of the family is revoked too"
+    );
+    assert_eq!(
+        me_status(&app, &a2).await,
+        401,
+        "and so is the family's access token, at once"
+    );
+    assert_eq!(
+        me_status(&app, &app.admin_token).await,
+        200,
+        "other sessions are untouched"
+    );
     app.stop().await;
 }
 
@@ -69,10 +109,18 @@ async fn logout_ends_the_session_at_once() {
     let app = TestApp::spawn().await;
     let t = app.login("default", ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let access = t["access_token"].as_str().expect("a");
-    let res = app.request(Method::POST, "/api/v1/auth/logout").bearer_auth(access).send().await.expect("logout");
+    let res = app
+        .request(Method::POST, "/api/v1/auth/logout")
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("logout");
     assert_eq!(res.status(), 204);
     assert_eq!(me_status(&app, access).await, 401);
-    assert_eq!(refresh(&app, t["refresh_token"].as_str().expect("r")).await.status(), 401);
+    assert_eq!(
+        refresh(&app, t["refresh_token"].as_str().expect("r")).await.status(),
+        401
+    );
     app.stop().await;
 }
 
@@ -103,23 +151,51 @@ async fn a_tampered_or_missing_token_is_401() {
 #[tokio::test]
 async fn deactivating_a_user_ends_their_sessions_at_once() {
     let app = TestApp::spawn().await;
-    let user = app.create_user("agent@example.com", Some("agent password 1"), &["agent"]).await;
-    let token = app.login("default", "agent@example.com", "agent password 1").await["access_token"].as_str().expect("t").to_owned();
+    let user = app
+        .create_user("agent@example.com", Some("agent password 1"), &["agent"])
+        .await;
+    let token = app.login("default", "agent@example.com", "agent password 1").await["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
     assert_eq!(me_status(&app, &token).await, 200);
-    let res = app.admin(Method::DELETE, &format!("/api/v1/users/{}", user["id"].as_str().expect("id"))).send().await.expect("delete");
+    let res = app
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/users/{}", user["id"].as_str().expect("id")),
+        )
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.expect("json")["status"], "inactive");
     assert_eq!(me_status(&app, &token).await, 401);
-    assert_eq!(app.try_login("default", "agent@example.com", "agent password 1").await.status(), 401);
+    assert_eq!(
+        app.try_login("default", "agent@example.com", "agent password 1")
+            .await
+            .status(),
+        401
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn passwords_are_stored_as_argon2id_hashes() {
     let app = TestApp::spawn().await;
-    let tenant = firelater_db::repo::tenants::find_by_slug(app.services.db.system(), "default").await.expect("q").expect("t");
-    let tx = app.services.db.tenant_read(firelater_core::ids::TenantId(tenant.id)).await.expect("tx");
-    let admin = firelater_db::repo::users::find_by_email(&tx, ADMIN_EMAIL).await.expect("q").expect("admin");
+    let tenant = firelater_db::repo::tenants::find_by_slug(app.services.db.system(), "default")
+        .await
+        .expect("q")
+        .expect("t");
+    let tx = app
+        .services
+        .db
+        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .await
+        .expect("tx");
+    let admin = firelater_db::repo::users::find_by_email(&tx, ADMIN_EMAIL)
+        .await
+        .expect("q")
+        .expect("admin");
     let hash = admin.password_hash.expect("hash");
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains(ADMIN_PASSWORD));
@@ -139,7 +215,12 @@ async fn login_is_rate_limited_per_ip() {
     // The harness's own admin login used one of the three.
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(app.try_login("default", ADMIN_EMAIL, "wrong password here").await.status().as_u16());
+        statuses.push(
+            app.try_login("default", ADMIN_EMAIL, "wrong password here")
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert_eq!(statuses, vec![401, 401, 429, 429]);
     let res = app.try_login("default", ADMIN_EMAIL, ADMIN_PASSWORD).await;

@@ -3,10 +3,17 @@
 
 use firelater_testkit::TestApp;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 async fn total_users(app: &TestApp) -> u64 {
-    let v: Value = app.admin(Method::GET, "/api/v1/users").send().await.expect("list").json().await.expect("json");
+    let v: Value = app
+        .admin(Method::GET, "/api/v1/users")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     v["meta"]["total"].as_u64().expect("total")
 }
 
@@ -16,7 +23,11 @@ async fn problem(res: reqwest::Response, status: u16) -> Value {
     let request_id = res.headers()["x-request-id"].to_str().expect("id").to_owned();
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["status"], status);
-    assert_eq!(body["request_id"], request_id.as_str(), "the problem quotes the request id");
+    assert_eq!(
+        body["request_id"],
+        request_id.as_str(),
+        "the problem quotes the request id"
+    );
     assert!(body["type"].as_str().is_some() && body["title"].as_str().is_some());
     body
 }
@@ -25,19 +36,66 @@ async fn problem(res: reqwest::Response, status: u16) -> Value {
 async fn bad_input_is_a_4xx_problem_naming_the_field_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let before = total_users(&app).await;
-    let post = |body: &'static str, ct: &'static str| app.admin(Method::POST, "/api/v1/users").header("content-type", ct).body(body).send();
+    let post = |body: &'static str, ct: &'static str| {
+        app.admin(Method::POST, "/api/v1/users")
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
 
     let p = problem(post("{not json", "application/json").await.expect("send"), 400).await;
     assert_eq!(p["code"], "malformed_json");
-    let p = problem(post(r#"{"email":"a@example.com","name":"A"}"#, "text/plain").await.expect("send"), 415).await;
+    let p = problem(
+        post(r#"{"email":"a@example.com","name":"A"}"#, "text/plain")
+            .await
+            .expect("send"),
+        415,
+    )
+    .await;
     assert_eq!(p["code"], "unsupported_media_type");
-    let p = problem(post(r#"{"email":"a@example.com","name":"A","is_admin":true}"#, "application/json").await.expect("send"), 422).await;
+    let p = problem(
+        post(
+            r#"{"email":"a@example.com","name":"A","is_admin":true}"#,
+            "application/json",
+        )
+        .await
+        .expect("send"),
+        422,
+    )
+    .await;
     assert!(p["errors"]["is_admin"].is_array(), "{p}");
-    let p = problem(post(r#"{"email":"a@example.com"}"#, "application/json").await.expect("send"), 422).await;
+    let p = problem(
+        post(r#"{"email":"a@example.com"}"#, "application/json")
+            .await
+            .expect("send"),
+        422,
+    )
+    .await;
     assert!(p["errors"]["name"].is_array(), "{p}");
-    let p = problem(post(r#"{"email":"not-an-email","name":"A","timezone":"Mars/Base"}"#, "application/json").await.expect("send"), 422).await;
-    assert!(p["errors"]["email"].is_array() && p["errors"]["timezone"].is_array(), "{p}");
-    let p = problem(post(r#"{"email":"a@example.com","name":"A","roles":["overlord"]}"#, "application/json").await.expect("send"), 422).await;
+    let p = problem(
+        post(
+            r#"{"email":"not-an-email","name":"A","timezone":"Mars/Base"}"#,
+            "application/json",
+        )
+        .await
+        .expect("send"),
+        422,
+    )
+    .await;
+    assert!(
+        p["errors"]["email"].is_array() && p["errors"]["timezone"].is_array(),
+        "{p}"
+    );
+    let p = problem(
+        post(
+            r#"{"email":"a@example.com","name":"A","roles":["overlord"]}"#,
+            "application/json",
+        )
+        .await
+        .expect("send"),
+        422,
+    )
+    .await;
     assert!(p["errors"]["roles"].is_array(), "{p}");
     let p = problem(post(r#"[1,2]"#, "application/json").await.expect("send"), 422).await;
     assert_eq!(p["code"], "validation_failed");
@@ -50,7 +108,15 @@ async fn bad_input_is_a_4xx_problem_naming_the_field_and_writes_nothing() {
 async fn a_body_over_the_limit_is_413() {
     let app = TestApp::builder().config(|c| c.body_limit = 4096).spawn().await;
     let big = json!({"email": "a@example.com", "name": "x".repeat(10_000)});
-    let p = problem(app.admin(Method::POST, "/api/v1/users").json(&big).send().await.expect("send"), 413).await;
+    let p = problem(
+        app.admin(Method::POST, "/api/v1/users")
+            .json(&big)
+            .send()
+            .await
+            .expect("send"),
+        413,
+    )
+    .await;
     assert_eq!(p["code"], "payload_too_large");
     app.stop().await;
 }
@@ -62,26 +128,64 @@ async fn lists_page_sort_filter_search_select_fields_and_include() {
         app.create_user(&format!("user{i}@example.com"), None, &["agent"]).await;
     }
     let get = |q: &str| app.admin(Method::GET, &format!("/api/v1/users?{q}")).send();
-    let v: Value = get("page=2&per_page=3&sort=email&order=asc").await.expect("list").json().await.expect("json");
-    assert_eq!(v["meta"], json!({"page": 2, "per_page": 3, "total": 8, "total_pages": 3}));
-    let emails: Vec<&str> = v["data"].as_array().expect("a").iter().map(|u| u["email"].as_str().expect("e")).collect();
-    assert_eq!(emails, vec!["user2@example.com", "user3@example.com", "user4@example.com"], "admin@, user0@, user1@ fill page 1");
+    let v: Value = get("page=2&per_page=3&sort=email&order=asc")
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        v["meta"],
+        json!({"page": 2, "per_page": 3, "total": 8, "total_pages": 3})
+    );
+    let emails: Vec<&str> = v["data"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .map(|u| u["email"].as_str().expect("e"))
+        .collect();
+    assert_eq!(
+        emails,
+        vec!["user2@example.com", "user3@example.com", "user4@example.com"],
+        "admin@, user0@, user1@ fill page 1"
+    );
 
     let v: Value = get("status=pending").await.expect("list").json().await.expect("json");
     assert_eq!(v["meta"]["total"], 7, "users created without a password are pending");
     let v: Value = get("q=USER3").await.expect("list").json().await.expect("json");
     assert_eq!(v["meta"]["total"], 1, "search is case-insensitive");
 
-    let v: Value = get("fields=email&per_page=1").await.expect("list").json().await.expect("json");
+    let v: Value = get("fields=email&per_page=1")
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     let keys: Vec<&String> = v["data"][0].as_object().expect("o").keys().collect();
     assert_eq!(keys, vec!["email", "id"]);
 
-    let v: Value = get("include=roles&email=user0@example.com").await.expect("list").json().await.expect("json");
+    let v: Value = get("include=roles&email=user0@example.com")
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(v["data"][0]["roles"][0]["name"], "agent");
     let v: Value = get("").await.expect("list").json().await.expect("json");
     assert!(v["data"][0].get("roles").is_none(), "roles only when included");
 
-    for bad in ["per_page=101", "per_page=-1", "per_page=0", "page=0", "sort=password_hash", "order=sideways", "status=deleted", "include=secrets", "fields=password_hash", "bogus=1"] {
+    for bad in [
+        "per_page=101",
+        "per_page=-1",
+        "per_page=0",
+        "page=0",
+        "sort=password_hash",
+        "order=sideways",
+        "status=deleted",
+        "include=secrets",
+        "fields=password_hash",
+        "bogus=1",
+    ] {
         let p = problem(get(bad).await.expect("list"), 400).await;
         assert_eq!(p["code"], "invalid_query", "{bad}");
         let field = bad.split('=').next().expect("k");
@@ -94,7 +198,12 @@ async fn lists_page_sort_filter_search_select_fields_and_include() {
 async fn an_idempotency_key_makes_a_retried_create_return_the_first_result() {
     let app = TestApp::spawn().await;
     let body = json!({"email": "once@example.com", "name": "Once"});
-    let send = |b: Value| app.admin(Method::POST, "/api/v1/users").header("idempotency-key", "create-once-1").json(&b).send();
+    let send = |b: Value| {
+        app.admin(Method::POST, "/api/v1/users")
+            .header("idempotency-key", "create-once-1")
+            .json(&b)
+            .send()
+    };
     let first = send(body.clone()).await.expect("first");
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.expect("json");
@@ -102,10 +211,19 @@ async fn an_idempotency_key_makes_a_retried_create_return_the_first_result() {
     assert_eq!(again.status(), 201);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.json::<Value>().await.expect("json"), first);
-    let other = send(json!({"email": "twice@example.com", "name": "Twice"})).await.expect("other");
+    let other = send(json!({"email": "twice@example.com", "name": "Twice"}))
+        .await
+        .expect("other");
     let p = problem(other, 422).await;
     assert_eq!(p["code"], "idempotency_key_reused");
-    let v: Value = app.admin(Method::GET, "/api/v1/users?q=once").send().await.expect("list").json().await.expect("json");
+    let v: Value = app
+        .admin(Method::GET, "/api/v1/users?q=once")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(v["meta"]["total"], 1, "one user, not two");
     app.stop().await;
 }
@@ -115,13 +233,33 @@ async fn an_update_with_a_stale_version_is_409() {
     let app = TestApp::spawn().await;
     let u = app.create_user("ver@example.com", None, &[]).await;
     let path = format!("/api/v1/users/{}", u["id"].as_str().expect("id"));
-    let res = app.admin(Method::PUT, &path).json(&json!({"version": 1, "name": "Second"})).send().await.expect("put");
+    let res = app
+        .admin(Method::PUT, &path)
+        .json(&json!({"version": 1, "name": "Second"}))
+        .send()
+        .await
+        .expect("put");
     assert_eq!(res.status(), 200);
     let updated: Value = res.json().await.expect("json");
     assert_eq!(updated["version"], 2);
-    let p = problem(app.admin(Method::PUT, &path).json(&json!({"version": 1, "name": "Stale"})).send().await.expect("put"), 409).await;
+    let p = problem(
+        app.admin(Method::PUT, &path)
+            .json(&json!({"version": 1, "name": "Stale"}))
+            .send()
+            .await
+            .expect("put"),
+        409,
+    )
+    .await;
     assert_eq!(p["code"], "version_conflict");
-    let now: Value = app.admin(Method::GET, &path).send().await.expect("get").json().await.expect("json");
+    let now: Value = app
+        .admin(Method::GET, &path)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(now["name"], "Second", "the stale write changed nothing");
     app.stop().await;
 }
@@ -131,14 +269,31 @@ async fn a_user_change_is_audited_with_old_and_new_values_and_emits_its_event() 
     let app = TestApp::spawn().await;
     let u = app.create_user("audit@example.com", None, &[]).await;
     let id: uuid::Uuid = u["id"].as_str().expect("id").parse().expect("uuid");
-    app.admin(Method::PUT, &format!("/api/v1/users/{id}")).json(&json!({"version": 1, "timezone": "Europe/Berlin"})).send().await.expect("put");
-    let tenant = firelater_db::repo::tenants::find_by_slug(app.services.db.system(), "default").await.expect("q").expect("t");
-    let tx = app.services.db.tenant_read(firelater_core::ids::TenantId(tenant.id)).await.expect("tx");
-    let entries = firelater_db::repo::audit::for_entity(&tx, "user", id).await.expect("audit");
+    app.admin(Method::PUT, &format!("/api/v1/users/{id}"))
+        .json(&json!({"version": 1, "timezone": "Europe/Berlin"}))
+        .send()
+        .await
+        .expect("put");
+    let tenant = firelater_db::repo::tenants::find_by_slug(app.services.db.system(), "default")
+        .await
+        .expect("q")
+        .expect("t");
+    let tx = app
+        .services
+        .db
+        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .await
+        .expect("tx");
+    let entries = firelater_db::repo::audit::for_entity(&tx, "user", id)
+        .await
+        .expect("audit");
     tx.commit().await.expect("commit");
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["user.created", "user.updated"]);
-    assert_eq!(entries[1].changes, Some(json!({"timezone": {"old": "UTC", "new": "Europe/Berlin"}})));
+    assert_eq!(
+        entries[1].changes,
+        Some(json!({"timezone": {"old": "UTC", "new": "Europe/Berlin"}}))
+    );
     assert!(entries[1].actor_id.is_some() && entries[1].request_id.is_some() && entries[1].ip.is_some());
     let events = app.services.events_of(id).await.expect("events");
     let names: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
@@ -149,9 +304,19 @@ async fn a_user_change_is_audited_with_old_and_new_values_and_emits_its_event() 
 #[tokio::test]
 async fn a_requester_may_not_create_users() {
     let app = TestApp::spawn().await;
-    app.create_user("req@example.com", Some("requester password"), &["requester"]).await;
-    let token = app.login("default", "req@example.com", "requester password").await["access_token"].as_str().expect("t").to_owned();
-    let res = app.request(Method::POST, "/api/v1/users").bearer_auth(&token).json(&json!({"email": "x@example.com", "name": "X"})).send().await.expect("post");
+    app.create_user("req@example.com", Some("requester password"), &["requester"])
+        .await;
+    let token = app.login("default", "req@example.com", "requester password").await["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
+    let res = app
+        .request(Method::POST, "/api/v1/users")
+        .bearer_auth(&token)
+        .json(&json!({"email": "x@example.com", "name": "X"}))
+        .send()
+        .await
+        .expect("post");
     let p = problem(res, 403).await;
     assert_eq!(p["code"], "forbidden");
     app.stop().await;
@@ -162,30 +327,76 @@ async fn every_response_carries_a_request_id_and_unknown_routes_are_problems() {
     let app = TestApp::spawn().await;
     let res = app.request(Method::GET, "/healthz").send().await.expect("get");
     assert!(res.headers().get("x-request-id").is_some());
-    let res = app.request(Method::GET, "/healthz").header("x-request-id", "client-chosen-1").send().await.expect("get");
-    assert_eq!(res.headers()["x-request-id"], "client-chosen-1", "a client's id is kept");
-    let p = problem(app.request(Method::GET, "/api/v1/nothing-here").send().await.expect("get"), 404).await;
+    let res = app
+        .request(Method::GET, "/healthz")
+        .header("x-request-id", "client-chosen-1")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        res.headers()["x-request-id"],
+        "client-chosen-1",
+        "a client's id is kept"
+    );
+    let p = problem(
+        app.request(Method::GET, "/api/v1/nothing-here")
+            .send()
+            .await
+            .expect("get"),
+        404,
+    )
+    .await;
     assert_eq!(p["code"], "route_not_found");
-    let p = problem(app.admin(Method::GET, "/api/v1/users/not-a-uuid").send().await.expect("get"), 400).await;
+    let p = problem(
+        app.admin(Method::GET, "/api/v1/users/not-a-uuid")
+            .send()
+            .await
+            .expect("get"),
+        400,
+    )
+    .await;
     assert!(p["errors"]["id"].is_array());
     app.stop().await;
 }
 
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
-    let app = TestApp::builder().config(|c| c.cors_origins = vec!["https://app.example.com".into()]).spawn().await;
-    let res = app.request(Method::GET, "/healthz").header("origin", "https://app.example.com").send().await.expect("get");
+    let app = TestApp::builder()
+        .config(|c| c.cors_origins = vec!["https://app.example.com".into()])
+        .spawn()
+        .await;
+    let res = app
+        .request(Method::GET, "/healthz")
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example.com");
-    let res = app.request(Method::GET, "/healthz").header("origin", "https://evil.example.com").send().await.expect("get");
+    let res = app
+        .request(Method::GET, "/healthz")
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .expect("get");
     assert!(res.headers().get("access-control-allow-origin").is_none());
     app.stop().await;
 }
 
 #[tokio::test]
 async fn a_request_over_the_timeout_is_a_503_problem() {
-    let app = TestApp::builder().config(|c| c.request_timeout = std::time::Duration::from_millis(1)).without_login().spawn().await;
+    let app = TestApp::builder()
+        .config(|c| c.request_timeout = std::time::Duration::from_millis(1))
+        .without_login()
+        .spawn()
+        .await;
     // A login verifies an Argon2id hash, which takes far longer than a millisecond.
-    let res = app.try_login("default", firelater_testkit::ADMIN_EMAIL, firelater_testkit::ADMIN_PASSWORD).await;
+    let res = app
+        .try_login(
+            "default",
+            firelater_testkit::ADMIN_EMAIL,
+            firelater_testkit::ADMIN_PASSWORD,
+        )
+        .await;
     let p = problem(res, 503).await;
     assert_eq!(p["code"], "timeout");
     app.stop().await;

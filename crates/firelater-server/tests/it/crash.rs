@@ -1,8 +1,8 @@
 //! Durability: the server is killed with SIGKILL in the middle of a write load, restarted on
 //! the same database, and every write it had acknowledged is there.
 
-use firelater_testkit::{TestDb, ADMIN_EMAIL, ADMIN_PASSWORD};
-use serde_json::{json, Value};
+use firelater_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestDb};
+use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,7 +24,12 @@ fn start(db: &TestDb, port: u16) -> Child {
 
 async fn wait_up(client: &reqwest::Client, base: &str) {
     for _ in 0..300 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -48,7 +53,11 @@ async fn token(client: &reqwest::Client, base: &str) -> String {
 #[tokio::test]
 async fn every_acknowledged_write_survives_a_sigkill() {
     let db = TestDb::new().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let mut child = start(&db, port);
@@ -62,7 +71,12 @@ async fn every_acknowledged_write_survives_a_sigkill() {
         writers.push(tokio::spawn(async move {
             for i in 0..2000 {
                 let email = format!("crash-{w}-{i}@example.com");
-                let res = client.post(format!("{base}/api/v1/users")).bearer_auth(&bearer).json(&json!({"email": email, "name": "Crash"})).send().await;
+                let res = client
+                    .post(format!("{base}/api/v1/users"))
+                    .bearer_auth(&bearer)
+                    .json(&json!({"email": email, "name": "Crash"}))
+                    .send()
+                    .await;
                 match res {
                     Ok(r) if r.status() == 201 => acked.lock().expect("lock").push(email),
                     _ => break,
@@ -91,7 +105,9 @@ async fn every_acknowledged_write_survives_a_sigkill() {
     let mut stored = std::collections::HashSet::new();
     for page in 1..=200 {
         let v: Value = client
-            .get(format!("{base}/api/v1/users?q=crash-&per_page=100&page={page}&sort=email"))
+            .get(format!(
+                "{base}/api/v1/users?q=crash-&per_page=100&page={page}&sort=email"
+            ))
             .bearer_auth(&bearer)
             .send()
             .await
@@ -106,7 +122,12 @@ async fn every_acknowledged_write_survives_a_sigkill() {
         }
     }
     let lost: Vec<&String> = acked.iter().filter(|e| !stored.contains(*e)).collect();
-    assert!(lost.is_empty(), "{} acknowledged writes were lost, e.g. {:?}", lost.len(), lost.first());
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged writes were lost, e.g. {:?}",
+        lost.len(),
+        lost.first()
+    );
     child.kill().expect("stop");
     child.wait().expect("reaped");
     db.remove().await;

@@ -6,7 +6,13 @@ use firelater_db::repo::{audit, numbers, tenants};
 use firelater_testkit::TestApp;
 
 async fn default_tenant(app: &TestApp) -> TenantId {
-    TenantId(tenants::find_by_slug(app.services.db.system(), "default").await.expect("q").expect("tenant").id)
+    TenantId(
+        tenants::find_by_slug(app.services.db.system(), "default")
+            .await
+            .expect("q")
+            .expect("tenant")
+            .id,
+    )
 }
 
 #[tokio::test]
@@ -59,11 +65,21 @@ async fn numbers_are_per_tenant_and_a_rolled_back_create_gives_its_number_back()
     let db = &app.services.db;
     let now = chrono::Utc::now();
     let tx = db.tenant_write(tenant).await.expect("tx");
-    assert_eq!(numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"), "CHG-00001");
+    assert_eq!(
+        numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"),
+        "CHG-00001"
+    );
     drop(tx); // rolled back
     let tx = db.tenant_write(tenant).await.expect("tx");
-    assert_eq!(numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"), "CHG-00001");
-    assert_eq!(numbers::next(&tx, NumberedEntity::Request, now).await.expect("n"), "REQ-00001", "each entity type counts alone");
+    assert_eq!(
+        numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"),
+        "CHG-00001"
+    );
+    assert_eq!(
+        numbers::next(&tx, NumberedEntity::Request, now).await.expect("n"),
+        "REQ-00001",
+        "each entity type counts alone"
+    );
     tx.commit().await.expect("commit");
 
     let (other, _) = app
@@ -78,7 +94,11 @@ async fn numbers_are_per_tenant_and_a_rolled_back_create_gives_its_number_back()
         .await
         .expect("tenant");
     let tx = db.tenant_write(TenantId(other.id)).await.expect("tx");
-    assert_eq!(numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"), "CHG-00001", "each tenant counts alone");
+    assert_eq!(
+        numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"),
+        "CHG-00001",
+        "each tenant counts alone"
+    );
     tx.commit().await.expect("commit");
     app.stop().await;
 }

@@ -12,27 +12,51 @@ async fn health_readiness_and_metrics_answer() {
     assert_eq!(res.json::<Value>().await.expect("json")["status"], "ok");
     let res = app.request(Method::GET, "/readyz").send().await.expect("readyz");
     assert_eq!(res.status(), 200);
-    app.services.enqueue_job(firelater_service::jobs::NewJob {
-        tenant_id: None,
-        queue: "default".into(),
-        kind: "system.noop".into(),
-        payload: serde_json::json!({}),
-        run_at: chrono::Utc::now(),
-        max_attempts: 1,
-    })
-    .await
-    .expect("job");
-    let text = app.request(Method::GET, "/metrics").send().await.expect("metrics").text().await.expect("text");
-    assert!(text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#), "{text}");
-    assert!(text.contains("http_request_duration_seconds_bucket"), "latency histogram: {text}");
-    assert!(text.contains(r#"jobs{queue="default",status="queued"}"#), "job counts: {text}");
+    app.services
+        .enqueue_job(firelater_service::jobs::NewJob {
+            tenant_id: None,
+            queue: "default".into(),
+            kind: "system.noop".into(),
+            payload: serde_json::json!({}),
+            run_at: chrono::Utc::now(),
+            max_attempts: 1,
+        })
+        .await
+        .expect("job");
+    let text = app
+        .request(Method::GET, "/metrics")
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("http_request_duration_seconds_bucket"),
+        "latency histogram: {text}"
+    );
+    assert!(
+        text.contains(r#"jobs{queue="default",status="queued"}"#),
+        "job counts: {text}"
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn the_openapi_document_is_3_1_and_lists_every_route_with_problem_responses() {
     let app = TestApp::spawn().await;
-    let doc: Value = app.request(Method::GET, "/api/v1/openapi.json").send().await.expect("doc").json().await.expect("json");
+    let doc: Value = app
+        .request(Method::GET, "/api/v1/openapi.json")
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
     for (path, method) in [
         ("/api/v1/auth/login", "post"),
@@ -52,7 +76,9 @@ async fn the_openapi_document_is_3_1_and_lists_every_route_with_problem_response
         assert!(op.is_object(), "{method} {path} is documented");
         assert!(op["operationId"].is_string(), "{method} {path} has an operation id");
     }
-    assert!(doc["paths"]["/api/v1/users"]["post"]["responses"]["422"]["content"]["application/problem+json"].is_object());
+    assert!(
+        doc["paths"]["/api/v1/users"]["post"]["responses"]["422"]["content"]["application/problem+json"].is_object()
+    );
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     let page = app.request(Method::GET, "/api/docs").send().await.expect("docs");
     assert_eq!(page.status(), 200);
@@ -64,11 +90,18 @@ async fn the_openapi_document_is_3_1_and_lists_every_route_with_problem_response
 async fn sigterm_shuts_the_binary_down_cleanly() {
     let dir = std::env::temp_dir().join(format!("firelater-sigterm-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_firelater"))
         .env("FIRELATER_CONFIG", dir.join("none.toml"))
         .env("FIRELATER_LISTEN", format!("127.0.0.1:{port}"))
-        .env("FIRELATER_DATABASE_URL", format!("sqlite:{}", dir.join("fl.db").display()))
+        .env(
+            "FIRELATER_DATABASE_URL",
+            format!("sqlite:{}", dir.join("fl.db").display()),
+        )
         .env("FIRELATER_DATA_DIR", dir.join("files"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -77,14 +110,22 @@ async fn sigterm_shuts_the_binary_down_cleanly() {
     let client = reqwest::Client::new();
     let mut up = false;
     for _ in 0..200 {
-        if client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             up = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(up, "the server came up");
-    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(killed.success());
     let mut status = None;
     for _ in 0..200 {
@@ -98,6 +139,9 @@ async fn sigterm_shuts_the_binary_down_cleanly() {
         let _ = child.kill();
         panic!("the server did not stop within 10 s of SIGTERM")
     });
-    assert!(status.success(), "a graceful stop exits 0, not by the signal: {status:?}");
+    assert!(
+        status.success(),
+        "a graceful stop exits 0, not by the signal: {status:?}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

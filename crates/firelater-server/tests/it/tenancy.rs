@@ -27,20 +27,57 @@ async fn second_tenant(app: &TestApp) -> (TenantId, uuid::Uuid) {
 async fn tenant_a_sees_nothing_of_tenant_b() {
     let app = TestApp::spawn().await;
     let (_, b_admin) = second_tenant(&app).await;
-    let b_token = app.login("beta", "admin@beta.example", "beta password 123").await["access_token"].as_str().expect("token").to_owned();
+    let b_token = app.login("beta", "admin@beta.example", "beta password 123").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
 
-    let list: serde_json::Value = app.admin(Method::GET, "/api/v1/users").send().await.expect("list").json().await.expect("json");
+    let list: serde_json::Value = app
+        .admin(Method::GET, "/api/v1/users")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list["meta"]["total"], 1, "tenant A lists only its own admin");
-    assert!(list["data"].as_array().expect("array").iter().all(|u| u["email"] != "admin@beta.example"));
+    assert!(
+        list["data"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|u| u["email"] != "admin@beta.example")
+    );
 
-    let res = app.admin(Method::GET, &format!("/api/v1/users/{b_admin}")).send().await.expect("get");
+    let res = app
+        .admin(Method::GET, &format!("/api/v1/users/{b_admin}"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(res.status(), 404, "another tenant's user is a 404");
-    let res = app.admin(Method::PUT, &format!("/api/v1/users/{b_admin}")).json(&serde_json::json!({"version": 1, "name": "hijacked"})).send().await.expect("put");
+    let res = app
+        .admin(Method::PUT, &format!("/api/v1/users/{b_admin}"))
+        .json(&serde_json::json!({"version": 1, "name": "hijacked"}))
+        .send()
+        .await
+        .expect("put");
     assert_eq!(res.status(), 404);
-    let res = app.admin(Method::DELETE, &format!("/api/v1/users/{b_admin}")).send().await.expect("delete");
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/users/{b_admin}"))
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(res.status(), 404);
 
-    let me: serde_json::Value = app.request(Method::GET, "/api/v1/auth/me").bearer_auth(&b_token).send().await.expect("me").json().await.expect("json");
+    let me: serde_json::Value = app
+        .request(Method::GET, "/api/v1/auth/me")
+        .bearer_auth(&b_token)
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["tenant"]["slug"], "beta", "the tenant comes from the token");
     assert_eq!(me["user"]["name"], "Beta Admin", "B's admin is untouched");
     app.stop().await;
@@ -66,7 +103,9 @@ async fn row_level_security_hides_other_tenants_rows_from_an_unfiltered_query() 
     let (b, _) = second_tenant(&app).await;
     let db = &app.services.db;
     let tx = db.tenant_read(b).await.expect("tx");
-    let role = firelater_db::admin::query_string(tx.conn(), "SELECT current_user::text").await.expect("q");
+    let role = firelater_db::admin::query_string(tx.conn(), "SELECT current_user::text")
+        .await
+        .expect("q");
     assert_eq!(role.as_deref(), Some("firelater_app"), "the app runs as its own role");
     // No tenant filter at all: RLS alone must keep tenant A's admin out.
     let all = user::Entity::find().all(tx.conn()).await.expect("query");
