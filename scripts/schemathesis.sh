@@ -20,7 +20,8 @@
 #   FIRELATER_TOOLS_DIR                    cache dir for the venv (default ~/.cache/firelater-tools)
 #   FIRELATER_SCHEMATHESIS_MAX_EXAMPLES    examples per operation and phase (default 50)
 #   FIRELATER_SCHEMATHESIS_SEED            seed (default 42)
-#   FIRELATER_SCHEMATHESIS_WORKERS         concurrent workers (default 2)
+#   FIRELATER_SCHEMATHESIS_WORKERS         concurrent workers (default 1: with one worker a seed gives
+#                                          the same test cases every run, and it is no slower here)
 #   FIRELATER_SCHEMATHESIS_CHECKS          comma-separated checks (default: the three above)
 #   FIRELATER_SCHEMATHESIS_REPORT_DIR      if set, JUnit + NDJSON reports and the server log are kept there
 #   FIRELATER_SCHEMATHESIS_STARTUP_TIMEOUT seconds to wait for /healthz (default 60)
@@ -67,7 +68,7 @@ VENV=$TOOLS_DIR/schemathesis-venv
 PYTHON=${PYTHON:-python3}
 MAX_EXAMPLES=${FIRELATER_SCHEMATHESIS_MAX_EXAMPLES:-50}
 SEED=${FIRELATER_SCHEMATHESIS_SEED:-42}
-WORKERS=${FIRELATER_SCHEMATHESIS_WORKERS:-2}
+WORKERS=${FIRELATER_SCHEMATHESIS_WORKERS:-1}
 STARTUP_TIMEOUT=${FIRELATER_SCHEMATHESIS_STARTUP_TIMEOUT:-60}
 CHECKS=${FIRELATER_SCHEMATHESIS_CHECKS:-not_a_server_error,response_schema_conformance,content_type_conformance}
 ADMIN_EMAIL=admin@example.com
@@ -86,7 +87,7 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "$PYTHON is older than 3.9"
 
 # --- 1. Schemathesis in a cached virtualenv ------------------------------------------------
-STAMP="schemathesis==$SCHEMATHESIS_VERSION $(printf '%s' "$CONSTRAINTS" | cksum | cut -d' ' -f1)"
+STAMP="schemathesis==$SCHEMATHESIS_VERSION $(printf '%s' "$CONSTRAINTS" | cksum | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
 if [[ ! -x $VENV/bin/st || "$(cat "$VENV/.firelater-stamp" 2>/dev/null)" != "$STAMP" ]]; then
     log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
     rm -rf "$VENV"
@@ -267,7 +268,10 @@ printf '%s' "$TOKEN" >"$WORK/current-token"
 # --generation-database none: no .hypothesis/ directory, no replay of earlier runs' failures.
 # /healthz, /readyz and /metrics (outside /api/v1 but in the document) are included: they are
 # part of the public contract.
+# Runs from the temp dir: Hypothesis and Schemathesis drop caches (.hypothesis/, .schemathesis/)
+# into the current directory.
 st_rc=0
+cd "$WORK"
 FL_BASE_URL=$BASE FL_TOKEN=$TOKEN FL_EXPIRES_IN=$EXPIRES_IN FL_TOKEN_FILE=$WORK/current-token \
     FL_ADMIN_EMAIL=$ADMIN_EMAIL FL_ADMIN_PASSWORD=$ADMIN_PASSWORD \
     SCHEMATHESIS_HOOKS=firelater_st_hooks PYTHONPATH=$WORK \

@@ -1,6 +1,7 @@
 //! The HTTP API: the router, its middleware stack, extractors, problem documents and the
 //! OpenAPI document generated from the handlers.
 
+pub mod access;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -172,10 +173,12 @@ pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Router {
             }),
         )
         .route("/api/docs", get(routes::docs::docs_page))
+        // Authorization wraps idempotency: a replay is only handed to the caller it belongs to.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::idempotency,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), access::authorize))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::middleware::from_fn(middleware::metrics))
         .with_state(state);

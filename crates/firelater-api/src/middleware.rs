@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use crate::error::{PROBLEM_JSON, Problem};
-use crate::extract::{bearer, request_meta};
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -133,13 +132,11 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             .into_response();
         }
     };
-    let (mut parts, body) = req.into_parts();
-    let Some(token) = bearer(&parts).map(str::to_owned) else {
+    let (parts, body) = req.into_parts();
+    // The access layer has authenticated the caller already; public endpoints have no caller
+    // to scope a key to, so they run as usual.
+    let Some(ctx) = parts.extensions.get::<firelater_service::Ctx>().cloned() else {
         return next.run(Request::from_parts(parts, body)).await;
-    };
-    let ctx = match state.services.authenticate(&token, request_meta(&parts)).await {
-        Ok(ctx) => ctx,
-        Err(e) => return crate::error::ApiError(e).into_response(),
     };
     let bytes = match to_bytes(body, state.config.body_limit).await {
         Ok(b) => b,
@@ -188,7 +185,6 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             res
         }
         Ok(Claim::Fresh) => {
-            parts.extensions.insert(ctx.clone());
             let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
             let status = res.status();
             let (rparts, rbody) = res.into_parts();
