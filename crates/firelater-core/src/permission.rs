@@ -43,8 +43,16 @@ permissions! {
     UsersCreate => ("users", "create", "Create users"),
     UsersUpdate => ("users", "update", "Change users"),
     UsersDelete => ("users", "delete", "Deactivate users"),
+    UsersAdmin => ("users", "admin", "Unlock users, reset their MFA, end their sessions"),
+    GroupsRead => ("groups", "read", "See groups and their members"),
+    GroupsCreate => ("groups", "create", "Create groups"),
+    GroupsUpdate => ("groups", "update", "Change groups and their members"),
+    GroupsDelete => ("groups", "delete", "Delete groups"),
     RolesRead => ("roles", "read", "See roles and permissions"),
     RolesAdmin => ("roles", "admin", "Create and change roles, grant them"),
+    ApiKeysRead => ("api_keys", "read", "See API keys"),
+    ApiKeysCreate => ("api_keys", "create", "Create API keys"),
+    ApiKeysRevoke => ("api_keys", "revoke", "Revoke API keys"),
     AuditLogsRead => ("audit_logs", "read", "Read the audit log"),
     SettingsAdmin => ("settings", "admin", "Change tenant settings"),
 }
@@ -114,8 +122,8 @@ impl SystemRole {
         use Permission::*;
         match self {
             Self::Admin => Permission::ALL.to_vec(),
-            Self::Manager => vec![UsersRead, RolesRead, AuditLogsRead],
-            Self::Agent => vec![UsersRead, RolesRead],
+            Self::Manager => vec![UsersRead, GroupsRead, GroupsCreate, GroupsUpdate, RolesRead, AuditLogsRead],
+            Self::Agent => vec![UsersRead, GroupsRead, RolesRead],
             Self::Requester => vec![],
         }
     }

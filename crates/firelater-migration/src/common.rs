@@ -7,8 +7,8 @@ use sea_orm_migration::schema::*;
 /// applies to every query it makes.
 pub const APP_ROLE: &str = "firelater_app";
 
-/// Tables whose rows belong to one tenant; each has `tenant_id` and a row-level security
-/// policy on PostgreSQL. Later migrations extend this list for their own tables.
+/// The tenant tables of the first migrations, which `m20261122_000004` put under row-level
+/// security. Later migrations call [`enable_rls`] for their own tables instead of growing this.
 pub const TENANT_TABLES: &[&str] = &[
     "users",
     "roles",
@@ -75,4 +75,17 @@ pub fn rls_policy_sql(table: &str) -> String {
            USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
            WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);"
     )
+}
+
+/// PostgreSQL only: puts `tables` under the tenant isolation policy. Every migration that
+/// creates a tenant-owned table calls this for it.
+pub async fn enable_rls(m: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+    if m.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for table in tables {
+        m.get_connection().execute_unprepared(&rls_policy_sql(table)).await?;
+    }
+    Ok(())
 }

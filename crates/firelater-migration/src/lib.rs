@@ -10,7 +10,7 @@ mod m20261122_000002_create_identity_tables;
 mod m20261122_000003_create_platform_queues;
 mod m20261122_000004_enable_row_level_security;
 
-pub use common::{APP_ROLE, TENANT_TABLES};
+pub use common::{APP_ROLE, TENANT_TABLES, enable_rls};
 
 /// All migrations in order.
 pub struct Migrator;

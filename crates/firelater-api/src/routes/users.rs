@@ -94,8 +94,10 @@ impl From<UserView> for UserResponse {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Email, unique in the tenant.
+    #[schema(format = "email", min_length = 3, max_length = 254)]
     pub email: String,
     /// Display name.
+    #[schema(min_length = 1, max_length = 255)]
     pub name: String,
     /// Phone number.
     #[serde(default)]
@@ -105,6 +107,7 @@ pub struct CreateUserRequest {
     pub timezone: Option<String>,
     /// Initial password (12+ characters); without one the user is `pending`.
     #[serde(default)]
+    #[schema(min_length = 12, max_length = 256)]
     pub password: Option<String>,
     /// Role names to grant; `requester` when absent.
     #[serde(default)]
@@ -138,27 +141,70 @@ fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
     /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u64>,
-    /// Sort by `created_at`, `updated_at`, `name`, `email` or `last_login_at`.
-    pub sort: Option<String>,
-    /// `asc` or `desc`.
-    pub order: Option<String>,
+    /// Sort column.
+    #[param(inline)]
+    pub sort: Option<UserSort>,
+    /// Sort direction.
+    #[param(inline)]
+    pub order: Option<SortOrder>,
     /// Status filter: one or more of `active`, `inactive`, `pending`, comma-separated.
+    #[param(pattern = "^(active|inactive|pending)(,(active|inactive|pending))*$")]
     pub status: Option<String>,
     /// Exact email.
+    #[param(min_length = 1, max_length = 255)]
     pub email: Option<String>,
     /// Exact auth provider.
+    #[param(min_length = 1, max_length = 255)]
     pub auth_provider: Option<String>,
     /// Created at or after (RFC 3339).
     pub created_after: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).
     pub created_before: Option<DateTime<Utc>>,
     /// Text search in name and email.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `roles` to embed each user's roles.
-    pub include: Option<String>,
+    #[param(inline)]
+    pub include: Option<UserInclude>,
+}
+
+/// Sort columns of `GET /users`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    /// Creation time.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+    /// Display name.
+    Name,
+    /// Email.
+    Email,
+    /// Last sign-in.
+    LastLoginAt,
+}
+
+/// Sort direction.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// Relations a user can embed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserInclude {
+    /// The user's roles.
+    Roles,
 }
 
 /// Query parameters of `GET /users/{id}`.
@@ -166,7 +212,8 @@ pub struct UserListQuery {
 #[into_params(parameter_in = Query)]
 pub struct UserGetQuery {
     /// `roles` to embed the user's roles.
-    pub include: Option<String>,
+    #[param(inline)]
+    pub include: Option<UserInclude>,
 }
 
 /// Lists the tenant's users.
@@ -182,7 +229,7 @@ pub async fn list_users(State(state): State<AppState>, Auth(ctx): Auth, q: Query
 /// Creates a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "create_user",
     security(("bearer" = [])), request_body = CreateUserRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first result")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried create return the first result")),
     responses((status = 201, description = "Created", body = UserResponse), WriteErrors))]
 pub async fn create_user(
     State(state): State<AppState>,
