@@ -145,6 +145,23 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// The platform operator, authenticated by the platform admin token (never a user's token).
+pub struct Platform(pub firelater_service::platform::PlatformCtx);
+
+impl FromRequestParts<AppState> for Platform {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(p) = parts.extensions.get::<firelater_service::platform::PlatformCtx>() {
+            return Ok(Platform(p.clone()));
+        }
+        let p = state
+            .services
+            .authenticate_platform(bearer(parts), request_meta(parts))?;
+        Ok(Platform(p))
+    }
+}
+
 /// A UUID path parameter named `id`; anything else is a 400 naming the parameter.
 pub struct IdPath(pub Uuid);
 

@@ -76,13 +76,22 @@ pub struct AppState {
     tags(
         (name = "auth", description = "Sign in, tokens and the current user"),
         (name = "users", description = "Users of the tenant"),
+        (name = "roles", description = "Roles, permissions and who holds them"),
+        (name = "groups", description = "Groups and team hierarchies, their members and roles"),
+        (name = "api-keys", description = "API keys of service accounts"),
+        (name = "audit", description = "The audit log, read-only"),
+        (name = "platform", description = "The instance operator's administration of tenants, with the platform admin token"),
         (name = "system", description = "Health and metrics"),
     ),
 )]
 struct ApiDoc;
 
 fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
-    let mut login = OpenApiRouter::new().routes(routes!(routes::auth::login));
+    // Sign-in and password resets share one per-IP budget.
+    let mut login = OpenApiRouter::new()
+        .routes(routes!(routes::auth::login))
+        .routes(routes!(routes::account::forgot_password))
+        .routes(routes!(routes::account::reset_password));
     if let Some(limit) = login_limit {
         login = login.layer(GovernorLayer::new(limit.0.clone()));
     }
@@ -91,12 +100,59 @@ fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
         .routes(routes!(routes::auth::refresh))
         .routes(routes!(routes::auth::logout))
         .routes(routes!(routes::auth::me))
+        .routes(routes!(
+            routes::sessions::list_sessions,
+            routes::sessions::revoke_other_sessions
+        ))
+        .routes(routes!(routes::sessions::revoke_session))
+        .routes(routes!(routes::mfa::enroll_mfa))
+        .routes(routes!(routes::mfa::confirm_mfa))
+        .routes(routes!(routes::mfa::disable_mfa))
+        .routes(routes!(routes::mfa::reset_user_mfa))
+        .routes(routes!(
+            routes::api_keys::list_api_keys,
+            routes::api_keys::create_api_key
+        ))
+        .routes(routes!(routes::api_keys::revoke_api_key))
         .routes(routes!(routes::users::list_users, routes::users::create_user))
         .routes(routes!(
             routes::users::get_user,
             routes::users::update_user,
             routes::users::deactivate_user
         ))
+        .routes(routes!(routes::groups::list_groups, routes::groups::create_group))
+        .routes(routes!(
+            routes::groups::get_group,
+            routes::groups::update_group,
+            routes::groups::delete_group
+        ))
+        .routes(routes!(
+            routes::groups::list_group_members,
+            routes::groups::add_group_member
+        ))
+        .routes(routes!(routes::groups::remove_group_member))
+        .routes(routes!(routes::groups::set_group_roles))
+        .routes(routes!(routes::groups::list_user_groups))
+        .routes(routes!(routes::roles::list_roles, routes::roles::create_role))
+        .routes(routes!(
+            routes::roles::get_role,
+            routes::roles::update_role,
+            routes::roles::delete_role
+        ))
+        .routes(routes!(routes::roles::list_permissions))
+        .routes(routes!(routes::roles::set_user_roles))
+        .routes(routes!(routes::account::change_password))
+        .routes(routes!(routes::account::unlock_user))
+        .routes(routes!(
+            routes::account::get_notification_preferences,
+            routes::account::set_notification_preferences
+        ))
+        .routes(routes!(routes::audit::list_audit_logs))
+        .routes(routes!(routes::audit::get_entity_history))
+        .routes(routes!(routes::platform::list_tenants, routes::platform::create_tenant))
+        .routes(routes!(routes::platform::suspend_tenant))
+        .routes(routes!(routes::platform::resume_tenant))
+        .routes(routes!(routes::platform::delete_tenant))
         .routes(routes!(routes::health::healthz))
         .routes(routes!(routes::health::readyz))
         .routes(routes!(routes::health::metrics))
@@ -111,6 +167,15 @@ fn finish_openapi(mut doc: OpenApiDoc) -> OpenApiDoc {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "platform",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The platform admin token (FIRELATER_PLATFORM_ADMIN_TOKEN)"))
                 .build(),
         ),
     );

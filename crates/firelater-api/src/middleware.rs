@@ -103,6 +103,13 @@ pub async fn metrics(req: Request, next: Next) -> Response {
     res
 }
 
+fn is_no_store(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("no-store")))
+}
+
 fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
@@ -189,7 +196,9 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             let status = res.status();
             let (rparts, rbody) = res.into_parts();
             let rbytes = to_bytes(rbody, BUFFER_LIMIT).await.unwrap_or_default();
-            let outcome = if status.is_server_error() {
+            // A response marked `no-store` carries a secret (a new API key, recovery codes):
+            // it is not kept for replay, so a retry runs again instead.
+            let outcome = if status.is_server_error() || is_no_store(&rparts.headers) {
                 state.services.idempotency_abandon(&ctx, &key).await
             } else {
                 state

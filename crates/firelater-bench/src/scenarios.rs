@@ -27,6 +27,8 @@ pub enum Scenario {
     LoginWrongPassword,
     /// `GET /api/v1/auth/me` with a token obtained once at setup, expecting 200.
     Me,
+    /// `GET /api/v1/users` filtered and searched, over at least 1,000 users created at setup.
+    ListUsers,
 }
 
 impl Scenario {
@@ -37,6 +39,7 @@ impl Scenario {
             Self::Login => "login",
             Self::LoginWrongPassword => "login_wrong_password",
             Self::Me => "me",
+            Self::ListUsers => "list_users",
         }
     }
 }
@@ -121,6 +124,7 @@ pub async fn plan(scenario: Scenario, client: &Client, target: &Target) -> anyho
         Scenario::Login => login(target),
         Scenario::LoginWrongPassword => Ok(login_wrong_password(target)),
         Scenario::Me => me(client, target).await,
+        Scenario::ListUsers => list_users(client, target).await,
     }
 }
 
@@ -151,9 +155,39 @@ pub fn login_wrong_password(target: &Target) -> Plan {
     )
 }
 
-/// `GET /api/v1/auth/me` with a bearer token from one login at setup, expecting 200.
-pub async fn me(client: &Client, target: &Target) -> anyhow::Result<Plan> {
-    let password = target.password(Scenario::Me)?;
+/// How many users `list_users` makes sure exist.
+const LIST_USERS_POPULATION: usize = 1000;
+
+/// `GET /api/v1/users?status=pending&q=bench-&sort=email&per_page=25` over at least 1,000
+/// users (created at setup if missing, without passwords so setup is quick), expecting 200.
+pub async fn list_users(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let token = sign_in(client, target, Scenario::ListUsers).await?;
+    let count_url = target.url("/api/v1/users?q=bench-&per_page=1");
+    let existing: Value = client.get(&count_url).bearer_auth(&token).send().await?.json().await?;
+    let have = existing["meta"]["total"].as_u64().unwrap_or(0) as usize;
+    for i in have..LIST_USERS_POPULATION {
+        let body = json!({"email": format!("bench-{i}@example.com"), "name": format!("Bench User {i}")});
+        let res = client
+            .post(target.url("/api/v1/users"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await?;
+        if !res.status().is_success() && res.status() != StatusCode::CONFLICT {
+            bail!("creating bench user {i} returned {}", res.status());
+        }
+    }
+    let url = target.url("/api/v1/users?status=pending&q=bench-&sort=email&order=asc&per_page=25&page=3");
+    Ok(Plan {
+        scenario: Scenario::ListUsers,
+        request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
+        expect: StatusCode::OK,
+        needs_token: false,
+    })
+}
+
+async fn sign_in(client: &Client, target: &Target, scenario: Scenario) -> anyhow::Result<String> {
+    let password = target.password(scenario)?;
     let response = client
         .post(target.url(LOGIN_PATH))
         .json(&login_body(target, password))
@@ -165,7 +199,12 @@ pub async fn me(client: &Client, target: &Target) -> anyhow::Result<Plan> {
     if status != StatusCode::OK {
         bail!("login returned {status}, expected 200 OK");
     }
-    let token = access_token(&body).context("login response has no access_token")?;
+    access_token(&body).context("login response has no access_token")
+}
+
+/// `GET /api/v1/auth/me` with a bearer token from one login at setup, expecting 200.
+pub async fn me(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let token = sign_in(client, target, Scenario::Me).await?;
     let url = target.url("/api/v1/auth/me");
     Ok(Plan {
         scenario: Scenario::Me,

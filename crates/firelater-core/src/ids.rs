@@ -73,4 +73,6 @@ id_type! {
     EventId,
     /// An audit log entry.
     AuditId,
+    /// An API key of a service account.
+    ApiKeyId,
 }

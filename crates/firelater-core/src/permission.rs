@@ -1,6 +1,8 @@
 //! Permissions are `resource:action` pairs. Roles grant sets of them; a user's effective
-//! permissions are the union over their roles. Services check one permission as their first
-//! line (`ctx.require(Permission::UsersCreate)?`), so no path skips authorization.
+//! permissions are the union over their own roles and the roles of the groups they are a
+//! direct member of (`firelater_db::repo::roles::permission_keys_of`). Services check one
+//! permission as their first line (`ctx.require(Permission::UsersCreate)?`), so no path skips
+//! authorization.
 
 use std::fmt;
 use std::str::FromStr;
@@ -122,7 +124,14 @@ impl SystemRole {
         use Permission::*;
         match self {
             Self::Admin => Permission::ALL.to_vec(),
-            Self::Manager => vec![UsersRead, GroupsRead, GroupsCreate, GroupsUpdate, RolesRead, AuditLogsRead],
+            Self::Manager => vec![
+                UsersRead,
+                GroupsRead,
+                GroupsCreate,
+                GroupsUpdate,
+                RolesRead,
+                AuditLogsRead,
+            ],
             Self::Agent => vec![UsersRead, GroupsRead, RolesRead],
             Self::Requester => vec![],
         }

@@ -60,7 +60,60 @@ pub fn password(field: &str, value: &str) -> Result<()> {
     if value.chars().all(|c| Some(c) == first) {
         return Err(Error::field(field, "must not repeat a single character"));
     }
+    if is_common_password(value) {
+        return Err(Error::field(field, "is too common; choose a less guessable password"));
+    }
     Ok(())
+}
+
+/// Base words that, padded with digits and symbols, make up most weak long passwords.
+const WEAK_BASES: &[&str] = &[
+    "password",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "qwerty",
+    "qwertyuiop",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "administrator",
+    "changeme",
+    "abc",
+    "abcdef",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "superman",
+    "princess",
+    "sunshine",
+    "master",
+    "secret",
+    "firelater",
+];
+
+/// Whether `value` is on the list of common passwords, or is a weak base word padded with
+/// digits and symbols (`Password2024!`). Compared case-insensitively.
+pub fn is_common_password(value: &str) -> bool {
+    static LIST: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        include_str!("common_passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    });
+    let lower = value.to_lowercase();
+    let squashed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if list.contains(&lower) || list.contains(&squashed) {
+        return true;
+    }
+    let letters = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let base = letters.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    WEAK_BASES.contains(&base) || WEAK_BASES.contains(&letters)
 }
 
 /// A tenant slug: 2..=63 characters of `a-z`, `0-9` and inner `-`.
@@ -107,6 +160,23 @@ mod tests {
         assert!(password("password", "short").is_err());
         assert!(password("password", "aaaaaaaaaaaaaaa").is_err());
         assert!(password("password", "correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn common_passwords_and_padded_weak_words_are_refused() {
+        for weak in [
+            "Password1234",
+            "password12345!",
+            "QWERTY123456",
+            "1q2w3e4r5t6y",
+            "Welcome@2026",
+            "Administrator",
+        ] {
+            assert!(password("password", weak).is_err(), "{weak:?} accepted");
+        }
+        for fine in ["violet tram umbrella 42", "Rj8#kq2!vLp0zW", "my cat eats lemons"] {
+            assert!(password("password", fine).is_ok(), "{fine:?} refused");
+        }
     }
 
     #[test]

@@ -25,6 +25,72 @@ pub async fn set_tenant(conn: &impl ConnectionTrait, tenant: TenantId) -> Result
     .map(|_| ())
 }
 
+/// The columns of `table` with their declared types, in table order: SQLite's declared type
+/// (`uuid_text`, `varchar(255)`, …) or PostgreSQL's `information_schema` data type (`uuid`,
+/// `character varying`, …). Export and import use them to read and bind each value by its type.
+pub async fn table_columns(conn: &impl ConnectionTrait, table: &str) -> Result<Vec<(String, String)>, DbErr> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+        }
+        _ => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+    };
+    let rows = conn.query_all_raw(stmt(backend, sql, vec![table.into()])).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<String>("", "name")?, r.try_get::<String>("", "type")?)))
+        .collect()
+}
+
+/// The tables (not views) of the schema that have a column called `column`, sorted by name.
+pub async fn tables_with_column(conn: &impl ConnectionTrait, column: &str) -> Result<Vec<String>, DbErr> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT c.table_name::text AS name FROM information_schema.columns c
+             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+             WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.column_name = $1
+             ORDER BY 1"
+        }
+        _ => {
+            "SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+             WHERE m.type = 'table' AND p.name = $1 ORDER BY 1"
+        }
+    };
+    let rows = conn.query_all_raw(stmt(backend, sql, vec![column.into()])).await?;
+    rows.iter().map(|r| r.try_get::<String>("", "name")).collect()
+}
+
+/// Every foreign key of the schema as `(table, column, referenced table)`.
+pub async fn foreign_keys(conn: &impl ConnectionTrait) -> Result<Vec<(String, String, String)>, DbErr> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT src.relname::text AS tbl, a.attname::text AS col, dst.relname::text AS ref
+             FROM pg_constraint c
+             JOIN pg_class src ON src.oid = c.conrelid
+             JOIN pg_class dst ON dst.oid = c.confrelid
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+             WHERE c.contype = 'f' AND src.relnamespace = current_schema()::text::regnamespace"
+        }
+        _ => {
+            "SELECT m.name AS tbl, f.\"from\" AS col, f.\"table\" AS ref
+             FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
+        }
+    };
+    let rows = conn.query_all_raw(stmt(backend, sql, vec![])).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String>("", "tbl")?,
+                r.try_get::<String>("", "col")?,
+                r.try_get::<String>("", "ref")?,
+            ))
+        })
+        .collect()
+}
+
 /// The query that claims due jobs: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent
 /// workers never claim the same job; SQLite serialises writers, so it needs no row lock.
 pub fn claim_jobs_sql(backend: DbBackend) -> &'static str {
@@ -47,4 +113,21 @@ pub fn claim_jobs_sql(backend: DbBackend) -> &'static str {
              RETURNING *"
         }
     }
+}
+
+/// Serialises the transactions of one tenant that take the same `key` until they end. On
+/// PostgreSQL a transaction-scoped advisory lock; SQLite already runs one writer at a time,
+/// so there it does nothing. For checks a row lock cannot cover, such as "this re-parenting
+/// makes no cycle", which reads rows another transaction may be changing.
+pub async fn lock_tenant_key(conn: &impl ConnectionTrait, tenant: TenantId, key: &str) -> Result<(), DbErr> {
+    if conn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        [format!("{key}:{tenant}").into()],
+    ))
+    .await
+    .map(|_| ())
 }

@@ -167,6 +167,22 @@ impl Db {
         TenantTx::start(txn, tenant, guard).await
     }
 
+    /// Begins a read of `tenant`'s data in which every query sees the same snapshot (an
+    /// export): repeatable read and read-only on PostgreSQL; a SQLite read transaction is a
+    /// snapshot already.
+    pub async fn tenant_snapshot(&self, tenant: TenantId) -> Result<TenantTx, Error> {
+        let options = match self.backend {
+            Backend::Postgres => TransactionOptions {
+                isolation_level: Some(sea_orm::IsolationLevel::RepeatableRead),
+                access_mode: Some(sea_orm::AccessMode::ReadOnly),
+                ..Default::default()
+            },
+            Backend::Sqlite => TransactionOptions::default(),
+        };
+        let txn = self.conn.begin_with_options(options).await.map_err(db_err)?;
+        TenantTx::start(txn, tenant, None).await
+    }
+
     /// Begins a writing transaction over instance-level tables (tenants, jobs, outbox).
     pub async fn system_write(&self) -> Result<SystemTx, Error> {
         let (txn, guard) = self.begin_inner(true).await?;

@@ -9,6 +9,11 @@ mod m20261122_000001_create_platform_tables;
 mod m20261122_000002_create_identity_tables;
 mod m20261122_000003_create_platform_queues;
 mod m20261122_000004_enable_row_level_security;
+mod m20261122_000005_create_groups;
+mod m20261122_000006_create_api_keys;
+mod m20261122_000007_create_mfa;
+mod m20261122_000008_add_account_security;
+mod m20261122_030000_make_audit_logs_append_only;
 
 pub use common::{APP_ROLE, TENANT_TABLES, enable_rls};
 
@@ -23,6 +28,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_identity_tables::Migration),
             Box::new(m20261122_000003_create_platform_queues::Migration),
             Box::new(m20261122_000004_enable_row_level_security::Migration),
+            Box::new(m20261122_000005_create_groups::Migration),
+            Box::new(m20261122_000006_create_api_keys::Migration),
+            Box::new(m20261122_000007_create_mfa::Migration),
+            Box::new(m20261122_000008_add_account_security::Migration),
+            Box::new(m20261122_030000_make_audit_logs_append_only::Migration),
         ]
     }
 }

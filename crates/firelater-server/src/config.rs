@@ -22,6 +22,9 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Token signing secret; generated and kept in the database when absent.
     pub jwt_secret: Option<String>,
+    /// The instance operator's bearer token for `/api/v1/platform`; without one the platform
+    /// API does not exist.
+    pub platform_admin_token: Option<String>,
     /// `text` or `json`.
     pub log_format: LogFormat,
     /// Tracing filter, e.g. `info,firelater=debug`.
@@ -36,6 +39,10 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// Logins per IP in a burst.
     pub login_burst: u32,
+    /// Consecutive failed logins that lock an account; 0 turns lockout off.
+    pub lockout_threshold: u32,
+    /// Minutes an account stays locked.
+    pub lockout_minutes: u32,
     /// Most database connections.
     pub db_max_connections: u32,
     /// Whether `serve` also runs the job workers.
@@ -75,6 +82,7 @@ struct Raw {
     admin_email: Option<String>,
     admin_password: Option<String>,
     jwt_secret: Option<String>,
+    platform_admin_token: Option<String>,
     log_format: Option<String>,
     log: Option<String>,
     body_limit: Option<String>,
@@ -82,6 +90,8 @@ struct Raw {
     cors_origins: Option<String>,
     login_rate_per_minute: Option<String>,
     login_burst: Option<String>,
+    lockout_threshold: Option<String>,
+    lockout_minutes: Option<String>,
     db_max_connections: Option<String>,
     workers: Option<String>,
     public_url: Option<String>,
@@ -95,6 +105,7 @@ pub const SETTINGS: &[&str] = &[
     "admin_email",
     "admin_password",
     "jwt_secret",
+    "platform_admin_token",
     "log_format",
     "log",
     "body_limit",
@@ -102,6 +113,8 @@ pub const SETTINGS: &[&str] = &[
     "cors_origins",
     "login_rate_per_minute",
     "login_burst",
+    "lockout_threshold",
+    "lockout_minutes",
     "db_max_connections",
     "workers",
     "public_url",
@@ -175,6 +188,7 @@ impl Config {
             admin_email,
             admin_password,
             jwt_secret,
+            platform_admin_token,
             log_format,
             log,
             body_limit,
@@ -182,6 +196,8 @@ impl Config {
             cors_origins,
             login_rate_per_minute,
             login_burst,
+            lockout_threshold,
+            lockout_minutes,
             db_max_connections,
             workers,
             public_url
@@ -230,6 +246,22 @@ impl Config {
         if raw.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(bad("jwt_secret", "<hidden>", "must be at least 32 characters"));
         }
+        if let Some(t) = &raw.platform_admin_token {
+            if t.len() < 32 {
+                return Err(bad(
+                    "platform_admin_token",
+                    "<hidden>",
+                    "must be at least 32 characters",
+                ));
+            }
+            if !t.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(bad(
+                    "platform_admin_token",
+                    "<hidden>",
+                    "must be visible ASCII characters without spaces",
+                ));
+            }
+        }
         let body_limit = match raw.body_limit {
             Some(v) => parse_num("body_limit", &v, 1024usize, 1024 * 1024 * 1024)?,
             None => 1024 * 1024,
@@ -264,6 +296,14 @@ impl Config {
             Some(v) => parse_num("login_burst", &v, 1u32, 1_000_000)?,
             None => 10,
         };
+        let lockout_threshold = match raw.lockout_threshold {
+            Some(v) => parse_num("lockout_threshold", &v, 0u32, 1000)?,
+            None => 5,
+        };
+        let lockout_minutes = match raw.lockout_minutes {
+            Some(v) => parse_num("lockout_minutes", &v, 1u32, 7 * 24 * 60)?,
+            None => 15,
+        };
         let db_max_connections = match raw.db_max_connections {
             Some(v) => parse_num("db_max_connections", &v, 1u32, 1000)?,
             None => 16,
@@ -279,6 +319,7 @@ impl Config {
             admin_email: raw.admin_email,
             admin_password: raw.admin_password,
             jwt_secret: raw.jwt_secret,
+            platform_admin_token: raw.platform_admin_token,
             log_format,
             log_filter: raw.log.unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
             body_limit,
@@ -286,6 +327,8 @@ impl Config {
             cors_origins,
             login_rate_per_minute,
             login_burst,
+            lockout_threshold,
+            lockout_minutes,
             db_max_connections,
             run_workers,
             public_url: raw.public_url,
@@ -326,6 +369,19 @@ mod tests {
         assert!(e.0.contains("FIRELATER_DATABASE_URL"), "{e}");
         let e = load(&[("FIRELATER_BODY_LIMIT", "-5")]).expect_err("bad limit");
         assert!(e.0.contains("FIRELATER_BODY_LIMIT"), "{e}");
+    }
+
+    #[test]
+    fn the_platform_admin_token_is_optional_and_at_least_32_visible_characters() {
+        assert!(load(&[]).expect("defaults").platform_admin_token.is_none());
+        let token = "p".repeat(31) + "!";
+        let c = load(&[("FIRELATER_PLATFORM_ADMIN_TOKEN", token.as_str())]).expect("valid token");
+        assert_eq!(c.platform_admin_token.as_deref(), Some(token.as_str()));
+        for bad in ["short-token", &format!("{} with spaces", "x".repeat(32))] {
+            let e = load(&[("FIRELATER_PLATFORM_ADMIN_TOKEN", bad)]).expect_err("bad token");
+            assert!(e.0.contains("FIRELATER_PLATFORM_ADMIN_TOKEN"), "{e}");
+            assert!(!e.0.contains(bad), "the token is not echoed: {e}");
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! administrator), the HTTP server and the workers, and graceful shutdown.
 
 pub mod config;
+pub mod tenant_io;
+pub mod web;
 
 use anyhow::Context;
 use base64::Engine;
@@ -111,8 +113,12 @@ pub async fn services(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow:
         access_ttl: chrono::Duration::minutes(15),
         refresh_ttl: chrono::Duration::days(7),
         signing_key,
+        lockout_threshold: i32::try_from(config.lockout_threshold).unwrap_or(i32::MAX),
+        lockout_duration: chrono::Duration::minutes(i64::from(config.lockout_minutes)),
+        reset_ttl: chrono::Duration::hours(1),
+        public_url: config.display_url(),
     };
-    Ok(Services::new(db, clock, settings))
+    Ok(Services::new(db, clock, settings).with_platform_admin_token(config.platform_admin_token.as_deref()))
 }
 
 /// A running FireLater: its address, its services and the means to stop it.
@@ -185,7 +191,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         config: Arc::new(api_config),
         metrics: metrics_handle(),
     };
-    let app = firelater_api::router(state, limit.as_ref());
+    let app = web::with_web_app(firelater_api::router(state, limit.as_ref()));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
     let mut background = Vec::new();

@@ -63,6 +63,28 @@ enum TenantCommand {
         #[arg(long, env = "FIRELATER_NEW_ADMIN_PASSWORD")]
         admin_password: Option<String>,
     },
+    /// Writes one tenant's data (users with password hashes, roles, groups, audit log, …) as
+    /// one JSON document, for `tenant import` on another instance.
+    Export {
+        /// The tenant's slug.
+        slug: String,
+        /// The file to write (readable by its owner only); standard output when absent or `-`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Creates a tenant from an export, in one transaction; refused when its id or slug exists.
+    Import {
+        /// The export file; `-` for standard input.
+        file: PathBuf,
+    },
+    /// Deletes a tenant and all its data, irreversibly.
+    Delete {
+        /// The tenant's slug.
+        slug: String,
+        /// Confirms the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +191,32 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if generated {
                 println!("password: {password}\nThis password is shown only once.");
             }
+            Ok(())
+        }
+        Command::Tenant {
+            command: TenantCommand::Export { slug, out },
+        } => {
+            let db = firelater_server::open_database(&config).await?;
+            let services = firelater_server::services(&config, db, clock).await?;
+            let summary = firelater_server::tenant_io::export(&services, &slug, out.as_deref()).await?;
+            eprintln!("{summary}");
+            Ok(())
+        }
+        Command::Tenant {
+            command: TenantCommand::Import { file },
+        } => {
+            let db = firelater_server::open_database(&config).await?;
+            let services = firelater_server::services(&config, db, clock).await?;
+            println!("{}", firelater_server::tenant_io::import(&services, &file).await?);
+            Ok(())
+        }
+        Command::Tenant {
+            command: TenantCommand::Delete { slug, yes },
+        } => {
+            anyhow::ensure!(yes, "deleting tenant {slug} removes all its data; add --yes to confirm");
+            let db = firelater_server::open_database(&config).await?;
+            let services = firelater_server::services(&config, db, clock).await?;
+            println!("{}", firelater_server::tenant_io::delete(&services, &slug).await?);
             Ok(())
         }
         Command::User {

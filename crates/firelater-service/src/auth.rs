@@ -62,6 +62,8 @@ pub struct LoginInput {
     pub email: String,
     /// The password.
     pub password: String,
+    /// A current TOTP code or an unused recovery code, for users with MFA on.
+    pub mfa_code: Option<String>,
 }
 
 /// Tokens handed out by login and refresh.
@@ -167,9 +169,29 @@ impl Services {
         let mut ctx = Ctx::system(tenant_id);
         ctx.actor = Actor::User(UserId(user.id));
         ctx.meta = meta;
-        if !ok {
+        // A locked account answers exactly like a wrong password, so a guesser learns nothing,
+        // and the right password does not open it before the lock ends.
+        let locked = user.locked_until.is_some_and(|until| until > now);
+        if !ok || locked {
             let tx = self.db.tenant_write(tenant_id).await?;
-            record::audit(&tx, &ctx, "auth.login_failed", "user", Some(user.id), None, now).await?;
+            if locked {
+                record::audit(&tx, &ctx, "auth.login_locked", "user", Some(user.id), None, now).await?;
+            } else {
+                record::audit(&tx, &ctx, "auth.login_failed", "user", Some(user.id), None, now).await?;
+                let settings = &self.auth.settings;
+                if settings.lockout_threshold > 0
+                    && let Some(until) = users::record_failed_login(
+                        &tx,
+                        user.id,
+                        settings.lockout_threshold,
+                        now + settings.lockout_duration,
+                    )
+                    .await?
+                {
+                    let details = serde_json::json!({"locked_until": until});
+                    record::audit(&tx, &ctx, "auth.lockout", "user", Some(user.id), Some(details), now).await?;
+                }
+            }
             tx.commit().await?;
             return Err(invalid_credentials());
         }
@@ -179,6 +201,14 @@ impl Services {
         let session = SessionId::new();
         let refresh = new_refresh_token(tenant_id);
         let tx = self.db.tenant_write(tenant_id).await?;
+        // With MFA on, the password alone opens nothing: no session without the second factor.
+        if let Some(refusal) = self
+            .check_login_mfa(&tx, &ctx, user.id, input.mfa_code.as_deref(), now)
+            .await?
+        {
+            tx.commit().await?;
+            return Err(refusal);
+        }
         sessions::create(
             &tx,
             sessions::NewSession {
@@ -201,6 +231,8 @@ impl Services {
         .await?;
         let changes = users::UserChanges {
             last_login_at: Some(now),
+            failed_login_count: (user.failed_login_count != 0).then_some(0),
+            locked_until: user.locked_until.map(|_| None),
             ..Default::default()
         };
         let user = users::update(&tx, user.id, None, changes, now)
@@ -303,8 +335,12 @@ impl Services {
     }
 
     /// Verifies an access token and loads the caller: the session must be live, the user
-    /// active, the tenant active.
+    /// active, the tenant active. A token starting with `flk_` is an API key instead
+    /// ([`crate::api_keys`]).
     pub async fn authenticate(&self, bearer: &str, meta: RequestMeta) -> Result<Ctx, Error> {
+        if bearer.starts_with(crate::api_keys::KEY_PREFIX) {
+            return self.authenticate_api_key(bearer, meta).await;
+        }
         let now = self.now();
         let claims = jsonwebtoken::decode::<Claims>(bearer, &self.auth.decoding, &self.auth.validation)
             .map_err(|_| invalid_token())?
@@ -333,6 +369,8 @@ impl Services {
             .filter_map(|k| k.parse().ok())
             .collect();
         tx.commit().await?;
+        self.touch_session_if_stale(tenant, claims.sid, state.last_used_at, now)
+            .await;
         Ok(Ctx {
             tenant,
             actor: Actor::User(UserId(claims.sub)),

@@ -1,6 +1,6 @@
 //! The caller of a use case: tenant, actor, permissions and where the request came from.
 
-use firelater_core::ids::{SessionId, TenantId, UserId};
+use firelater_core::ids::{ApiKeyId, SessionId, TenantId, UserId};
 use firelater_core::{Error, Permission};
 use std::collections::BTreeSet;
 
@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 pub enum Actor {
     /// A signed-in user.
     User(UserId),
+    /// A service account calling with an API key.
+    ApiKey(ApiKeyId),
     /// FireLater itself (jobs, start-up).
     System,
 }
@@ -69,6 +71,22 @@ impl Ctx {
     pub fn user_id(&self) -> Option<UserId> {
         match self.actor {
             Actor::User(u) => Some(u),
+            Actor::ApiKey(_) | Actor::System => None,
+        }
+    }
+
+    /// The acting user, or 403 for API keys and the system: for use cases that act on the
+    /// caller's own account (sessions, MFA).
+    pub fn require_user(&self) -> Result<UserId, Error> {
+        self.user_id()
+            .ok_or_else(|| Error::forbidden("only a signed-in user can do this, not an API key"))
+    }
+
+    /// The id of the acting user or API key, to scope per-caller state such as idempotency keys.
+    pub fn actor_id(&self) -> Option<uuid::Uuid> {
+        match self.actor {
+            Actor::User(u) => Some(u.0),
+            Actor::ApiKey(k) => Some(k.0),
             Actor::System => None,
         }
     }

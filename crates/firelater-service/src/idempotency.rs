@@ -17,28 +17,28 @@ impl Services {
         path: &str,
         request_hash: &str,
     ) -> Result<Claim, Error> {
-        let Some(user) = ctx.user_id() else {
+        let Some(user) = ctx.actor_id() else {
             return Ok(Claim::Fresh);
         };
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        let claim = repo::claim(&tx, user.0, key, method, path, request_hash, self.now()).await?;
+        let claim = repo::claim(&tx, user, key, method, path, request_hash, self.now()).await?;
         tx.commit().await?;
         Ok(claim)
     }
 
     /// Stores the response of a claimed key.
     pub async fn idempotency_complete(&self, ctx: &Ctx, key: &str, status: u16, body: String) -> Result<(), Error> {
-        let Some(user) = ctx.user_id() else { return Ok(()) };
+        let Some(user) = ctx.actor_id() else { return Ok(()) };
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        repo::complete(&tx, user.0, key, status, body).await?;
+        repo::complete(&tx, user, key, status, body).await?;
         tx.commit().await
     }
 
     /// Releases a claimed key after a server-side failure.
     pub async fn idempotency_abandon(&self, ctx: &Ctx, key: &str) -> Result<(), Error> {
-        let Some(user) = ctx.user_id() else { return Ok(()) };
+        let Some(user) = ctx.actor_id() else { return Ok(()) };
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        repo::abandon(&tx, user.0, key).await?;
+        repo::abandon(&tx, user, key).await?;
         tx.commit().await
     }
 }

@@ -2,11 +2,20 @@
 //! through `firelater-core`, and writes the change, its audit row and its outbox event in one
 //! transaction through `firelater-db`'s repositories.
 
+pub mod account;
+pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod ctx;
+pub mod groups;
 pub mod idempotency;
 pub mod jobs;
+pub mod mfa;
 pub mod password;
+pub mod platform;
+pub mod preferences;
+pub mod roles;
+pub mod sessions;
 pub mod tenants;
 pub mod users;
 
@@ -27,6 +36,14 @@ pub struct AuthSettings {
     pub refresh_ttl: chrono::Duration,
     /// The key that signs access tokens.
     pub signing_key: Vec<u8>,
+    /// Consecutive failed logins that lock an account; 0 turns lockout off.
+    pub lockout_threshold: i32,
+    /// How long a lockout lasts.
+    pub lockout_duration: chrono::Duration,
+    /// How long a password-reset token stays valid.
+    pub reset_ttl: chrono::Duration,
+    /// The web address reset links point to (`{public_url}/reset-password?token=…`).
+    pub public_url: String,
 }
 
 /// Everything a use case needs from the outside world, shared by the API and the workers.
@@ -38,6 +55,8 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     /// Token settings.
     pub auth: Arc<auth::Keys>,
+    /// SHA-256 of the platform admin token; `None` turns the platform API off.
+    platform_token: Option<[u8; 32]>,
 }
 
 impl Services {
@@ -47,6 +66,7 @@ impl Services {
             db,
             clock,
             auth: Arc::new(auth::Keys::new(settings)),
+            platform_token: None,
         }
     }
 
@@ -59,6 +79,7 @@ impl Services {
 /// The records use cases hand to the API layer, which maps them to its response types.
 pub mod model {
     pub use firelater_db::entities::audit_log::Model as AuditEntry;
+    pub use firelater_db::entities::group::Model as Group;
     pub use firelater_db::entities::role::Model as Role;
     pub use firelater_db::entities::tenant::Model as Tenant;
     pub use firelater_db::entities::user::Model as User;

@@ -19,6 +19,7 @@ pub(crate) async fn audit(
 ) -> Result<(), Error> {
     let (actor_id, actor_type) = match ctx.actor {
         Actor::User(u) => (Some(u.0), "user"),
+        Actor::ApiKey(k) => (Some(k.0), "api_key"),
         Actor::System => (None, "system"),
     };
     audit::record(
@@ -61,4 +62,31 @@ pub(crate) async fn event(
     )
     .await
     .map(|_| ())
+}
+
+/// Records `action` on `tx`'s tenant itself, attributed to the platform operator, who is no
+/// user of the tenant (`actor_type` `platform`, no actor id).
+pub(crate) async fn platform_audit(
+    tx: &TenantTx,
+    p: &crate::platform::PlatformCtx,
+    action: &str,
+    changes: Option<serde_json::Value>,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    audit::record(
+        tx,
+        audit::NewAuditEntry {
+            actor_id: None,
+            actor_type: "platform",
+            action: action.to_owned(),
+            entity_type: "tenant",
+            entity_id: Some(tx.tenant_uuid()),
+            changes,
+            ip: p.meta.ip.clone(),
+            user_agent: p.meta.user_agent.clone(),
+            request_id: p.meta.request_id.clone(),
+            at,
+        },
+    )
+    .await
 }

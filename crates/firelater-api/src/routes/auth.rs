@@ -22,6 +22,10 @@ pub struct LoginRequest {
     pub email: String,
     /// The password.
     pub password: String,
+    /// For accounts with MFA on: the 6-digit code of the authenticator, or an unused
+    /// recovery code. Without it such an account answers 401 `mfa_required`.
+    #[serde(default)]
+    pub mfa_code: Option<String>,
 }
 
 /// A refresh token to rotate.
@@ -100,6 +104,7 @@ pub async fn login(
                 tenant: body.tenant,
                 email: body.email,
                 password: body.password,
+                mfa_code: body.mfa_code,
             },
             meta,
         )

@@ -1,10 +1,16 @@
 //! SeaORM entities, one per table. Only `firelater-db` sees them; services get them through
 //! repositories and map them to their own types before they reach the API.
 
+pub mod api_key;
 pub mod audit_log;
+pub mod group;
+pub mod group_member;
+pub mod group_role;
 pub mod idempotency_key;
 pub mod job;
+pub mod notification_preference;
 pub mod outbox_event;
+pub mod password_reset;
 pub mod refresh_token;
 pub mod role;
 pub mod role_permission;
@@ -12,4 +18,5 @@ pub mod session;
 pub mod system_secret;
 pub mod tenant;
 pub mod user;
+pub mod user_mfa;
 pub mod user_role;

@@ -23,6 +23,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub last_login_at: Option<DateTimeUtc>,
     pub settings: Json,
+    pub failed_login_count: i32,
+    pub locked_until: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through SeaORM; repositories join explicitly.

@@ -5,7 +5,7 @@ use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
 use firelater_core::{Error, SystemRole};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Creates the four system roles with their permissions in the transaction's tenant.
@@ -100,24 +100,168 @@ pub async fn roles_of_users(tx: &TenantTx, user_ids: &[Uuid]) -> Result<Vec<(Uui
         .collect())
 }
 
-/// The permission keys granted to `user_id` by all their roles.
+/// The permission keys `user_id` holds: the union over the roles granted to them directly
+/// and the roles of every group they are a *direct* member of. Membership of a sub-group does
+/// not pass on the roles of the groups above it: a role on "IT" reaches IT's own members
+/// only, so granting a role to a parent never silently widens what a whole subtree may do.
 pub async fn permission_keys_of(tx: &TenantTx, user_id: Uuid) -> Result<Vec<String>, Error> {
-    let keys: Vec<String> = role_permission::Entity::find()
-        .select_only()
-        .column(role_permission::Column::Permission)
-        .join(
-            JoinType::InnerJoin,
-            role_permission::Entity::belongs_to(user_role::Entity)
-                .from(role_permission::Column::RoleId)
-                .to(user_role::Column::RoleId)
-                .into(),
-        )
+    let conn = tx.conn();
+    let rows = conn
+        .query_all_raw(crate::dialect::stmt(
+            conn.get_database_backend(),
+            "SELECT rp.permission AS permission
+             FROM role_permissions rp
+             JOIN user_roles ur ON ur.role_id = rp.role_id AND ur.tenant_id = rp.tenant_id
+             WHERE rp.tenant_id = $1 AND ur.user_id = $2
+             UNION
+             SELECT rp.permission AS permission
+             FROM role_permissions rp
+             JOIN group_roles gr ON gr.role_id = rp.role_id AND gr.tenant_id = rp.tenant_id
+             JOIN group_members gm ON gm.group_id = gr.group_id AND gm.tenant_id = gr.tenant_id
+             WHERE rp.tenant_id = $1 AND gm.user_id = $2",
+            vec![tx.tenant_uuid().into(), user_id.into()],
+        ))
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "permission").map_err(db_err))
+        .collect()
+}
+
+/// A role to create.
+#[derive(Debug, Clone)]
+pub struct NewRoleRow {
+    /// Unique name in the tenant.
+    pub name: String,
+    /// Display name.
+    pub display_name: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// Inserts a custom role.
+pub async fn insert(tx: &TenantTx, row: NewRoleRow, now: DateTime<Utc>) -> Result<role::Model, Error> {
+    role::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tx.tenant_uuid()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        name: Set(row.name),
+        display_name: Set(row.display_name),
+        description: Set(row.description),
+        is_system: Set(false),
+    }
+    .insert(tx.conn())
+    .await
+    .map_err(|e| crate::unique_err(e, "name", "name", "a role with this name already exists"))
+}
+
+/// The role with `id`.
+pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<role::Model>, Error> {
+    role::Entity::find_by_id(id)
+        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
+        .one(tx.conn())
+        .await
+        .map_err(db_err)
+}
+
+/// Lists the tenant's roles.
+pub async fn list(
+    tx: &TenantTx,
+    params: &firelater_core::list::ListParams,
+) -> Result<firelater_core::list::Page<role::Model>, Error> {
+    let select = role::Entity::find().filter(role::Column::TenantId.eq(tx.tenant_uuid()));
+    crate::repo::list::page(tx.conn(), select, params).await
+}
+
+/// Changes a role's labels if it is still at `version`; `None` when no row matched.
+pub async fn update(
+    tx: &TenantTx,
+    id: Uuid,
+    version: i32,
+    display_name: Option<String>,
+    description: Option<Option<String>>,
+    now: DateTime<Utc>,
+) -> Result<Option<role::Model>, Error> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut q = role::Entity::update_many()
+        .col_expr(role::Column::Version, Expr::col(role::Column::Version).add(1))
+        .col_expr(role::Column::UpdatedAt, Expr::value(now));
+    if let Some(v) = display_name {
+        q = q.col_expr(role::Column::DisplayName, Expr::value(v));
+    }
+    if let Some(v) = description {
+        q = q.col_expr(role::Column::Description, Expr::value(v));
+    }
+    let res = q
+        .filter(role::Column::Id.eq(id))
+        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(role::Column::Version.eq(version))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    find(tx, id).await
+}
+
+/// Deletes a role; its grants go with it.
+pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, Error> {
+    let res = role::Entity::delete_many()
+        .filter(role::Column::Id.eq(id))
+        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(res.rows_affected == 1)
+}
+
+/// The permission keys of each of `role_ids`, as `(role_id, key)` pairs sorted by key.
+pub async fn permissions_of_roles(tx: &TenantTx, role_ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, Error> {
+    use sea_orm::QueryOrder;
+    if role_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = role_permission::Entity::find()
         .filter(role_permission::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(user_role::Column::UserId.eq(user_id))
-        .distinct()
-        .into_tuple()
+        .filter(role_permission::Column::RoleId.is_in(role_ids.to_vec()))
+        .order_by_asc(role_permission::Column::Permission)
         .all(tx.conn())
         .await
         .map_err(db_err)?;
-    Ok(keys)
+    Ok(rows.into_iter().map(|r| (r.role_id, r.permission)).collect())
+}
+
+/// Replaces the permissions of `role_id` with `keys`.
+pub async fn set_permissions(tx: &TenantTx, role_id: Uuid, keys: &[String]) -> Result<(), Error> {
+    role_permission::Entity::delete_many()
+        .filter(role_permission::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(role_permission::Column::RoleId.eq(role_id))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    for key in keys {
+        role_permission::ActiveModel {
+            tenant_id: Set(tx.tenant_uuid()),
+            role_id: Set(role_id),
+            permission: Set(key.clone()),
+        }
+        .insert(tx.conn())
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Takes every role away from `user_id`.
+pub async fn revoke_all_of_user(tx: &TenantTx, user_id: Uuid) -> Result<(), Error> {
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(user_role::Column::UserId.eq(user_id))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(())
 }

@@ -110,6 +110,40 @@ pub async fn touch(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<(), Er
     Ok(())
 }
 
+/// Records a use of the session unless one was recorded at or after `stale_before`: a cheap
+/// conditional write, so `last_used_at` stays meaningful without a write per request.
+pub async fn touch_if_stale(
+    tx: &TenantTx,
+    id: Uuid,
+    now: DateTime<Utc>,
+    stale_before: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let res = session::Entity::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(session::Column::LastUsedAt.lt(stale_before))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(res.rows_affected == 1)
+}
+
+/// A page of the live sessions of `user_id`, as `params` sort them.
+pub async fn list_live_of_user(
+    tx: &TenantTx,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    params: &firelater_core::list::ListParams,
+) -> Result<firelater_core::list::Page<session::Model>, Error> {
+    let select = session::Entity::find()
+        .filter(session::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now));
+    crate::repo::list::page(tx.conn(), select, params).await
+}
+
 /// Revokes one session; revoking twice keeps the first reason.
 pub async fn revoke(tx: &TenantTx, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<(), Error> {
     session::Entity::update_many()
@@ -162,6 +196,8 @@ pub struct AuthState {
     pub revoked_at: Option<DateTime<Utc>>,
     /// When the session expires.
     pub expires_at: DateTime<Utc>,
+    /// When the session was last used.
+    pub last_used_at: DateTime<Utc>,
     /// The tenant's status.
     pub tenant_status: String,
 }
@@ -174,7 +210,7 @@ pub async fn auth_state(tx: &TenantTx, session_id: Uuid) -> Result<Option<AuthSt
         .query_one_raw(crate::dialect::stmt(
             conn.get_database_backend(),
             "SELECT s.user_id AS user_id, u.status AS user_status, s.revoked_at AS revoked_at,
-                    s.expires_at AS expires_at, t.status AS tenant_status
+                    s.expires_at AS expires_at, s.last_used_at AS last_used_at, t.status AS tenant_status
              FROM sessions s
              JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
              JOIN tenants t ON t.id = s.tenant_id

@@ -48,6 +48,8 @@ pub async fn insert(tx: &TenantTx, row: NewUserRow, now: DateTime<Utc>) -> Resul
         password_hash: Set(row.password_hash),
         last_login_at: Set(None),
         settings: Set(serde_json::json!({})),
+        failed_login_count: Set(0),
+        locked_until: Set(None),
     }
     .insert(tx.conn())
     .await
@@ -101,6 +103,10 @@ pub struct UserChanges {
     pub password_hash: Option<Option<String>>,
     /// New last login instant.
     pub last_login_at: Option<DateTime<Utc>>,
+    /// New count of consecutive failed logins.
+    pub failed_login_count: Option<i32>,
+    /// New lockout end (`Some(None)` unlocks).
+    pub locked_until: Option<Option<DateTime<Utc>>>,
 }
 
 /// Applies `changes` if the row is still at `expected_version` (when given), bumping the
@@ -142,6 +148,12 @@ pub async fn update(
     if let Some(v) = changes.last_login_at {
         q = q.col_expr(user::Column::LastLoginAt, Expr::value(v));
     }
+    if let Some(v) = changes.failed_login_count {
+        q = q.col_expr(user::Column::FailedLoginCount, Expr::value(v));
+    }
+    if let Some(v) = changes.locked_until {
+        q = q.col_expr(user::Column::LockedUntil, Expr::value(v));
+    }
     q = q
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::TenantId.eq(tx.tenant_uuid()));
@@ -153,4 +165,45 @@ pub async fn update(
         return Ok(None);
     }
     find(tx, id).await
+}
+
+/// Counts a failed login; at `threshold` consecutive failures the user is locked until
+/// `lock_until` and the count starts again. Returns the lock's end when this failure locked.
+pub async fn record_failed_login(
+    tx: &TenantTx,
+    id: Uuid,
+    threshold: i32,
+    lock_until: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, Error> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLoginCount,
+            Expr::col(user::Column::FailedLoginCount).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    let Some(u) = find(tx, id).await? else { return Ok(None) };
+    if u.failed_login_count < threshold {
+        return Ok(None);
+    }
+    let changes = UserChanges {
+        failed_login_count: Some(0),
+        locked_until: Some(Some(lock_until)),
+        ..Default::default()
+    };
+    update(tx, id, None, changes, lock_until).await?;
+    Ok(Some(lock_until))
+}
+
+/// How many users the transaction's tenant has.
+pub async fn count(tx: &TenantTx) -> Result<u64, Error> {
+    use sea_orm::PaginatorTrait;
+    user::Entity::find()
+        .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
+        .count(tx.conn())
+        .await
+        .map_err(db_err)
 }

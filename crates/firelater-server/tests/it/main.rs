@@ -2,11 +2,20 @@
 //! fresh SQLite database per test, or PostgreSQL with `FIRELATER_TEST_DATABASE_URL`.
 //! One binary for the whole crate; modules mirror the areas.
 
+mod account;
+mod api_keys;
+mod audit;
 mod auth;
 mod conventions;
 mod crash;
+mod groups;
 mod jobs;
+mod matrix;
+mod mfa;
 mod numbering;
 mod operations;
+mod platform;
+mod roles;
+mod sessions;
 mod startup;
 mod tenancy;

@@ -1,0 +1,188 @@
+//! `/api/v1/audit-logs`: the tenant's audit log, read-only. There is deliberately no route
+//! that creates, changes or deletes an entry; entries are written by the use cases themselves.
+
+use crate::AppState;
+use crate::dto::{Paged, ReadErrors};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, QueryPairs, list_params};
+use crate::routes::users::SortOrder;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use firelater_core::{Error, ErrorCode};
+use firelater_service::audit::{HISTORY, LIST};
+use firelater_service::model::AuditEntry;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// One audit log entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditLogResponse {
+    /// Entry id.
+    pub id: Uuid,
+    /// Who acted: a user or API key id; absent for the system and the platform operator.
+    pub actor_id: Option<Uuid>,
+    /// `user`, `api_key`, `system` or `platform`.
+    pub actor_type: String,
+    /// What happened, e.g. `user.updated` or `auth.login_failed`.
+    pub action: String,
+    /// The kind of entity, e.g. `user`.
+    pub entity_type: String,
+    /// The entity's id.
+    pub entity_id: Option<Uuid>,
+    /// For changes, `{field: {old, new}}` with only the fields that changed; for other events,
+    /// their details.
+    pub changes: Option<BTreeMap<String, serde_json::Value>>,
+    /// The client's IP address.
+    pub ip: Option<String>,
+    /// The client's user agent.
+    pub user_agent: Option<String>,
+    /// The id of the request that caused it.
+    pub request_id: Option<String>,
+    /// When it happened.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<AuditEntry> for AuditLogResponse {
+    fn from(e: AuditEntry) -> Self {
+        let changes = e.changes.map(|c| match c {
+            serde_json::Value::Object(map) => map.into_iter().collect(),
+            other => BTreeMap::from([("value".to_owned(), other)]),
+        });
+        Self {
+            id: e.id,
+            actor_id: e.actor_id,
+            actor_type: e.actor_type,
+            action: e.action,
+            entity_type: e.entity_type,
+            entity_id: e.entity_id,
+            changes,
+            ip: e.ip,
+            user_agent: e.user_agent,
+            request_id: e.request_id,
+            created_at: e.created_at,
+        }
+    }
+}
+
+/// Sort columns of the audit log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditLogSort {
+    /// When it happened.
+    CreatedAt,
+}
+
+/// Query parameters of `GET /audit-logs`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditLogListQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+    /// Sort column.
+    #[param(inline)]
+    pub sort: Option<AuditLogSort>,
+    /// Sort direction; newest first by default.
+    #[param(inline)]
+    pub order: Option<SortOrder>,
+    /// Entries by this actor (user or API key id).
+    pub actor_id: Option<Uuid>,
+    /// Entries about this kind of entity, e.g. `user`.
+    #[param(min_length = 1, max_length = 255)]
+    pub entity_type: Option<String>,
+    /// Entries about this entity.
+    pub entity_id: Option<Uuid>,
+    /// Exact action, e.g. `auth.login_failed`.
+    #[param(min_length = 1, max_length = 255)]
+    pub action: Option<String>,
+    /// At or after (RFC 3339).
+    pub created_after: Option<DateTime<Utc>>,
+    /// Before (RFC 3339).
+    pub created_before: Option<DateTime<Utc>>,
+}
+
+/// Query parameters of `GET /audit-logs/{entityType}/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditHistoryQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+    /// Sort column.
+    #[param(inline)]
+    pub sort: Option<AuditLogSort>,
+    /// Sort direction; oldest first by default.
+    #[param(inline)]
+    pub order: Option<SortOrder>,
+}
+
+/// The `{entityType}/{id}` of a history path; a malformed id is a 400 naming it.
+pub struct EntityPath {
+    /// The kind of entity, checked by the service.
+    pub entity_type: String,
+    /// The entity's id.
+    pub id: Uuid,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for EntityPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw): axum::extract::Path<HashMap<String, String>> =
+            axum::extract::Path::from_request_parts(parts, state)
+                .await
+                .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
+        let id = raw.get("id").and_then(|v| Uuid::try_parse(v).ok()).ok_or_else(|| {
+            let mut e = Error::field("id", "must be a UUID");
+            e.code = ErrorCode::BadRequest;
+            ApiError(e)
+        })?;
+        Ok(Self {
+            entity_type: raw.get("entityType").cloned().unwrap_or_default(),
+            id,
+        })
+    }
+}
+
+/// Lists the tenant's audit log, newest first.
+#[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", operation_id = "list_audit_logs",
+    security(("bearer" = [])), params(AuditLogListQuery),
+    responses((status = 200, description = "A page of audit entries", body = Paged<AuditLogResponse>), ReadErrors))]
+pub async fn list_audit_logs(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
+    let params = list_params(&LIST, &q)?;
+    let page = state.services.list_audit_logs(&ctx, &params).await?;
+    Ok(Paged::from_page(page, AuditLogResponse::from).into_response(&params))
+}
+
+/// The history of one entity, oldest first; 404 when it has none in this tenant.
+#[utoipa::path(get, path = "/api/v1/audit-logs/{entityType}/{id}", tag = "audit", operation_id = "get_entity_history",
+    security(("bearer" = [])),
+    params(
+        ("entityType" = String, Path, pattern = "^[a-z][a-z0-9_]{0,49}$", description = "The kind of entity, e.g. user"),
+        ("id" = Uuid, Path, description = "The entity's id"),
+        AuditHistoryQuery
+    ),
+    responses((status = 200, description = "A page of the entity's audit entries", body = Paged<AuditLogResponse>), ReadErrors))]
+pub async fn get_entity_history(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    path: EntityPath,
+    q: QueryPairs,
+) -> ApiResult<Response> {
+    let params = list_params(&HISTORY, &q)?;
+    let page = state
+        .services
+        .audit_history(&ctx, &path.entity_type, path.id, &params)
+        .await?;
+    Ok(Paged::from_page(page, AuditLogResponse::from).into_response(&params))
+}

@@ -1,0 +1,637 @@
+//! `/api/v1/groups`: groups and team hierarchies, their members and the roles they hold;
+//! and `/api/v1/users/{id}/groups`, one user's memberships.
+
+use crate::AppState;
+use crate::dto::{Paged, ReadErrors, WriteErrors};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
+use crate::routes::users::{RoleRef, SortOrder};
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use firelater_core::list::ListSpec;
+use firelater_core::{Error, ErrorCode};
+use firelater_service::groups::{
+    GroupMember, GroupPatch, GroupView, LIST, MEMBER_LIST, NewGroup, USER_GROUP_LIST, UserGroup,
+};
+use firelater_service::model::Role;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// What `GET /groups/{id}` accepts: only `include`.
+const GET: ListSpec = ListSpec {
+    sortable: &["id"],
+    default_sort: "id",
+    default_order: firelater_core::list::Order::Asc,
+    filters: &[],
+    fields: &[],
+    includes: &["members", "roles"],
+    searchable: false,
+};
+
+/// The kind of a group.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupType {
+    /// A team that works issues together.
+    Team,
+    /// An organisational unit.
+    Department,
+    /// A mailing list for notifications.
+    Distribution,
+}
+
+impl GroupType {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Team => "team",
+            Self::Department => "department",
+            Self::Distribution => "distribution",
+        }
+    }
+}
+
+/// A member's role in a group.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    /// An ordinary member.
+    Member,
+    /// The team lead.
+    Lead,
+}
+
+impl MemberRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Lead => "lead",
+        }
+    }
+}
+
+/// A member of a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupMemberResponse {
+    /// The member's user id.
+    pub user_id: Uuid,
+    /// Their display name.
+    pub name: String,
+    /// Their email.
+    pub email: String,
+    /// Their account status: `active`, `inactive` or `pending`.
+    pub status: String,
+    /// `member` or `lead`.
+    pub role: String,
+    /// When they joined the group.
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<GroupMember> for GroupMemberResponse {
+    fn from(m: GroupMember) -> Self {
+        Self {
+            user_id: m.user.id,
+            name: m.user.name,
+            email: m.user.email,
+            status: m.user.status,
+            role: m.role,
+            joined_at: m.joined_at,
+        }
+    }
+}
+
+fn role_refs(roles: Vec<Role>) -> Vec<RoleRef> {
+    roles
+        .into_iter()
+        .map(|r| RoleRef {
+            id: r.id,
+            name: r.name,
+            display_name: r.display_name,
+        })
+        .collect()
+}
+
+/// A group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupResponse {
+    /// Group id.
+    pub id: Uuid,
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// `team`, `department` or `distribution`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The parent group; `null` for a top-level group.
+    pub parent_id: Option<Uuid>,
+    /// The managing user.
+    pub manager_id: Option<Uuid>,
+    /// The group's mailbox for notifications.
+    pub email: Option<String>,
+    /// Free-form settings.
+    #[schema(value_type = Object)]
+    pub settings: serde_json::Value,
+    /// Optimistic-locking version; send it back on update.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Direct members, with `include=members`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<GroupMemberResponse>>,
+    /// Roles the group holds for its members, with `include=roles`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<RoleRef>>,
+}
+
+impl From<GroupView> for GroupResponse {
+    fn from(v: GroupView) -> Self {
+        let g = v.group;
+        Self {
+            id: g.id,
+            name: g.name,
+            description: g.description,
+            kind: g.kind,
+            parent_id: g.parent_id,
+            manager_id: g.manager_id,
+            email: g.email,
+            settings: g.settings,
+            version: g.version,
+            created_at: g.created_at,
+            updated_at: g.updated_at,
+            members: v.members.map(|ms| ms.into_iter().map(Into::into).collect()),
+            roles: v.roles.map(role_refs),
+        }
+    }
+}
+
+/// A group one user belongs to, with their role in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserGroupResponse {
+    /// Group id.
+    pub id: Uuid,
+    /// Group name.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// `team`, `department` or `distribution`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The parent group.
+    pub parent_id: Option<Uuid>,
+    /// The user's role in the group: `member` or `lead`.
+    pub role: String,
+    /// When the user joined.
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<UserGroup> for UserGroupResponse {
+    fn from(m: UserGroup) -> Self {
+        Self {
+            id: m.group.id,
+            name: m.group.name,
+            description: m.group.description,
+            kind: m.group.kind,
+            parent_id: m.group.parent_id,
+            role: m.role,
+            joined_at: m.joined_at,
+        }
+    }
+}
+
+/// The roles a group holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupRolesResponse {
+    /// The roles, by name.
+    pub roles: Vec<RoleRef>,
+}
+
+/// A group to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroupRequest {
+    /// Name, unique in the tenant.
+    #[schema(min_length = 1, max_length = 255)]
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    /// `team` when absent.
+    #[serde(default, rename = "type")]
+    pub kind: Option<GroupType>,
+    /// The parent group, in this tenant.
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+    /// The managing user, in this tenant.
+    #[serde(default)]
+    pub manager_id: Option<Uuid>,
+    /// The group's mailbox.
+    #[serde(default)]
+    #[schema(format = "email", min_length = 3, max_length = 254)]
+    pub email: Option<String>,
+    /// Free-form settings object (at most 16 KiB of JSON); `{}` when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Changes to a group; absent fields stay as they are, `null` clears an optional one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGroupRequest {
+    /// The `version` you last read; a stale one is a 409.
+    pub version: i32,
+    /// New name.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 255)]
+    pub name: Option<String>,
+    /// New description; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 4000)]
+    pub description: Option<Option<String>>,
+    /// New type.
+    #[serde(default, rename = "type")]
+    pub kind: Option<GroupType>,
+    /// New parent; `null` makes the group top-level. It must not be the group itself or
+    /// one of its sub-groups (422 on `parent_id`).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<Option<Uuid>>,
+    /// New manager; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub manager_id: Option<Option<Uuid>>,
+    /// New mailbox; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, format = "email", min_length = 3, max_length = 254)]
+    pub email: Option<Option<String>>,
+    /// New settings object, replacing the old one.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A user to add to a group.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddGroupMemberRequest {
+    /// The user, in this tenant.
+    pub user_id: Uuid,
+    /// `member` when absent.
+    #[serde(default)]
+    pub role: Option<MemberRole>,
+}
+
+/// The complete set of roles a group should hold.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetGroupRolesRequest {
+    /// Role names, e.g. `["agent"]`; an empty list revokes them all.
+    pub roles: Vec<String>,
+}
+
+/// Query parameters of `GET /groups`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupListQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+    /// Sort column.
+    #[param(inline)]
+    pub sort: Option<GroupSort>,
+    /// Sort direction.
+    #[param(inline)]
+    pub order: Option<SortOrder>,
+    /// Type filter: one or more of `team`, `department`, `distribution`, comma-separated.
+    #[serde(rename = "type")]
+    #[param(
+        rename = "type",
+        pattern = "^(team|department|distribution)(,(team|department|distribution))*$"
+    )]
+    pub kind: Option<String>,
+    /// Only the direct sub-groups of this group.
+    pub parent_id: Option<Uuid>,
+    /// Only groups managed by this user.
+    pub manager_id: Option<Uuid>,
+    /// Created at or after (RFC 3339).
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    pub created_before: Option<DateTime<Utc>>,
+    /// Text search in the name.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// `members` to embed each group's direct members.
+    #[param(inline)]
+    pub include: Option<GroupListInclude>,
+}
+
+/// Sort columns of `GET /groups`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupSort {
+    /// Name.
+    Name,
+    /// Creation time.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+    /// Type.
+    Type,
+}
+
+/// Relations a listed group can embed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupListInclude {
+    /// The group's direct members.
+    Members,
+}
+
+/// Query parameters of `GET /groups/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupGetQuery {
+    /// `members`, `roles` or both, comma-separated.
+    #[param(pattern = "^(members|roles)(,(members|roles))*$")]
+    pub include: Option<String>,
+}
+
+/// Query parameters of `GET /groups/{id}/members`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupMemberListQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+    /// Sort column.
+    #[param(inline)]
+    pub sort: Option<GroupMemberSort>,
+    /// Sort direction.
+    #[param(inline)]
+    pub order: Option<SortOrder>,
+    /// Role filter: `member`, `lead` or both, comma-separated.
+    #[param(pattern = "^(member|lead)(,(member|lead))*$")]
+    pub role: Option<String>,
+}
+
+/// Sort columns of `GET /groups/{id}/members`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupMemberSort {
+    /// When they joined.
+    JoinedAt,
+    /// Their role.
+    Role,
+}
+
+/// Query parameters of `GET /users/{id}/groups`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserGroupListQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+    /// Sort column.
+    #[param(inline)]
+    pub sort: Option<UserGroupSort>,
+    /// Sort direction.
+    #[param(inline)]
+    pub order: Option<SortOrder>,
+    /// Type filter: one or more of `team`, `department`, `distribution`, comma-separated.
+    #[serde(rename = "type")]
+    #[param(
+        rename = "type",
+        pattern = "^(team|department|distribution)(,(team|department|distribution))*$"
+    )]
+    pub kind: Option<String>,
+    /// Text search in the group name.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+}
+
+/// Sort columns of `GET /users/{id}/groups`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserGroupSort {
+    /// Group name.
+    Name,
+    /// Group creation time.
+    CreatedAt,
+    /// Group type.
+    Type,
+}
+
+/// The `{id}` and `{userId}` of `/groups/{id}/members/{userId}`; a parameter that is not a
+/// UUID is a 400 naming it.
+pub struct MemberPath {
+    /// The group.
+    pub group_id: Uuid,
+    /// The member.
+    pub user_id: Uuid,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MemberPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw): axum::extract::Path<HashMap<String, String>> =
+            axum::extract::Path::from_request_parts(parts, state)
+                .await
+                .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
+        let param = |name: &str| -> Result<Uuid, ApiError> {
+            raw.get(name).and_then(|v| Uuid::try_parse(v).ok()).ok_or_else(|| {
+                let mut e = Error::field(name, "must be a UUID");
+                e.code = ErrorCode::BadRequest;
+                e.into()
+            })
+        };
+        Ok(Self {
+            group_id: param("id")?,
+            user_id: param("userId")?,
+        })
+    }
+}
+
+/// Lists the tenant's groups.
+#[utoipa::path(get, path = "/api/v1/groups", tag = "groups", operation_id = "list_groups",
+    security(("bearer" = [])), params(GroupListQuery),
+    responses((status = 200, description = "A page of groups", body = Paged<GroupResponse>), ReadErrors))]
+pub async fn list_groups(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
+    let params = list_params(&LIST, &q)?;
+    let page = state.services.list_groups(&ctx, &params).await?;
+    Ok(Paged::from_page(page, GroupResponse::from).into_response(&params))
+}
+
+/// Creates a group.
+#[utoipa::path(post, path = "/api/v1/groups", tag = "groups", operation_id = "create_group",
+    security(("bearer" = [])), request_body = CreateGroupRequest,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried create return the first result")),
+    responses((status = 201, description = "Created", body = GroupResponse), WriteErrors))]
+pub async fn create_group(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    Json(body): Json<CreateGroupRequest>,
+) -> ApiResult<(StatusCode, axum::Json<GroupResponse>)> {
+    let input = NewGroup {
+        name: body.name,
+        description: body.description,
+        kind: body.kind.map(|k| k.as_str().to_owned()),
+        parent_id: body.parent_id,
+        manager_id: body.manager_id,
+        email: body.email,
+        settings: body.settings.map(serde_json::Value::Object),
+    };
+    let group = state.services.create_group(&ctx, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(group.into())))
+}
+
+/// One group.
+#[utoipa::path(get, path = "/api/v1/groups/{id}", tag = "groups", operation_id = "get_group",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id"), GroupGetQuery),
+    responses((status = 200, description = "The group", body = GroupResponse), ReadErrors))]
+pub async fn get_group(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    q: QueryPairs,
+) -> ApiResult<axum::Json<GroupResponse>> {
+    let params = list_params(&GET, &q)?;
+    let (members, roles) = (params.includes("members"), params.includes("roles"));
+    let group = state.services.get_group(&ctx, id, members, roles).await?;
+    Ok(axum::Json(group.into()))
+}
+
+/// Changes a group.
+#[utoipa::path(put, path = "/api/v1/groups/{id}", tag = "groups", operation_id = "update_group",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")), request_body = UpdateGroupRequest,
+    responses((status = 200, description = "The changed group", body = GroupResponse), WriteErrors))]
+pub async fn update_group(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    Json(body): Json<UpdateGroupRequest>,
+) -> ApiResult<axum::Json<GroupResponse>> {
+    let patch = GroupPatch {
+        version: body.version,
+        name: body.name,
+        description: body.description,
+        kind: body.kind.map(|k| k.as_str().to_owned()),
+        parent_id: body.parent_id,
+        manager_id: body.manager_id,
+        email: body.email,
+        settings: body.settings.map(serde_json::Value::Object),
+    };
+    let group = state.services.update_group(&ctx, id, patch).await?;
+    Ok(axum::Json(group.into()))
+}
+
+/// Deletes a group: its memberships and role grants go with it, its sub-groups become
+/// top-level groups.
+#[utoipa::path(delete, path = "/api/v1/groups/{id}", tag = "groups", operation_id = "delete_group",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")),
+    responses((status = 204, description = "Deleted"), WriteErrors))]
+pub async fn delete_group(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
+    state.services.delete_group(&ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lists a group's direct members.
+#[utoipa::path(get, path = "/api/v1/groups/{id}/members", tag = "groups", operation_id = "list_group_members",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id"), GroupMemberListQuery),
+    responses((status = 200, description = "A page of members", body = Paged<GroupMemberResponse>), ReadErrors))]
+pub async fn list_group_members(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    q: QueryPairs,
+) -> ApiResult<Response> {
+    let params = list_params(&MEMBER_LIST, &q)?;
+    let page = state.services.list_group_members(&ctx, id, &params).await?;
+    Ok(Paged::from_page(page, GroupMemberResponse::from).into_response(&params))
+}
+
+/// Adds a user to a group.
+#[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "groups", operation_id = "add_group_member",
+    security(("bearer" = [])), request_body = AddGroupMemberRequest,
+    params(("id" = Uuid, Path, description = "Group id"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried add return the first result")),
+    responses((status = 201, description = "Added", body = GroupMemberResponse), WriteErrors))]
+pub async fn add_group_member(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    Json(body): Json<AddGroupMemberRequest>,
+) -> ApiResult<(StatusCode, axum::Json<GroupMemberResponse>)> {
+    let role = body.role.map(|r| r.as_str().to_owned());
+    let member = state.services.add_group_member(&ctx, id, body.user_id, role).await?;
+    Ok((StatusCode::CREATED, axum::Json(member.into())))
+}
+
+/// Removes a user from a group.
+#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{userId}", tag = "groups", operation_id = "remove_group_member",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Group id"), ("userId" = Uuid, Path, description = "The member's user id")),
+    responses((status = 204, description = "Removed"), WriteErrors))]
+pub async fn remove_group_member(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    path: MemberPath,
+) -> ApiResult<StatusCode> {
+    state
+        .services
+        .remove_group_member(&ctx, path.group_id, path.user_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replaces the set of roles a group holds for its direct members.
+#[utoipa::path(put, path = "/api/v1/groups/{id}/roles", tag = "groups", operation_id = "set_group_roles",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")), request_body = SetGroupRolesRequest,
+    responses((status = 200, description = "The roles the group now holds", body = GroupRolesResponse), WriteErrors))]
+pub async fn set_group_roles(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    Json(body): Json<SetGroupRolesRequest>,
+) -> ApiResult<axum::Json<GroupRolesResponse>> {
+    let roles = state.services.set_group_roles(&ctx, id, body.roles).await?;
+    Ok(axum::Json(GroupRolesResponse {
+        roles: role_refs(roles),
+    }))
+}
+
+/// Lists the groups a user is a direct member of.
+#[utoipa::path(get, path = "/api/v1/users/{id}/groups", tag = "groups", operation_id = "list_user_groups",
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id"), UserGroupListQuery),
+    responses((status = 200, description = "A page of the user's groups", body = Paged<UserGroupResponse>), ReadErrors))]
+pub async fn list_user_groups(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+    q: QueryPairs,
+) -> ApiResult<Response> {
+    let params = list_params(&USER_GROUP_LIST, &q)?;
+    let page = state.services.user_groups(&ctx, id, &params).await?;
+    Ok(Paged::from_page(page, UserGroupResponse::from).into_response(&params))
+}

@@ -1,0 +1,156 @@
+//! Reading the audit log: the tenant's entries, filtered, and the history of one entity.
+//! Entries are written by every other use case through `record`, in the transaction of the
+//! change they describe; there is no use case that changes or removes one.
+
+use crate::Services;
+use crate::ctx::Ctx;
+use firelater_core::list::{Filter, FilterKind, FilterSpec, FilterValue, ListParams, ListSpec, Order, Page};
+use firelater_core::{Error, ErrorCode, Permission};
+use firelater_db::entities::audit_log;
+use firelater_db::repo::audit;
+use uuid::Uuid;
+
+/// The longest entity type name (the column's width).
+pub const MAX_ENTITY_TYPE_LEN: usize = 50;
+
+/// The fields of an audit entry, for `fields=`.
+const FIELDS: &[&str] = &[
+    "id",
+    "actor_id",
+    "actor_type",
+    "action",
+    "entity_type",
+    "entity_id",
+    "changes",
+    "ip",
+    "user_agent",
+    "request_id",
+    "created_at",
+];
+
+/// What `GET /audit-logs` accepts.
+pub const LIST: ListSpec = ListSpec {
+    sortable: &["created_at"],
+    default_sort: "created_at",
+    default_order: Order::Desc,
+    filters: &[
+        FilterSpec {
+            param: "actor_id",
+            column: "actor_id",
+            kind: FilterKind::Uuid,
+        },
+        FilterSpec {
+            param: "entity_type",
+            column: "entity_type",
+            kind: FilterKind::Text,
+        },
+        FilterSpec {
+            param: "entity_id",
+            column: "entity_id",
+            kind: FilterKind::Uuid,
+        },
+        FilterSpec {
+            param: "action",
+            column: "action",
+            kind: FilterKind::Text,
+        },
+        FilterSpec {
+            param: "created_after",
+            column: "created_at",
+            kind: FilterKind::After,
+        },
+        FilterSpec {
+            param: "created_before",
+            column: "created_at",
+            kind: FilterKind::Before,
+        },
+    ],
+    fields: FIELDS,
+    includes: &[],
+    searchable: false,
+};
+
+/// What `GET /audit-logs/{entityType}/{id}` accepts: paging only, oldest first.
+pub const HISTORY: ListSpec = ListSpec {
+    sortable: &["created_at"],
+    default_sort: "created_at",
+    default_order: Order::Asc,
+    filters: &[],
+    fields: FIELDS,
+    includes: &[],
+    searchable: false,
+};
+
+/// Checks an entity type as it appears in a path: `user`, `api_key`, … (lower-case letters,
+/// digits and underscores, starting with a letter).
+pub fn entity_type(value: &str) -> Result<String, Error> {
+    let ok = (1..=MAX_ENTITY_TYPE_LEN).contains(&value.len())
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        let mut e = Error::field(
+            "entityType",
+            format!("must be 1 to {MAX_ENTITY_TYPE_LEN} lower-case letters, digits or underscores, such as user"),
+        );
+        e.code = ErrorCode::BadRequest;
+        Err(e)
+    }
+}
+
+impl Services {
+    /// Lists the tenant's audit entries, newest first unless asked otherwise (needs
+    /// `audit_logs:read`).
+    pub async fn list_audit_logs(&self, ctx: &Ctx, params: &ListParams) -> Result<Page<audit_log::Model>, Error> {
+        ctx.require(Permission::AuditLogsRead)?;
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        let page = audit::list(&tx, params).await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    /// The history of one entity, oldest first (needs `audit_logs:read`). An entity with no
+    /// entry in this tenant is a 404, so another tenant's entity looks like none at all.
+    pub async fn audit_history(
+        &self,
+        ctx: &Ctx,
+        entity_type: &str,
+        entity_id: Uuid,
+        params: &ListParams,
+    ) -> Result<Page<audit_log::Model>, Error> {
+        ctx.require(Permission::AuditLogsRead)?;
+        let entity_type = self::entity_type(entity_type)?;
+        let mut params = params.clone();
+        params.filters.push(Filter {
+            column: "entity_type",
+            value: FilterValue::Text(entity_type),
+        });
+        params.filters.push(Filter {
+            column: "entity_id",
+            value: FilterValue::Uuid(entity_id),
+        });
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        let page = audit::list(&tx, &params).await?;
+        tx.commit().await?;
+        if page.total == 0 {
+            return Err(Error::not_found("entity history"));
+        }
+        Ok(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entity_types_are_snake_case_words() {
+        for ok in ["user", "api_key", "group2"] {
+            assert!(super::entity_type(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "User", "1user", "user-x", "a b", &"x".repeat(51)] {
+            assert!(super::entity_type(bad).is_err(), "{bad}");
+        }
+    }
+}

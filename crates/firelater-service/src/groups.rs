@@ -1,0 +1,754 @@
+//! Groups and team hierarchies: teams, departments and distribution lists, each with an
+//! optional parent (the groups form a forest: a group is never its own ancestor), a manager,
+//! members who are `member` or `lead`, and roles the group holds for all its direct members.
+//! Every change is audited with its field diff and announced on the outbox.
+
+use crate::ctx::Ctx;
+use crate::{Services, record};
+use chrono::{DateTime, Utc};
+use firelater_core::audit::Diff;
+use firelater_core::error::Validator;
+use firelater_core::events::names;
+use firelater_core::ids::UserId;
+use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
+use firelater_core::{Error, ErrorCode, Permission, validate};
+use firelater_db::TenantTx;
+use firelater_db::entities::{group, role, user};
+use firelater_db::repo::{groups, roles, users};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Group types.
+pub const TYPES: &[&str] = &["team", "department", "distribution"];
+
+/// Roles a member can have in a group.
+pub const MEMBER_ROLES: &[&str] = &["member", "lead"];
+
+/// The longest description accepted, in characters.
+pub const MAX_DESCRIPTION: usize = 4000;
+
+/// The largest `settings` object accepted, in bytes of JSON.
+pub const MAX_SETTINGS_BYTES: usize = 16 * 1024;
+
+/// What `GET /groups` accepts.
+pub const LIST: ListSpec = ListSpec {
+    sortable: &["name", "created_at", "updated_at", "type"],
+    default_sort: "name",
+    default_order: Order::Asc,
+    filters: &[
+        FilterSpec {
+            param: "type",
+            column: "type",
+            kind: FilterKind::Enum(TYPES),
+        },
+        FilterSpec {
+            param: "parent_id",
+            column: "parent_id",
+            kind: FilterKind::Uuid,
+        },
+        FilterSpec {
+            param: "manager_id",
+            column: "manager_id",
+            kind: FilterKind::Uuid,
+        },
+        FilterSpec {
+            param: "created_after",
+            column: "created_at",
+            kind: FilterKind::After,
+        },
+        FilterSpec {
+            param: "created_before",
+            column: "created_at",
+            kind: FilterKind::Before,
+        },
+    ],
+    fields: &[
+        "id",
+        "name",
+        "description",
+        "type",
+        "parent_id",
+        "manager_id",
+        "email",
+        "settings",
+        "version",
+        "created_at",
+        "updated_at",
+        "members",
+    ],
+    includes: &["members"],
+    searchable: true,
+};
+
+/// What `GET /groups/{id}/members` accepts.
+pub const MEMBER_LIST: ListSpec = ListSpec {
+    sortable: &["joined_at", "role"],
+    default_sort: "joined_at",
+    default_order: Order::Asc,
+    filters: &[FilterSpec {
+        param: "role",
+        column: "role",
+        kind: FilterKind::Enum(MEMBER_ROLES),
+    }],
+    fields: &["user_id", "name", "email", "status", "role", "joined_at"],
+    includes: &[],
+    searchable: false,
+};
+
+/// What `GET /users/{id}/groups` accepts.
+pub const USER_GROUP_LIST: ListSpec = ListSpec {
+    sortable: &["name", "created_at", "type"],
+    default_sort: "name",
+    default_order: Order::Asc,
+    filters: &[FilterSpec {
+        param: "type",
+        column: "type",
+        kind: FilterKind::Enum(TYPES),
+    }],
+    fields: &["id", "name", "description", "type", "parent_id", "role", "joined_at"],
+    includes: &[],
+    searchable: true,
+};
+
+/// A group to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewGroup {
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// One of [`TYPES`]; `team` when absent.
+    pub kind: Option<String>,
+    /// The parent group.
+    pub parent_id: Option<Uuid>,
+    /// The managing user.
+    pub manager_id: Option<Uuid>,
+    /// The group's mailbox.
+    pub email: Option<String>,
+    /// A settings object; `{}` when absent.
+    pub settings: Option<Value>,
+}
+
+/// Changes to a group; absent fields stay as they are, `Some(None)` clears a field.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPatch {
+    /// The version the client last saw.
+    pub version: i32,
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<Option<String>>,
+    /// New type.
+    pub kind: Option<String>,
+    /// New parent; it must not be the group itself or one of its sub-groups.
+    pub parent_id: Option<Option<Uuid>>,
+    /// New manager.
+    pub manager_id: Option<Option<Uuid>>,
+    /// New mailbox.
+    pub email: Option<Option<String>>,
+    /// New settings object, replacing the old one.
+    pub settings: Option<Value>,
+}
+
+/// A member of a group.
+#[derive(Debug, Clone)]
+pub struct GroupMember {
+    /// The user.
+    pub user: user::Model,
+    /// `member` or `lead`.
+    pub role: String,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+}
+
+/// A group with the relations asked for.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    /// The group.
+    pub group: group::Model,
+    /// Its direct members, with `include=members`.
+    pub members: Option<Vec<GroupMember>>,
+    /// The roles it holds, with `include=roles`.
+    pub roles: Option<Vec<role::Model>>,
+}
+
+/// A group one user belongs to, with their role in it.
+#[derive(Debug, Clone)]
+pub struct UserGroup {
+    /// The group.
+    pub group: group::Model,
+    /// `member` or `lead`.
+    pub role: String,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+}
+
+fn event_payload(g: &group::Model) -> Value {
+    json!({"id": g.id, "name": g.name, "type": g.kind, "parent_id": g.parent_id, "manager_id": g.manager_id})
+}
+
+fn member_of(row: groups::MemberRow) -> GroupMember {
+    GroupMember {
+        role: row.member.role,
+        joined_at: row.member.joined_at,
+        user: row.user,
+    }
+}
+
+/// Trims an optional free text; blank means none.
+fn description(v: &mut Validator, value: Option<&str>) -> Option<Option<String>> {
+    match value.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Some(None),
+        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
+            v.add("description", format!("must be at most {MAX_DESCRIPTION} characters"));
+            None
+        }
+        Some(d) => Some(Some(d.to_owned())),
+    }
+}
+
+fn kind(v: &mut Validator, value: &str) -> Option<String> {
+    match TYPES.iter().find(|t| **t == value) {
+        Some(t) => Some((*t).to_owned()),
+        None => {
+            v.add("type", format!("must be one of: {}", TYPES.join(", ")));
+            None
+        }
+    }
+}
+
+fn group_email(v: &mut Validator, value: Option<&str>) -> Option<Option<String>> {
+    match value {
+        None => Some(None),
+        Some(e) => v.check(validate::email("email", e)).map(Some),
+    }
+}
+
+fn settings(v: &mut Validator, value: Value) -> Option<Value> {
+    if !value.is_object() {
+        v.add("settings", "must be a JSON object");
+        return None;
+    }
+    if value.to_string().len() > MAX_SETTINGS_BYTES {
+        v.add(
+            "settings",
+            format!("must be at most {MAX_SETTINGS_BYTES} bytes of JSON"),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+/// Checks that `manager_id` is a user of the tenant.
+async fn check_manager(tx: &TenantTx, v: &mut Validator, manager_id: Option<Uuid>) -> Result<(), Error> {
+    if let Some(m) = manager_id
+        && users::find(tx, m).await?.is_none()
+    {
+        v.add("manager_id", "no user with this id");
+    }
+    Ok(())
+}
+
+/// Checks that `parent_id` is a group of the tenant and, for an existing group `id`, that it
+/// is neither the group itself nor below it.
+async fn check_parent(
+    tx: &TenantTx,
+    v: &mut Validator,
+    id: Option<Uuid>,
+    parent_id: Option<Uuid>,
+) -> Result<(), Error> {
+    let Some(parent) = parent_id else {
+        return Ok(());
+    };
+    if id == Some(parent) {
+        v.add("parent_id", "a group cannot be its own parent");
+        return Ok(());
+    }
+    if groups::find(tx, parent).await?.is_none() {
+        v.add("parent_id", "no group with this id");
+        return Ok(());
+    }
+    if let Some(id) = id
+        && groups::ancestor_ids(tx, parent).await?.contains(&id)
+    {
+        v.add(
+            "parent_id",
+            "the parent is a sub-group of this group; a group cannot be its own ancestor",
+        );
+    }
+    Ok(())
+}
+
+impl Services {
+    /// Creates a group (needs `groups:create`).
+    pub async fn create_group(&self, ctx: &Ctx, input: NewGroup) -> Result<GroupView, Error> {
+        ctx.require(Permission::GroupsCreate)?;
+        let mut v = Validator::new();
+        let name = v.check(validate::required_text("name", &input.name, 255));
+        let description = description(&mut v, input.description.as_deref());
+        let kind = kind(&mut v, input.kind.as_deref().unwrap_or("team"));
+        let email = group_email(&mut v, input.email.as_deref());
+        let settings = settings(&mut v, input.settings.unwrap_or_else(|| json!({})));
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        check_parent(&tx, &mut v, None, input.parent_id).await?;
+        check_manager(&tx, &mut v, input.manager_id).await?;
+        v.finish()?;
+        let (Some(name), Some(description), Some(kind), Some(email), Some(settings)) =
+            (name, description, kind, email, settings)
+        else {
+            return Err(Error::internal("validated fields missing"));
+        };
+        let g = groups::insert(
+            &tx,
+            groups::NewGroupRow {
+                id: Uuid::now_v7(),
+                name,
+                description,
+                kind,
+                parent_id: input.parent_id,
+                manager_id: input.manager_id,
+                email,
+                settings,
+            },
+            now,
+        )
+        .await?;
+        let mut diff = Diff::new()
+            .created("name", &g.name)
+            .created("type", &g.kind)
+            .created("parent_id", &g.parent_id)
+            .created("manager_id", &g.manager_id)
+            .created("email", &g.email);
+        if g.description.is_some() {
+            diff = diff.created("description", &g.description);
+        }
+        if g.settings != json!({}) {
+            diff = diff.created("settings", &g.settings);
+        }
+        record::audit(
+            &tx,
+            ctx,
+            names::GROUP_CREATED,
+            "group",
+            Some(g.id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
+        record::event(&tx, names::GROUP_CREATED, "group", g.id, event_payload(&g), now).await?;
+        tx.commit().await?;
+        Ok(GroupView {
+            group: g,
+            members: None,
+            roles: None,
+        })
+    }
+
+    /// Lists groups (needs `groups:read`); `include=members` embeds each group's members.
+    pub async fn list_groups(&self, ctx: &Ctx, params: &ListParams) -> Result<Page<GroupView>, Error> {
+        ctx.require(Permission::GroupsRead)?;
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        let page = groups::list(&tx, params).await?;
+        let with_members = params.includes("members") || params.fields.as_ref().is_some_and(|f| f.contains(&"members"));
+        let mut members = if with_members {
+            let ids: Vec<Uuid> = page.items.iter().map(|g| g.id).collect();
+            groups::members_of_groups(&tx, &ids).await?
+        } else {
+            Vec::new()
+        };
+        tx.commit().await?;
+        Ok(page.map(|g| {
+            let members = with_members.then(|| {
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut members)
+                    .into_iter()
+                    .partition(|m| m.member.group_id == g.id);
+                members = rest;
+                mine.into_iter().map(member_of).collect()
+            });
+            GroupView {
+                group: g,
+                members,
+                roles: None,
+            }
+        }))
+    }
+
+    /// One group (needs `groups:read`), with its members and roles when asked for.
+    pub async fn get_group(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        with_members: bool,
+        with_roles: bool,
+    ) -> Result<GroupView, Error> {
+        ctx.require(Permission::GroupsRead)?;
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        let group = groups::find(&tx, id).await?.ok_or_else(|| Error::not_found("group"))?;
+        let members = if with_members {
+            Some(
+                groups::members_of_groups(&tx, &[id])
+                    .await?
+                    .into_iter()
+                    .map(member_of)
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let roles = if with_roles {
+            Some(groups::roles_of_group(&tx, id).await?)
+        } else {
+            None
+        };
+        tx.commit().await?;
+        Ok(GroupView { group, members, roles })
+    }
+
+    /// Changes a group (needs `groups:update`); a stale `version` is a 409, a parent that
+    /// would make the group its own ancestor a 422 on `parent_id`.
+    pub async fn update_group(&self, ctx: &Ctx, id: Uuid, patch: GroupPatch) -> Result<GroupView, Error> {
+        ctx.require(Permission::GroupsUpdate)?;
+        let mut v = Validator::new();
+        let name = patch
+            .name
+            .as_deref()
+            .map(|n| v.check(validate::required_text("name", n, 255)));
+        let desc = patch.description.as_ref().map(|d| description(&mut v, d.as_deref()));
+        let kind = patch.kind.as_deref().map(|k| kind(&mut v, k));
+        let email = patch.email.as_ref().map(|e| group_email(&mut v, e.as_deref()));
+        let settings = patch.settings.clone().map(|s| settings(&mut v, s));
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        if patch.parent_id.is_some() {
+            groups::lock_hierarchy(&tx).await?;
+        }
+        let before = groups::find(&tx, id).await?.ok_or_else(|| Error::not_found("group"))?;
+        if let Some(Some(parent)) = patch.parent_id
+            && before.parent_id != Some(parent)
+        {
+            check_parent(&tx, &mut v, Some(id), Some(parent)).await?;
+        }
+        if let Some(Some(manager)) = patch.manager_id
+            && before.manager_id != Some(manager)
+        {
+            check_manager(&tx, &mut v, Some(manager)).await?;
+        }
+        v.finish()?;
+        if before.version != patch.version {
+            return Err(Error::version_conflict(before.version));
+        }
+        let name = name.flatten().unwrap_or_else(|| before.name.clone());
+        let desc = desc.flatten().unwrap_or_else(|| before.description.clone());
+        let kind = kind.flatten().unwrap_or_else(|| before.kind.clone());
+        let parent_id = patch.parent_id.unwrap_or(before.parent_id);
+        let manager_id = patch.manager_id.unwrap_or(before.manager_id);
+        let email = email.flatten().unwrap_or_else(|| before.email.clone());
+        let settings = settings.flatten().unwrap_or_else(|| before.settings.clone());
+        let diff = Diff::new()
+            .field("name", &before.name, &name)
+            .field("description", &before.description, &desc)
+            .field("type", &before.kind, &kind)
+            .field("parent_id", &before.parent_id, &parent_id)
+            .field("manager_id", &before.manager_id, &manager_id)
+            .field("email", &before.email, &email)
+            .field("settings", &before.settings, &settings);
+        if diff.is_empty() {
+            tx.commit().await?;
+            return Ok(GroupView {
+                group: before,
+                members: None,
+                roles: None,
+            });
+        }
+        let changes = groups::GroupChanges {
+            name: (name != before.name).then_some(name),
+            description: (desc != before.description).then_some(desc),
+            kind: (kind != before.kind).then_some(kind),
+            parent_id: (parent_id != before.parent_id).then_some(parent_id),
+            manager_id: (manager_id != before.manager_id).then_some(manager_id),
+            email: (email != before.email).then_some(email),
+            settings: (settings != before.settings).then_some(settings),
+        };
+        let after = groups::update(&tx, id, Some(patch.version), changes, now)
+            .await?
+            .ok_or_else(|| Error::version_conflict(before.version + 1))?;
+        record::audit(
+            &tx,
+            ctx,
+            names::GROUP_UPDATED,
+            "group",
+            Some(id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
+        record::event(&tx, names::GROUP_UPDATED, "group", id, event_payload(&after), now).await?;
+        tx.commit().await?;
+        Ok(GroupView {
+            group: after,
+            members: None,
+            roles: None,
+        })
+    }
+
+    /// Deletes a group (needs `groups:delete`). Its memberships and role grants go with it;
+    /// its sub-groups become top-level groups, each change audited as an update.
+    pub async fn delete_group(&self, ctx: &Ctx, id: Uuid) -> Result<(), Error> {
+        ctx.require(Permission::GroupsDelete)?;
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        groups::lock_hierarchy(&tx).await?;
+        let g = groups::find(&tx, id).await?.ok_or_else(|| Error::not_found("group"))?;
+        for child in groups::children(&tx, id).await? {
+            let changes = groups::GroupChanges {
+                parent_id: Some(None),
+                ..Default::default()
+            };
+            let after = groups::update(&tx, child.id, None, changes, now)
+                .await?
+                .ok_or_else(|| Error::internal("sub-group vanished inside its transaction"))?;
+            let diff = Diff::new().field("parent_id", &child.parent_id, &after.parent_id);
+            record::audit(
+                &tx,
+                ctx,
+                names::GROUP_UPDATED,
+                "group",
+                Some(child.id),
+                Some(diff.into_value()),
+                now,
+            )
+            .await?;
+            record::event(&tx, names::GROUP_UPDATED, "group", child.id, event_payload(&after), now).await?;
+        }
+        let member_ids: Vec<Uuid> = groups::members_of_groups(&tx, &[id])
+            .await?
+            .into_iter()
+            .map(|m| m.member.user_id)
+            .collect();
+        if !groups::delete(&tx, id).await? {
+            return Err(Error::not_found("group"));
+        }
+        let gone: Option<String> = None;
+        let diff = Diff::new()
+            .field("name", &Some(g.name.clone()), &gone)
+            .field("type", &Some(g.kind.clone()), &gone)
+            .field("parent_id", &g.parent_id, &None)
+            .field("manager_id", &g.manager_id, &None)
+            .field("members", &Some(member_ids), &None);
+        record::audit(
+            &tx,
+            ctx,
+            names::GROUP_DELETED,
+            "group",
+            Some(id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
+        record::event(&tx, names::GROUP_DELETED, "group", id, event_payload(&g), now).await?;
+        tx.commit().await
+    }
+
+    /// One page of a group's direct members (needs `groups:read`).
+    pub async fn list_group_members(
+        &self,
+        ctx: &Ctx,
+        group_id: Uuid,
+        params: &ListParams,
+    ) -> Result<Page<GroupMember>, Error> {
+        ctx.require(Permission::GroupsRead)?;
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        if groups::find(&tx, group_id).await?.is_none() {
+            return Err(Error::not_found("group"));
+        }
+        let page = groups::list_members(&tx, group_id, params).await?;
+        tx.commit().await?;
+        Ok(page.map(member_of))
+    }
+
+    /// Adds a user of the tenant to a group as `member` or `lead` (needs `groups:update`);
+    /// an unknown user is a 422 on `user_id`, a second membership a 409.
+    pub async fn add_group_member(
+        &self,
+        ctx: &Ctx,
+        group_id: Uuid,
+        user_id: Uuid,
+        role: Option<String>,
+    ) -> Result<GroupMember, Error> {
+        ctx.require(Permission::GroupsUpdate)?;
+        let role = role.unwrap_or_else(|| "member".to_owned());
+        if !MEMBER_ROLES.contains(&role.as_str()) {
+            return Err(Error::field(
+                "role",
+                format!("must be one of: {}", MEMBER_ROLES.join(", ")),
+            ));
+        }
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        if groups::find(&tx, group_id).await?.is_none() {
+            return Err(Error::not_found("group"));
+        }
+        let user = users::find(&tx, user_id)
+            .await?
+            .ok_or_else(|| Error::field("user_id", "no user with this id"))?;
+        if groups::find_member(&tx, group_id, user_id).await?.is_some() {
+            let mut e = Error::field("user_id", "the user is already a member of this group");
+            e.code = ErrorCode::AlreadyExists;
+            e.detail = "the user is already a member of this group".to_owned();
+            return Err(e);
+        }
+        let m = groups::add_member(&tx, group_id, user_id, &role, now).await?;
+        let diff = Diff::new().created("member", &json!({"user_id": user_id, "role": m.role}));
+        record::audit(
+            &tx,
+            ctx,
+            names::GROUP_MEMBER_ADDED,
+            "group",
+            Some(group_id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
+        record::event(
+            &tx,
+            names::GROUP_MEMBER_ADDED,
+            "group",
+            group_id,
+            json!({"group_id": group_id, "user_id": user_id, "role": m.role}),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(GroupMember {
+            user,
+            role: m.role,
+            joined_at: m.joined_at,
+        })
+    }
+
+    /// Removes a user from a group (needs `groups:update`); 404 when they are not a member.
+    pub async fn remove_group_member(&self, ctx: &Ctx, group_id: Uuid, user_id: Uuid) -> Result<(), Error> {
+        ctx.require(Permission::GroupsUpdate)?;
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        if groups::find(&tx, group_id).await?.is_none() {
+            return Err(Error::not_found("group"));
+        }
+        let m = groups::find_member(&tx, group_id, user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("group member"))?;
+        if !groups::remove_member(&tx, group_id, user_id).await? {
+            return Err(Error::not_found("group member"));
+        }
+        let old = Some(json!({"user_id": user_id, "role": m.role}));
+        let diff = Diff::new().field("member", &old, &None);
+        record::audit(
+            &tx,
+            ctx,
+            names::GROUP_MEMBER_REMOVED,
+            "group",
+            Some(group_id),
+            Some(diff.into_value()),
+            now,
+        )
+        .await?;
+        record::event(
+            &tx,
+            names::GROUP_MEMBER_REMOVED,
+            "group",
+            group_id,
+            json!({"group_id": group_id, "user_id": user_id, "role": m.role}),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The groups a user is a direct member of (needs `users:read`, or to be that user).
+    pub async fn user_groups(&self, ctx: &Ctx, user_id: Uuid, params: &ListParams) -> Result<Page<UserGroup>, Error> {
+        if ctx.user_id().map(|u| u.0) != Some(user_id) {
+            ctx.require(Permission::UsersRead)?;
+        }
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        if users::find(&tx, user_id).await?.is_none() {
+            return Err(Error::not_found("user"));
+        }
+        let page = groups::groups_of_user(&tx, user_id, params).await?;
+        tx.commit().await?;
+        Ok(page.map(|m| UserGroup {
+            group: m.group,
+            role: m.role,
+            joined_at: m.joined_at,
+        }))
+    }
+
+    /// Replaces the set of roles a group holds (needs `roles:admin`). Every direct member
+    /// holds the group's roles' permissions from their very next request on.
+    pub async fn set_group_roles(
+        &self,
+        ctx: &Ctx,
+        group_id: Uuid,
+        role_names: Vec<String>,
+    ) -> Result<Vec<role::Model>, Error> {
+        ctx.require(Permission::RolesAdmin)?;
+        let mut wanted: Vec<String> = role_names.iter().map(|n| n.trim().to_owned()).collect();
+        wanted.sort();
+        wanted.dedup();
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        if groups::find(&tx, group_id).await?.is_none() {
+            return Err(Error::not_found("group"));
+        }
+        let mut found = Vec::with_capacity(wanted.len());
+        let mut unknown = Vec::new();
+        for name in &wanted {
+            match roles::find_by_name(&tx, name).await? {
+                Some(r) => found.push(r),
+                None => unknown.push(name.as_str()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(Error::field("roles", format!("no role named {}", unknown.join(", "))));
+        }
+        let before: Vec<String> = groups::roles_of_group(&tx, group_id)
+            .await?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        let ids: Vec<Uuid> = found.iter().map(|r| r.id).collect();
+        groups::set_roles(&tx, group_id, &ids, ctx.user_id().map(|u| u.0), now).await?;
+        let after = groups::roles_of_group(&tx, group_id).await?;
+        let after_names: Vec<String> = after.iter().map(|r| r.name.clone()).collect();
+        let diff = Diff::new().field("roles", &before, &after_names);
+        if !diff.is_empty() {
+            record::audit(
+                &tx,
+                ctx,
+                names::GROUP_ROLES_CHANGED,
+                "group",
+                Some(group_id),
+                Some(diff.into_value()),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The users who are members of `group_id` or of any of its sub-groups, at any depth,
+    /// each once (needs `groups:read`; jobs call it with a system [`Ctx`]). Approvals and
+    /// assignment use it to resolve "the team" to people; inactive users are included, so
+    /// callers that hand out work skip them.
+    pub async fn group_member_ids_recursive(&self, ctx: &Ctx, group_id: Uuid) -> Result<Vec<UserId>, Error> {
+        ctx.require(Permission::GroupsRead)?;
+        let tx = self.db.tenant_read(ctx.tenant).await?;
+        if groups::find(&tx, group_id).await?.is_none() {
+            return Err(Error::not_found("group"));
+        }
+        let ids = groups::member_ids_recursive(&tx, group_id).await?;
+        tx.commit().await?;
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, SCREENSHOT_DIR, TENANT } from "./env";
+
+/**
+ * The test with the server's URL as baseURL and a page that fails its test on any uncaught
+ * error or console error (a failed request the test provoked on purpose aside).
+ */
+export const test = base.extend<{ pageErrors: string[] }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright needs the object pattern
+  baseURL: async ({}, use) => {
+    const url = process.env.FIRELATER_E2E_URL;
+    if (!url) throw new Error("FIRELATER_E2E_URL is not set: global-setup did not run");
+    await use(url);
+  },
+  // eslint-disable-next-line no-empty-pattern -- Playwright needs the object pattern
+  pageErrors: async ({}, use) => {
+    await use([]);
+  },
+  page: async ({ page, pageErrors }, use) => {
+    page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) pageErrors.push(`console: ${m.text()}`);
+    });
+    await use(page);
+    expect(pageErrors, "console errors").toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Fails on serious or critical accessibility violations (axe-core, WCAG 2.1 A/AA). */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, `accessibility of ${what}`).toEqual([]);
+}
+
+/** Saves a full-page screenshot as e2e/screenshots/<project>-<name>.png. */
+export async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top, so the sticky header is drawn where a person sees it.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${info.project.name}-${name}.png`), fullPage: true });
+}
+
+/** Signs in through the form. */
+export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<void> {
+  const form = page.getByRole("form", { name: "Sign in" });
+  await form.getByLabel("Tenant").fill(TENANT);
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill(password);
+  await form.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The stored session of the page's origin. */
+export async function storedSession(page: Page): Promise<{ accessToken: string; refreshToken: string; expiresAt: number }> {
+  const raw = await page.evaluate(() => localStorage.getItem("firelater.session"));
+  if (!raw) throw new Error("no session stored");
+  return JSON.parse(raw) as { accessToken: string; refreshToken: string; expiresAt: number };
+}

@@ -1,0 +1,170 @@
+import { expect, expectAccessible, screenshot, signIn, storedSession, test } from "./fixtures";
+
+// The administrator's whole round: sign in, the users list and its URL state, create a user
+// (with the API's field errors shown next to the fields), edit them (with a version conflict),
+// deactivate them, the command palette, the theme, and sign out. Run once per viewport.
+test("an administrator manages a user from sign-in to sign-out", async ({ page, baseURL }, info) => {
+  const phone = info.project.name === "phone";
+  const unique = `${info.project.name}-${Date.now()}`;
+  const email = `grace.${unique}@example.test`;
+  const renamed = `Changed Elsewhere ${info.project.name}`;
+
+  await test.step("an anonymous visitor is sent to the sign-in page", async () => {
+    await page.goto("/users");
+    await expect(page).toHaveURL(/\/login\?next=%2Fusers$/);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expectAccessible(page, "sign-in page");
+    await screenshot(page, info, "login");
+  });
+
+  await test.step("sign-in errors are shown", async () => {
+    const form = page.getByRole("form", { name: "Sign in" });
+    await form.getByLabel("Tenant").fill("");
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await expect(form.getByText("Enter your organisation's tenant.")).toBeVisible();
+    await expect(form.getByLabel("Tenant")).toHaveAttribute("aria-invalid", "true");
+    await signIn(page, "admin@e2e.test", "not the password");
+    await expect(page.getByRole("alert")).toContainText("The tenant, email or password is wrong.");
+    await screenshot(page, info, "login-error");
+  });
+
+  await test.step("signing in returns to the page asked for", async () => {
+    await signIn(page);
+    await expect(page).toHaveURL(/\/users$/);
+    await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+    await expect(page.getByRole("cell", { name: "admin@e2e.test" })).toBeVisible();
+    await expectAccessible(page, "users list");
+    await screenshot(page, info, "users");
+  });
+
+  await test.step("search, filter and sort live in the URL", async () => {
+    await page.getByLabel("Search users by name or email").fill("nobody-matches-this");
+    await expect(page).toHaveURL(/q=nobody-matches-this/);
+    await expect(page.getByText("No users match these filters.")).toBeVisible();
+    await screenshot(page, info, "users-empty");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect(page).not.toHaveURL(/q=/);
+    await page.getByLabel("Status").selectOption("active");
+    await expect(page).toHaveURL(/status=active/);
+    await page.getByRole("button", { name: /^Email/ }).click();
+    await expect(page).toHaveURL(/sort=email/);
+    await page.reload();
+    await expect(page.getByLabel("Status")).toHaveValue("active");
+    await expect(page.getByRole("columnheader", { name: /Email/ })).toHaveAttribute("aria-sort", "ascending");
+    await page.goto("/users");
+  });
+
+  await test.step("create a user; the API's field errors appear next to the fields", async () => {
+    await page.getByRole("button", { name: "New user" }).click();
+    const dialog = page.getByRole("dialog", { name: "New user" });
+    await dialog.getByLabel("Name").fill("Grace Hopper");
+    await dialog.getByLabel("Email").fill("not-an-email");
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await expect(dialog.getByText("Must be a valid email address.")).toBeVisible();
+    await expect(dialog.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expectAccessible(page, "new user dialog");
+    await screenshot(page, info, "user-create");
+    await dialog.getByLabel("Email").fill(email);
+    await dialog.getByLabel("Initial password (optional)").fill("a long enough password");
+    await dialog.getByLabel("Time zone (optional)").fill("Europe/Paris");
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole("heading", { name: "Grace Hopper", level: 1 })).toBeVisible();
+    await expect(page.getByText("User created.")).toBeVisible();
+    await expect(page.getByText("Europe/Paris").first()).toBeVisible();
+  });
+
+  const userUrl = page.url();
+
+  await test.step("edit the user", async () => {
+    const form = page.getByRole("form", { name: "Edit user" });
+    await form.getByLabel("Name").fill("Grace B. Hopper");
+    await form.getByLabel("Phone").fill("+1 555 0100");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await expect(form.getByText("Saved.")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Grace B. Hopper", level: 1 })).toBeVisible();
+    await expectAccessible(page, "user page");
+    await screenshot(page, info, "user-detail");
+  });
+
+  await test.step("a change made elsewhere meanwhile is a conflict, and reload resolves it", async () => {
+    const id = userUrl.split("/").pop()!;
+    const { accessToken } = await storedSession(page);
+    const auth = { authorization: `Bearer ${accessToken}` };
+    const current = await (await page.request.get(`${baseURL}/api/v1/users/${id}`, { headers: auth })).json();
+    const put = await page.request.put(`${baseURL}/api/v1/users/${id}`, {
+      headers: auth,
+      data: { version: current.version, name: renamed },
+    });
+    expect(put.status()).toBe(200);
+
+    const form = page.getByRole("form", { name: "Edit user" });
+    await form.getByLabel("Time zone").fill("Asia/Tokyo");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByTestId("conflict")).toContainText("Someone changed this user; reload");
+    await screenshot(page, info, "user-conflict");
+    await page.getByRole("button", { name: "Reload" }).click();
+    await expect(form.getByLabel("Name")).toHaveValue(renamed);
+    await form.getByLabel("Time zone").fill("Asia/Tokyo");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await expect(form.getByText("Saved.")).toBeVisible();
+  });
+
+  await test.step("deactivate the user", async () => {
+    await page.getByRole("button", { name: "Deactivate user" }).click();
+    const confirm = page.getByRole("dialog", { name: /Deactivate/ });
+    await expectAccessible(page, "deactivate dialog");
+    await screenshot(page, info, "user-deactivate");
+    await confirm.getByRole("button", { name: "Deactivate" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(page.getByText("inactive", { exact: true }).first()).toBeVisible();
+    await expect(page.getByRole("button", { name: "Deactivate user" })).toHaveCount(0);
+  });
+
+  await test.step("the command palette finds pages and users", async () => {
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+    await screenshot(page, info, "home");
+    if (phone) await page.getByTestId("open-palette").tap();
+    else await page.keyboard.press("Control+k");
+    const input = page.getByTestId("palette-input");
+    await expect(input).toBeFocused();
+    await input.fill(renamed);
+    await expect(page.getByRole("option", { name: new RegExp(renamed) })).toBeVisible();
+    await expectAccessible(page, "command palette");
+    await screenshot(page, info, "palette");
+    await input.press("ArrowDown");
+    await input.press("Enter");
+    await expect(page).toHaveURL(userUrl);
+  });
+
+  await test.step("navigation and theme", async () => {
+    if (phone) {
+      await page.getByRole("button", { name: "Open navigation" }).click();
+      const nav = page.getByRole("dialog", { name: "Navigation" });
+      await expect(nav.getByRole("link", { name: "Users" })).toBeVisible();
+      await screenshot(page, info, "nav");
+      await nav.getByRole("link", { name: "Users" }).click();
+      await expect(nav).toBeHidden();
+    } else {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+    }
+    await expect(page).toHaveURL(/\/users$/);
+    await page.getByTestId("theme-toggle").click();
+    await expect(page.locator("html")).toHaveClass(/dark/);
+    await expect(page.getByRole("cell", { name: "admin@e2e.test" })).toBeVisible();
+    await expectAccessible(page, "users list, dark theme");
+    await screenshot(page, info, "users-dark");
+    await page.getByTestId("theme-toggle").click();
+    await expect(page.locator("html")).not.toHaveClass(/dark/);
+  });
+
+  await test.step("sign out", async () => {
+    await page.getByTestId("user-menu").click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    expect(await page.evaluate(() => localStorage.getItem("firelater.session"))).toBeNull();
+    await page.goto("/users");
+    await expect(page).toHaveURL(/\/login\?next=/);
+  });
+});

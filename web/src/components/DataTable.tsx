@@ -1,0 +1,169 @@
+/**
+ * The list every module uses: server-side pagination and sorting, with loading, empty and
+ * error states. Its state (page, sort, filters) lives in the URL; see `lib/tableState`.
+ */
+import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight } from "lucide-react";
+import * as React from "react";
+import { errorMessage } from "@/api/problem";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { SortOrder } from "@/lib/tableState";
+import { cn } from "@/lib/utils";
+
+export interface Column<T, S extends string> {
+  key: string;
+  header: string;
+  /** The API's sort column, when this column sorts. */
+  sort?: S;
+  cell: (row: T) => React.ReactNode;
+  className?: string;
+}
+
+export interface PageMeta {
+  page: number;
+  per_page: number;
+  total: number;
+  total_pages: number;
+}
+
+interface DataTableProps<T, S extends string> {
+  caption: string;
+  columns: Column<T, S>[];
+  rows: T[] | undefined;
+  rowKey: (row: T) => string;
+  meta: PageMeta | undefined;
+  sort: S;
+  order: SortOrder;
+  onSort: (column: S) => void;
+  onPage: (page: number) => void;
+  perPage: number;
+  perPageOptions: readonly number[];
+  onPerPage: (n: number) => void;
+  isLoading: boolean;
+  isFetching?: boolean;
+  error: unknown;
+  onRetry: () => void;
+  empty: React.ReactNode;
+}
+
+export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
+  const total = p.meta?.total ?? 0;
+  const pages = Math.max(p.meta?.total_pages ?? 1, 1);
+  const page = p.meta?.page ?? 1;
+  return (
+    <div className="grid gap-3">
+      {p.error != null && (
+        <Alert variant="error">
+          <p>Could not load this list: {errorMessage(p.error)}</p>
+          <Button variant="outline" size="sm" onClick={p.onRetry}>
+            Try again
+          </Button>
+        </Alert>
+      )}
+      <div className={cn("rounded-lg border bg-card", p.isFetching && !p.isLoading && "opacity-70")} aria-busy={p.isLoading || p.isFetching}>
+        <Table>
+          <caption className="sr-only">{p.caption}</caption>
+          <TableHeader>
+            <TableRow className="hover:bg-transparent">
+              {p.columns.map((c) => {
+                const sorted = c.sort !== undefined && p.sort === c.sort;
+                return (
+                  <TableHead
+                    key={c.key}
+                    className={c.className}
+                    scope="col"
+                    aria-sort={sorted ? (p.order === "asc" ? "ascending" : "descending") : undefined}
+                  >
+                    {c.sort !== undefined ? (
+                      <button
+                        type="button"
+                        className="-ml-2 inline-flex items-center gap-1 rounded px-2 py-1 hover:bg-accent hover:text-accent-foreground"
+                        onClick={() => p.onSort(c.sort as S)}
+                      >
+                        {c.header}
+                        {sorted ? (
+                          p.order === "asc" ? (
+                            <ArrowUp className="size-3.5" aria-hidden="true" />
+                          ) : (
+                            <ArrowDown className="size-3.5" aria-hidden="true" />
+                          )
+                        ) : (
+                          <ArrowUpDown className="size-3.5 opacity-50" aria-hidden="true" />
+                        )}
+                        <span className="sr-only">
+                          {sorted ? `, sorted ${p.order === "asc" ? "ascending" : "descending"}` : ", sort"}
+                        </span>
+                      </button>
+                    ) : (
+                      c.header
+                    )}
+                  </TableHead>
+                );
+              })}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {p.isLoading &&
+              Array.from({ length: 5 }, (_, i) => (
+                <TableRow key={`skeleton-${i}`} data-testid="row-skeleton">
+                  {p.columns.map((c) => (
+                    <TableCell key={c.key} className={c.className}>
+                      <Skeleton className="h-4 w-full max-w-40" />
+                    </TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            {!p.isLoading &&
+              p.rows?.map((row) => (
+                <TableRow key={p.rowKey(row)}>
+                  {p.columns.map((c) => (
+                    <TableCell key={c.key} className={c.className}>
+                      {c.cell(row)}
+                    </TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            {!p.isLoading && p.error == null && p.rows?.length === 0 && (
+              <TableRow className="hover:bg-transparent">
+                <TableCell colSpan={p.columns.length} className="py-12 text-center">
+                  {p.empty}
+                </TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+      </div>
+      <nav className="flex flex-wrap items-center justify-between gap-3 text-sm" aria-label="Pagination">
+        <p className="text-muted-foreground" aria-live="polite">
+          {p.meta ? `${total} ${total === 1 ? "result" : "results"} · page ${page} of ${pages}` : "\u00a0"}
+        </p>
+        <div className="flex items-center gap-2">
+          <label className="flex items-center gap-2 text-muted-foreground">
+            <span>Rows</span>
+            <Select
+              className="h-8 w-auto"
+              value={p.perPage}
+              onChange={(e) => p.onPerPage(Number(e.target.value))}
+              aria-label="Rows per page"
+            >
+              {p.perPageOptions.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </Select>
+          </label>
+          <Button variant="outline" size="sm" disabled={page <= 1} onClick={() => p.onPage(page - 1)} aria-label="Previous page">
+            <ChevronLeft aria-hidden="true" />
+          </Button>
+          <Button variant="outline" size="sm" disabled={page >= pages} onClick={() => p.onPage(page + 1)} aria-label="Next page">
+            <ChevronRight aria-hidden="true" />
+          </Button>
+        </div>
+      </nav>
+    </div>
+  );
+}

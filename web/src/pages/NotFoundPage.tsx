@@ -1,0 +1,14 @@
+import { Link } from "react-router";
+import { buttonVariants } from "@/components/ui/button";
+
+export function NotFoundPage() {
+  return (
+    <div className="mx-auto grid max-w-md justify-items-center gap-3 py-16 text-center">
+      <h1 className="text-2xl font-semibold tracking-tight">Page not found</h1>
+      <p className="text-sm text-muted-foreground">There is no page at this address.</p>
+      <Link to="/" className={buttonVariants({ variant: "outline" })}>
+        Go home
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+import { Plus, Search, X } from "lucide-react";
+import * as React from "react";
+import { Link } from "react-router";
+import { useUserList, type User } from "@/api/users";
+import { useAuth } from "@/auth/auth";
+import { DataTable, type Column } from "@/components/DataTable";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/input";
+import { useDebounced } from "@/lib/useDebounced";
+import { useListState } from "@/lib/useListState";
+import { listStateToQuery, toggleSort, withFilter, type ListSpec } from "@/lib/tableState";
+import { formatDateTime } from "@/lib/utils";
+import { CreateUserDialog } from "./CreateUserDialog";
+
+type UserSort = "name" | "email" | "created_at" | "updated_at" | "last_login_at";
+type UserFilter = "status";
+
+export const USERS_SPEC: ListSpec<UserSort, UserFilter> = {
+  sorts: ["name", "email", "created_at", "updated_at", "last_login_at"],
+  defaultSort: "name",
+  defaultOrder: "asc",
+  filters: { status: ["active", "pending", "inactive"] },
+  perPageOptions: [10, 25, 50, 100],
+  defaultPerPage: 25,
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const variant = status === "active" ? "success" : status === "pending" ? "warning" : "muted";
+  return <Badge variant={variant}>{status}</Badge>;
+}
+
+const COLUMNS: Column<User, UserSort>[] = [
+  {
+    key: "name",
+    header: "Name",
+    sort: "name",
+    cell: (u) => (
+      <Link to={`/users/${u.id}`} className="font-medium text-foreground underline-offset-4 hover:underline">
+        {u.name}
+      </Link>
+    ),
+  },
+  { key: "email", header: "Email", sort: "email", cell: (u) => <span className="break-all">{u.email}</span> },
+  { key: "status", header: "Status", cell: (u) => <StatusBadge status={u.status} /> },
+  {
+    key: "roles",
+    header: "Roles",
+    className: "hidden lg:table-cell",
+    cell: (u) => (u.roles ?? []).map((r) => r.display_name).join(", ") || "—",
+  },
+  {
+    key: "last_login_at",
+    header: "Last sign-in",
+    sort: "last_login_at",
+    className: "hidden md:table-cell",
+    cell: (u) => formatDateTime(u.last_login_at),
+  },
+  {
+    key: "created_at",
+    header: "Created",
+    sort: "created_at",
+    className: "hidden xl:table-cell",
+    cell: (u) => formatDateTime(u.created_at),
+  },
+];
+
+export function UsersPage() {
+  const { can } = useAuth();
+  const [state, setState] = useListState(USERS_SPEC);
+  const [search, setSearch] = React.useState(state.q);
+  const debounced = useDebounced(search, 300);
+  const [creating, setCreating] = React.useState(false);
+
+  // The URL is the truth: Back/Forward or a pasted link updates the box.
+  const [shownQ, setShownQ] = React.useState(state.q);
+  if (shownQ !== state.q) {
+    setShownQ(state.q);
+    setSearch(state.q);
+  }
+  React.useEffect(() => {
+    if (debounced.trim() !== state.q.trim()) setState(withFilter(state, { q: debounced }), { replace: true });
+  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps -- only a new search term moves the URL
+
+  const list = useUserList(listStateToQuery(state));
+  const filtered = state.q !== "" || state.filters.status !== undefined;
+
+  return (
+    <div className="mx-auto grid max-w-6xl gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+          <p className="text-sm text-muted-foreground">People who can sign in to this tenant.</p>
+        </div>
+        {can("users:create") && (
+          <Button onClick={() => setCreating(true)} data-testid="new-user">
+            <Plus aria-hidden="true" /> New user
+          </Button>
+        )}
+      </div>
+      <div className="flex flex-col gap-2 sm:flex-row" role="search" aria-label="Filter users">
+        <div className="relative flex-1">
+          <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden="true" />
+          <Input
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Search name or email"
+            aria-label="Search users by name or email"
+            className="pl-8"
+            maxLength={200}
+          />
+        </div>
+        <Select
+          aria-label="Status"
+          className="sm:w-44"
+          value={state.filters.status ?? ""}
+          onChange={(e) => setState(withFilter(state, { filters: { status: e.target.value || undefined } }))}
+        >
+          <option value="">All statuses</option>
+          <option value="active">Active</option>
+          <option value="pending">Pending</option>
+          <option value="inactive">Inactive</option>
+        </Select>
+      </div>
+      <DataTable
+        caption="Users"
+        columns={COLUMNS}
+        rows={list.data?.data}
+        rowKey={(u) => u.id}
+        meta={list.data?.meta}
+        sort={state.sort}
+        order={state.order}
+        onSort={(c) => setState(toggleSort(state, c))}
+        onPage={(page) => setState({ ...state, page })}
+        perPage={state.perPage}
+        perPageOptions={USERS_SPEC.perPageOptions}
+        onPerPage={(perPage) => setState({ ...state, perPage, page: 1 })}
+        isLoading={list.isPending}
+        isFetching={list.isFetching}
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        empty={
+          <div className="grid justify-items-center gap-2 text-muted-foreground">
+            <p>{filtered ? "No users match these filters." : "No users yet."}</p>
+            {filtered && (
+              <Button
+                variant="outline"
+                size="sm"
+                onClick={() => {
+                  setSearch("");
+                  setState(withFilter(state, { q: "", filters: { status: undefined } }));
+                }}
+              >
+                <X aria-hidden="true" /> Clear filters
+              </Button>
+            )}
+          </div>
+        }
+      />
+      <CreateUserDialog open={creating} onOpenChange={setCreating} />
+    </div>
+  );
+}
