@@ -76,6 +76,9 @@ fn main() {
 /// Installs and builds the web app when its inputs changed, holding a lock so that two cargo
 /// builds (say, two target directories) do not run npm in `web/` at the same time.
 fn build_web(web: &Path) {
+    if !needs_install(web) && !needs_build(web) {
+        return;
+    }
     if Command::new("npm")
         .arg("--version")
         .stdout(Stdio::null())
@@ -92,27 +95,36 @@ fn build_web(web: &Path) {
     if let Err(e) = lock.lock() {
         fail(&format!("cannot lock web/.build.lock: {e}"));
     }
-
-    let lockfile = fs::read(web.join("package-lock.json")).unwrap_or_default();
-    let installed = fs::read(web.join(INSTALLED_LOCK)).ok();
-    if !web.join("node_modules").is_dir() || installed.as_deref() != Some(lockfile.as_slice()) {
+    // Checked again under the lock: another build may have done the work meanwhile.
+    if needs_install(web) {
         npm(web, &["ci", "--no-audit", "--no-fund"]);
-        if let Err(e) = fs::write(web.join(INSTALLED_LOCK), &lockfile) {
+        let lockfile = fs::read(web.join("package-lock.json")).unwrap_or_default();
+        if let Err(e) = fs::write(web.join(INSTALLED_LOCK), lockfile) {
             fail(&format!("cannot write web/{INSTALLED_LOCK}: {e}"));
         }
     }
-
-    let built = mtime(&web.join("dist/index.html"));
-    let newest_input = WEB_INPUTS.iter().filter_map(|i| newest(&web.join(i))).max();
-    let stale = match (built, newest_input) {
-        (None, _) => true,
-        (Some(b), Some(i)) => i > b,
-        (Some(_), None) => false,
-    };
-    if stale {
+    if needs_build(web) {
         npm(web, &["run", "build"]);
     }
     let _ = lock.unlock();
+}
+
+/// `node_modules` is missing or was installed from another `package-lock.json`.
+fn needs_install(web: &Path) -> bool {
+    let lockfile = fs::read(web.join("package-lock.json")).unwrap_or_default();
+    let installed = fs::read(web.join(INSTALLED_LOCK)).ok();
+    !web.join("node_modules").is_dir() || installed.as_deref() != Some(lockfile.as_slice())
+}
+
+/// `dist` is missing or older than a source.
+fn needs_build(web: &Path) -> bool {
+    let built = mtime(&web.join("dist/index.html"));
+    let newest_input = WEB_INPUTS.iter().filter_map(|i| newest(&web.join(i))).max();
+    match (built, newest_input) {
+        (None, _) => true,
+        (Some(b), Some(i)) => i > b,
+        (Some(_), None) => false,
+    }
 }
 
 /// Runs npm in `web/`; on failure prints its output and one line naming the command.
