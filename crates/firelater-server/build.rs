@@ -45,6 +45,7 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let web = manifest_dir.join("../../web");
+    let web = web.canonicalize().unwrap_or(web);
     let dist = web.join("dist");
 
     println!("cargo:rerun-if-changed=build.rs");
@@ -55,8 +56,11 @@ fn main() {
 
     let skip = std::env::var("FIRELATER_SKIP_WEB_BUILD").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
     if skip {
-        // Nothing here writes web/dist, so a build made by hand is picked up when it appears.
-        println!("cargo:rerun-if-changed={}", dist.join("index.html").display());
+        // Nothing here writes web/dist, so a new build made by hand is picked up. (Not watched
+        // while missing: cargo would run this script on every build.)
+        if dist.join("index.html").is_file() {
+            println!("cargo:rerun-if-changed={}", dist.join("index.html").display());
+        }
     } else if web.join("package.json").is_file() {
         build_web(&web);
     }

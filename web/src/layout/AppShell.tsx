@@ -89,6 +89,8 @@ function UserMenu() {
   );
 }
 
+const MOD_KEY = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl";
+
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [name[0]];
@@ -146,12 +148,12 @@ export function AppShell() {
             variant="outline"
             className="h-9 justify-start gap-2 text-muted-foreground sm:w-56"
             onClick={() => setPaletteOpen(true)}
-            aria-label="Search and jump (Ctrl+K)"
+            aria-label={`Search and jump (${MOD_KEY}+K)`}
             data-testid="open-palette"
           >
             <Search aria-hidden="true" />
             <span className="hidden sm:inline">Search…</span>
-            <kbd className="ml-auto hidden rounded border px-1.5 text-[10px] font-medium sm:inline">Ctrl K</kbd>
+            <kbd className="ml-auto hidden rounded border px-1.5 text-[10px] font-medium sm:inline">{MOD_KEY} K</kbd>
           </Button>
           <ThemeToggle />
           <UserMenu />

@@ -19,3 +19,4 @@ mod roles;
 mod sessions;
 mod startup;
 mod tenancy;
+mod web;
