@@ -264,8 +264,11 @@ impl Services {
     pub async fn refresh(&self, refresh_token: &str, meta: RequestMeta) -> Result<Tokens, Error> {
         let now = self.now();
         let tenant_id = tenant_of_refresh_token(refresh_token).ok_or_else(invalid_token)?;
-        if tenants::find(self.db.system(), tenant_id.0).await?.is_none() {
-            return Err(invalid_token());
+        let tenant = tenants::find(self.db.system(), tenant_id.0)
+            .await?
+            .ok_or_else(invalid_token)?;
+        if tenant.status != "active" {
+            return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
         let tx = self.db.tenant_write(tenant_id).await?;
         let token = sessions::find_refresh_token(&tx, &token_hash(refresh_token))

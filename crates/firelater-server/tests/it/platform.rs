@@ -254,6 +254,10 @@ async fn a_suspended_tenants_users_cannot_sign_in_and_their_tokens_stop_at_once_
     let beta = create_tenant(&app, "beta").await;
     let token = token_of(&app, "beta").await;
     assert_eq!(me_status(&app, &token).await.0, 200);
+    let refresh_token = app.login("beta", "admin@beta.example", PASSWORD).await["refresh_token"]
+        .as_str()
+        .expect("refresh token")
+        .to_owned();
 
     let res = op(&app, Method::POST, &format!("/api/v1/platform/tenants/{beta}/suspend"))
         .send()
@@ -271,6 +275,13 @@ async fn a_suspended_tenants_users_cannot_sign_in_and_their_tokens_stop_at_once_
         .await
         .expect("get");
     assert_eq!(res.status(), 403, "every endpoint, not only /me");
+    let res = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": refresh_token}))
+        .send()
+        .await
+        .expect("refresh");
+    assert_eq!(res.status(), 403, "no new tokens for a suspended tenant");
     let res = app.try_login("beta", "admin@beta.example", PASSWORD).await;
     assert_eq!(res.status(), 403);
     assert_eq!(json_of(res).await["code"], "tenant_suspended");
