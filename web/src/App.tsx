@@ -13,6 +13,17 @@ const AppShell = React.lazy(() => import("@/layout/AppShell").then((m) => ({ def
 const HomePage = React.lazy(() => import("@/pages/HomePage").then((m) => ({ default: m.HomePage })));
 const UsersPage = React.lazy(() => import("@/pages/UsersPage").then((m) => ({ default: m.UsersPage })));
 const UserDetailPage = React.lazy(() => import("@/pages/UserDetailPage").then((m) => ({ default: m.UserDetailPage })));
+const ForgotPasswordPage = React.lazy(() =>
+  import("@/pages/PasswordResetPages").then((m) => ({ default: m.ForgotPasswordPage })),
+);
+const ResetPasswordPage = React.lazy(() =>
+  import("@/pages/PasswordResetPages").then((m) => ({ default: m.ResetPasswordPage })),
+);
+const ProfilePage = React.lazy(() => import("@/pages/ProfilePage").then((m) => ({ default: m.ProfilePage })));
+const RolesPage = React.lazy(() => import("@/pages/RolesPage").then((m) => ({ default: m.RolesPage })));
+const AuditPage = React.lazy(() => import("@/pages/AuditPage").then((m) => ({ default: m.AuditPage })));
+const ApiKeysPage = React.lazy(() => import("@/pages/ApiKeysPage").then((m) => ({ default: m.ApiKeysPage })));
+const GroupsPage = React.lazy(() => import("@/pages/GroupsPage").then((m) => ({ default: m.GroupsPage })));
 const NotFoundPage = React.lazy(() => import("@/pages/NotFoundPage").then((m) => ({ default: m.NotFoundPage })));
 
 export const queryClient = new QueryClient({
@@ -71,6 +82,22 @@ function Permission({ permission, children }: { permission: string; children: Re
 const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
   {
+    path: "/forgot-password",
+    element: (
+      <React.Suspense fallback={<Loading />}>
+        <ForgotPasswordPage />
+      </React.Suspense>
+    ),
+  },
+  {
+    path: "/reset-password",
+    element: (
+      <React.Suspense fallback={<Loading />}>
+        <ResetPasswordPage />
+      </React.Suspense>
+    ),
+  },
+  {
     element: <RequireAuth />,
     children: [
       {
@@ -86,6 +113,39 @@ const router = createBrowserRouter([
             ),
           },
           { path: "users/:id", element: <UserDetailPage /> },
+          { path: "profile", element: <ProfilePage /> },
+          {
+            path: "admin/roles",
+            element: (
+              <Permission permission="roles:read">
+                <RolesPage />
+              </Permission>
+            ),
+          },
+          {
+            path: "admin/groups",
+            element: (
+              <Permission permission="groups:read">
+                <GroupsPage />
+              </Permission>
+            ),
+          },
+          {
+            path: "admin/api-keys",
+            element: (
+              <Permission permission="api_keys:read">
+                <ApiKeysPage />
+              </Permission>
+            ),
+          },
+          {
+            path: "admin/audit",
+            element: (
+              <Permission permission="audit_logs:read">
+                <AuditPage />
+              </Permission>
+            ),
+          },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -46,6 +46,8 @@ export function useUpdateUser(id: string) {
     mutationFn: (body: UpdateUserRequest) => unwrap(api.PUT("/api/v1/users/{id}", { params: { path: { id } }, body })),
     onSuccess: (user) => {
       qc.setQueryData(userKeys.one(id), user);
+      // The signed-in user's own name shows in the header.
+      void qc.invalidateQueries({ queryKey: ["auth", "me"] });
       return qc.invalidateQueries({ queryKey: ["users", "list"] });
     },
   });

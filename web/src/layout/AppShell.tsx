@@ -77,8 +77,8 @@ function UserMenu() {
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
         {me && (
-          <DropdownMenuItem onSelect={() => navigate(`/users/${me.user.id}`)}>
-            <UserRound aria-hidden="true" /> My account
+          <DropdownMenuItem onSelect={() => navigate("/profile")}>
+            <UserRound aria-hidden="true" /> My profile
           </DropdownMenuItem>
         )}
         <DropdownMenuItem onSelect={() => void onLogout()} data-testid="logout">

@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import * as React from "react";
 import { useForm } from "react-hook-form";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { useAuth } from "@/auth/auth";
@@ -12,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
+import { clearLoginNotice, peekLoginNotice } from "@/lib/notice";
 
 const schema = z.object({
   tenant: z.string().trim().min(1, "Enter your organisation's tenant."),
@@ -43,6 +44,8 @@ export function LoginPage() {
   const next = safeNext(params.get("next"));
   const [formError, setFormError] = React.useState<string | null>(null);
   const [needsCode, setNeedsCode] = React.useState(false);
+  const [notice] = React.useState(peekLoginNotice);
+  React.useEffect(() => clearLoginNotice(), []);
   const form = useForm<Values>({
     resolver: zodResolver(schema),
     defaultValues: { tenant: lastTenant(), email: "", password: "", mfa_code: "" },
@@ -100,6 +103,7 @@ export function LoginPage() {
           </CardHeader>
           <CardContent>
             <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Sign in">
+              {notice && !formError && <Alert variant="success">{notice}</Alert>}
               {formError && <Alert variant="error">{formError}</Alert>}
               <FormField id="tenant" label="Tenant" error={errors.tenant}>
                 <Input autoComplete="organization" autoCapitalize="none" spellCheck={false} {...form.register("tenant")} />
@@ -118,6 +122,12 @@ export function LoginPage() {
               <Button type="submit" disabled={isSubmitting} className="w-full">
                 {isSubmitting ? "Signing in…" : "Sign in"}
               </Button>
+              <Link
+                to="/forgot-password"
+                className="text-center text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
+              >
+                Forgot password?
+              </Link>
             </form>
           </CardContent>
         </Card>

@@ -23,6 +23,7 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { timeZones } from "@/lib/timezones";
 import { formatDateTime } from "@/lib/utils";
+import { UserRolesCard } from "./UserRolesCard";
 import { StatusBadge } from "./UsersPage";
 
 const schema = z.object({
@@ -37,7 +38,7 @@ function valuesOf(u: User): Values {
   return { name: u.name, phone: u.phone ?? "", timezone: u.timezone };
 }
 
-function EditUserForm({ user, onReload }: { user: User; onReload: () => Promise<User | undefined> }) {
+export function EditUserForm({ user, onReload }: { user: User; onReload: () => Promise<User | undefined> }) {
   const update = useUpdateUser(user.id);
   const [version, setVersion] = React.useState(user.version);
   const [conflict, setConflict] = React.useState(false);
@@ -245,6 +246,7 @@ export function UserDetailPage() {
               onReload={async () => (await query.refetch()).data}
             />
           )}
+          {can("roles:admin") && <UserRolesCard key={`roles-${user.id}`} user={user} />}
           {!isSelf && can("users:delete") && user.status !== "inactive" && <DeactivateCard user={user} />}
         </>
       )}

@@ -1,0 +1,241 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Lock, Plus, Trash2 } from "lucide-react";
+import * as React from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { ApiError, errorMessage } from "@/api/problem";
+import { useDeleteRole, usePermissions, useRoles, useSaveRole, type Permission, type Role } from "@/api/roles";
+import { useAuth } from "@/auth/auth";
+import { applyFieldErrors, FormField } from "@/components/FormField";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { PermissionMatrix } from "@/components/PermissionMatrix";
+import { buildMatrix, sameSet, toList } from "@/lib/permissionMatrix";
+
+const schema = z.object({
+  name: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_-]+$/, "Use lower-case letters, digits, - and _."),
+  display_name: z.string().trim().min(1, "Enter a display name."),
+  description: z.string().trim(),
+});
+type Values = z.infer<typeof schema>;
+const FIELDS = ["name", "display_name", "description"] as const;
+
+function RoleDialog({
+  role,
+  permissions,
+  editable,
+  onClose,
+}: {
+  role: Role | null;
+  permissions: Permission[];
+  editable: boolean;
+  onClose: () => void;
+}) {
+  const matrix = React.useMemo(() => buildMatrix(permissions), [permissions]);
+  const initial = React.useMemo(() => new Set(role?.permissions ?? []), [role]);
+  const [selected, setSelected] = React.useState<Set<string>>(initial);
+  const [formError, setFormError] = React.useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = React.useState(false);
+  const save = useSaveRole();
+  const del = useDeleteRole();
+  const form = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: role?.name ?? "", display_name: role?.display_name ?? "", description: role?.description ?? "" },
+  });
+  const { errors, isSubmitting, isDirty } = form.formState;
+  const changed = isDirty || !sameSet(selected, initial);
+
+  const onSubmit = form.handleSubmit(async (v) => {
+    setFormError(null);
+    try {
+      if (role)
+        await save.mutateAsync({
+          id: role.id,
+          body: {
+            version: role.version,
+            display_name: v.display_name,
+            description: v.description || null,
+            permissions: toList(selected),
+          },
+        });
+      else
+        await save.mutateAsync({
+          id: null,
+          body: { name: v.name, display_name: v.display_name, description: v.description || null, permissions: toList(selected) },
+        });
+      onClose();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && !e.hasFieldErrors) {
+        setFormError("Someone changed this role meanwhile. Close this window and open the role again to see their changes.");
+        return;
+      }
+      const rest = applyFieldErrors(e, FIELDS, form.setError);
+      if (!(e instanceof ApiError) || !e.hasFieldErrors || rest.length > 0) setFormError([errorMessage(e), ...rest].join(" "));
+    }
+  });
+
+  const remove = async () => {
+    if (!role) return;
+    setFormError(null);
+    try {
+      await del.mutateAsync(role.id);
+      onClose();
+    } catch (e) {
+      setFormError(errorMessage(e));
+    }
+  };
+
+  const title = role ? (editable ? `Edit ${role.display_name}` : role.display_name) : "New role";
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()}>
+      <DialogContent className="max-w-3xl">
+        <DialogHeader>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogDescription>
+            {editable
+              ? "Tick what people with this role may do."
+              : role?.name === "admin"
+                ? "The administrator role holds every permission and cannot be changed."
+                : "What people with this role may do."}
+          </DialogDescription>
+        </DialogHeader>
+        <form onSubmit={onSubmit} noValidate className="grid grid-cols-[minmax(0,1fr)] gap-4" aria-label={title}>
+          {formError && <Alert variant="error">{formError}</Alert>}
+          {editable && (
+            <div className="grid gap-4 sm:grid-cols-2">
+              {!role && (
+                <FormField id="role-name" label="Name" error={errors.name} hint="For the API, e.g. change-manager.">
+                  <Input autoComplete="off" autoCapitalize="none" spellCheck={false} {...form.register("name")} />
+                </FormField>
+              )}
+              <FormField id="role-display-name" label="Display name" error={errors.display_name}>
+                <Input autoComplete="off" {...form.register("display_name")} />
+              </FormField>
+              <FormField id="role-description" label="Description (optional)" error={errors.description} className="sm:col-span-2">
+                <Input autoComplete="off" {...form.register("description")} />
+              </FormField>
+            </div>
+          )}
+          <PermissionMatrix matrix={matrix} selected={selected} onChange={editable ? setSelected : undefined} />
+          <DialogFooter className="flex-wrap gap-2">
+            {editable && role && !role.is_system && (
+              <div className="mr-auto flex flex-wrap gap-2">
+                {confirmDelete ? (
+                  <>
+                    <Button variant="destructive" onClick={() => void remove()} disabled={del.isPending}>
+                      {del.isPending ? "Deleting…" : "Yes, delete this role"}
+                    </Button>
+                    <Button variant="ghost" onClick={() => setConfirmDelete(false)}>
+                      Keep it
+                    </Button>
+                  </>
+                ) : (
+                  <Button variant="outline" onClick={() => setConfirmDelete(true)}>
+                    <Trash2 aria-hidden="true" /> Delete role
+                  </Button>
+                )}
+              </div>
+            )}
+            <Button variant="outline" onClick={onClose}>
+              {editable ? "Cancel" : "Close"}
+            </Button>
+            {editable && (
+              <Button type="submit" disabled={isSubmitting || (role !== null && !changed)}>
+                {isSubmitting ? "Saving…" : role ? "Save role" : "Create role"}
+              </Button>
+            )}
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+/** The tenant's roles and what each allows; administrators edit the custom ones. */
+export function RolesPage() {
+  const { can } = useAuth();
+  const admin = can("roles:admin");
+  const roles = useRoles();
+  const permissions = usePermissions();
+  const [open, setOpen] = React.useState<{ role: Role | null } | null>(null);
+  const list = roles.data?.data ?? [];
+  const error = roles.error ?? permissions.error;
+
+  return (
+    <div className="mx-auto grid max-w-5xl grid-cols-[minmax(0,1fr)] gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Roles</h1>
+          <p className="text-sm text-muted-foreground">A user may do what any of their roles allows.</p>
+        </div>
+        {admin && (
+          <Button onClick={() => setOpen({ role: null })} disabled={!permissions.data}>
+            <Plus aria-hidden="true" /> New role
+          </Button>
+        )}
+      </div>
+      {error && (
+        <Alert variant="error">
+          <p>Could not load the roles: {errorMessage(error)}</p>
+          <Button variant="outline" size="sm" onClick={() => void Promise.all([roles.refetch(), permissions.refetch()])}>
+            Try again
+          </Button>
+        </Alert>
+      )}
+      {roles.isPending && <Skeleton className="h-40 w-full" />}
+      <ul className="grid gap-4 md:grid-cols-2" aria-label="Roles">
+        {list.map((r) => {
+          const editable = admin && r.name !== "admin";
+          return (
+            <li key={r.id}>
+              <Card className="flex h-full flex-col" data-testid={`role-${r.name}`}>
+                <CardHeader>
+                  <CardTitle className="flex flex-wrap items-center gap-2">
+                    {r.display_name}
+                    {r.is_system && <Badge variant="secondary">System</Badge>}
+                    {r.name === "admin" && <Lock className="size-4 text-muted-foreground" aria-label="Read-only" />}
+                  </CardTitle>
+                  <CardDescription>
+                    <code className="font-mono">{r.name}</code>
+                    {r.description ? ` · ${r.description}` : ""}
+                  </CardDescription>
+                </CardHeader>
+                <CardContent className="flex-1 text-sm text-muted-foreground">
+                  {r.permissions.length === 1 ? "1 permission" : `${r.permissions.length} permissions`}
+                </CardContent>
+                <CardFooter>
+                  <Button
+                    variant="outline"
+                    size="sm"
+                    onClick={() => setOpen({ role: r })}
+                    disabled={!permissions.data}
+                    aria-label={`${editable ? "Edit" : "View"} ${r.display_name}`}
+                  >
+                    {editable ? "Edit" : "View"}
+                  </Button>
+                </CardFooter>
+              </Card>
+            </li>
+          );
+        })}
+      </ul>
+      {open && permissions.data && (
+        <RoleDialog
+          key={open.role?.id ?? "new"}
+          role={open.role}
+          permissions={permissions.data}
+          editable={admin && open.role?.name !== "admin"}
+          onClose={() => setOpen(null)}
+        />
+      )}
+    </div>
+  );
+}
