@@ -87,11 +87,15 @@ pub struct AppState {
 struct ApiDoc;
 
 fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
-    // Sign-in and password resets share one per-IP budget.
+    // Sign-in, password resets and the checks of a current password behind a session
+    // (changing it, turning MFA off) share one per-IP budget, so a stolen session cannot
+    // guess the password any faster than a login form can.
     let mut login = OpenApiRouter::new()
         .routes(routes!(routes::auth::login))
         .routes(routes!(routes::account::forgot_password))
-        .routes(routes!(routes::account::reset_password));
+        .routes(routes!(routes::account::reset_password))
+        .routes(routes!(routes::account::change_password))
+        .routes(routes!(routes::mfa::disable_mfa));
     if let Some(limit) = login_limit {
         login = login.layer(GovernorLayer::new(limit.0.clone()));
     }
@@ -107,7 +111,6 @@ fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
         .routes(routes!(routes::sessions::revoke_session))
         .routes(routes!(routes::mfa::enroll_mfa))
         .routes(routes!(routes::mfa::confirm_mfa))
-        .routes(routes!(routes::mfa::disable_mfa))
         .routes(routes!(routes::mfa::reset_user_mfa))
         .routes(routes!(
             routes::api_keys::list_api_keys,
@@ -141,7 +144,6 @@ fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(routes::roles::list_permissions))
         .routes(routes!(routes::roles::set_user_roles))
-        .routes(routes!(routes::account::change_password))
         .routes(routes!(routes::account::unlock_user))
         .routes(routes!(
             routes::account::get_notification_preferences,

@@ -4,6 +4,7 @@
 
 use chrono::Duration;
 use firelater_service::Services;
+use firelater_service::account;
 use firelater_service::jobs::{Job, OutboxEvent};
 use futures::future::BoxFuture;
 use std::collections::HashMap;
@@ -205,5 +206,13 @@ pub async fn run_relay(
 pub fn builtin_registry() -> Registry {
     let mut r = Registry::new();
     r.register("system.noop", |_, _| async { Ok(()) });
+    r.register(account::PASSWORD_RESET_JOB, |services: Services, job: Job| async move {
+        let request: account::PasswordResetRequest =
+            serde_json::from_value(job.payload).map_err(|e| format!("reset request payload: {e}"))?;
+        services
+            .carry_out_password_reset(request)
+            .await
+            .map_err(|e| e.to_string())
+    });
     r
 }

@@ -6,28 +6,107 @@ use crate::auth::token_hash;
 use crate::ctx::{Actor, Ctx, RequestMeta};
 use crate::{Services, password, record};
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use firelater_core::ids::{TenantId, UserId};
 use firelater_core::{Error, Permission, validate};
+use firelater_db::TenantTx;
+use firelater_db::entities::user;
+use firelater_db::repo::jobs::NewJob;
 use firelater_db::repo::{outbox, password_resets, sessions, tenants, users};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 /// The outbox event that asks the notification module to send an email.
 pub const EMAIL_EVENT: &str = "email.requested";
 
-fn new_reset_token(tenant: TenantId) -> String {
-    use rand::RngCore;
-    let mut secret = [0u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    format!(
-        "{}.{}",
-        tenant.0.simple(),
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
-    )
+/// The job kind that carries out a password-reset request (see [`Services::forgot_password`]).
+pub const PASSWORD_RESET_JOB: &str = "auth.password_reset";
+
+/// What a password-reset request job carries: the request as it came, nothing looked up yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordResetRequest {
+    /// The tenant slug as given.
+    pub tenant: String,
+    /// The email as given.
+    pub email: String,
+    /// The requester's IP address.
+    pub ip: Option<String>,
+    /// The requester's user agent.
+    pub user_agent: Option<String>,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl Services {
+    /// The reset token of reset `id`: `<tenant>.<HMAC-SHA256(signing key, id)>`. It is
+    /// derived, never stored: the database keeps its hash (to spend it) and the outbox only the
+    /// reset id, so neither holds a usable secret; the mailer derives the link at send time
+    /// with [`Services::password_reset_link`].
+    fn reset_token(&self, tenant: TenantId, id: Uuid) -> Result<String, Error> {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.auth.settings.signing_key)
+            .map_err(|e| Error::internal(format!("reset token key: {e}")))?;
+        mac.update(b"firelater password reset\0");
+        mac.update(id.as_bytes());
+        Ok(format!(
+            "{}.{}",
+            tenant.0.simple(),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        ))
+    }
+
+    /// The link of a live reset, for the email that sends it; `None` once it is used,
+    /// superseded or expired, so a late send never mails a dead link.
+    pub async fn password_reset_link(&self, tenant: TenantId, reset_id: Uuid) -> Result<Option<String>, Error> {
+        let now = self.now();
+        let tx = self.db.tenant_read(tenant).await?;
+        let live = password_resets::find_live(&tx, reset_id, now).await?;
+        tx.commit().await?;
+        if live.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(format!(
+            "{}/reset-password?token={}",
+            self.auth.settings.public_url.trim_end_matches('/'),
+            self.reset_token(tenant, reset_id)?
+        )))
+    }
 }
 
 fn invalid_reset_token() -> Error {
     Error::field("token", "the reset link is invalid, used or expired; ask for a new one")
+}
+
+/// Writes an email to `user` to the outbox (`email.requested`), for the notification module
+/// to render from `template` and `data` and send. No secret goes into it.
+pub(crate) async fn email_user(
+    tx: &TenantTx,
+    user: &user::Model,
+    template: &str,
+    subject: &str,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    outbox::append(
+        tx.conn(),
+        outbox::NewEvent {
+            tenant_id: Some(tx.tenant_uuid()),
+            event_type: EMAIL_EVENT,
+            entity_type: "user",
+            entity_id: Some(user.id),
+            payload: json!({
+                "template": template,
+                "to": user.email,
+                "name": user.name,
+                "subject": subject,
+                "data": data,
+            }),
+            occurred_at: now,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 impl Services {
@@ -47,6 +126,11 @@ impl Services {
         validate::password("new_password", &new)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let user = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        if !own {
+            // Setting someone else's password hands their account over: never one that holds
+            // as much as the caller or more, and an administrator's only by an administrator.
+            self.check_over_user(&tx, ctx, id).await?;
+        }
         tx.commit().await?;
         if own {
             let Some(current) = current else {
@@ -55,9 +139,7 @@ impl Services {
                     "is required to change your own password",
                 ));
             };
-            if !password::verify(current, user.password_hash.clone()).await? {
-                return Err(Error::field("current_password", "is wrong"));
-            }
+            self.check_own_password(ctx, &user, current, "current_password").await?;
         }
         let hash = password::hash(new).await?;
         let now = self.now();
@@ -73,6 +155,17 @@ impl Services {
         sessions::revoke_all_of_user(&tx, id, "password_changed", now).await?;
         password_resets::void_all_of_user(&tx, id, now).await?;
         let by = if own { "self" } else { "admin" };
+        if !own {
+            email_user(
+                &tx,
+                &user,
+                "password_set_by_admin",
+                "Your FireLater password was changed by an administrator",
+                json!({"changed_at": now}),
+                now,
+            )
+            .await?;
+        }
         record::audit(
             &tx,
             ctx,
@@ -86,11 +179,39 @@ impl Services {
         tx.commit().await
     }
 
-    /// Starts a password reset: when the tenant and an active user with this email exist, a
-    /// single-use token valid for an hour is stored (hashed) and an email with the link is
-    /// written to the outbox. The answer is the same whether or not anyone matched.
+    /// Takes a password-reset request. It only queues the request as a job (one insert,
+    /// whoever asked), so the answer is the same, in the same time, whether or not the tenant
+    /// and the account exist; [`Services::carry_out_password_reset`] does the rest.
     pub async fn forgot_password(&self, tenant_slug: &str, email: &str, meta: RequestMeta) -> Result<(), Error> {
-        let (Ok(slug), Ok(email)) = (validate::slug("tenant", tenant_slug), validate::email("email", email)) else {
+        let request = PasswordResetRequest {
+            tenant: tenant_slug.to_owned(),
+            email: email.to_owned(),
+            ip: meta.ip,
+            user_agent: meta.user_agent,
+            request_id: meta.request_id,
+        };
+        let payload = serde_json::to_value(&request).map_err(|e| Error::internal(format!("reset request: {e}")))?;
+        self.enqueue_job(NewJob {
+            tenant_id: None,
+            queue: "default".to_owned(),
+            kind: PASSWORD_RESET_JOB.to_owned(),
+            payload,
+            run_at: self.now(),
+            max_attempts: 5,
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Carries out a queued reset request: when the tenant and an active user with this email
+    /// exist, every earlier live token of theirs is voided (one live token per account), a
+    /// new single-use token valid for an hour is recorded (as a hash) and an email is written
+    /// to the outbox naming the reset, not its secret.
+    pub async fn carry_out_password_reset(&self, request: PasswordResetRequest) -> Result<(), Error> {
+        let (Ok(slug), Ok(email)) = (
+            validate::slug("tenant", &request.tenant),
+            validate::email("email", &request.email),
+        ) else {
             return Ok(());
         };
         let Some(tenant) = tenants::find_by_slug(self.db.system(), &slug).await? else {
@@ -105,39 +226,36 @@ impl Services {
         else {
             return Ok(());
         };
-        let token = new_reset_token(tenant_id);
+        password_resets::void_all_of_user(&tx, user.id, now).await?;
+        let reset_id = Uuid::now_v7();
+        let token = self.reset_token(tenant_id, reset_id)?;
         let ttl = self.auth.settings.reset_ttl;
-        password_resets::create(&tx, user.id, token_hash(&token), meta.ip.clone(), now, now + ttl).await?;
-        let link = format!(
-            "{}/reset-password?token={token}",
-            self.auth.settings.public_url.trim_end_matches('/')
-        );
-        outbox::append(
-            tx.conn(),
-            outbox::NewEvent {
-                tenant_id: Some(tenant.id),
-                event_type: EMAIL_EVENT,
-                entity_type: "user",
-                entity_id: Some(user.id),
-                payload: json!({
-                    "template": "password_reset",
-                    "to": user.email,
-                    "subject": "Reset your FireLater password",
-                    "body": format!(
-                        "Hello {},\n\nsomeone asked to reset your FireLater password. Open this link within {} minutes to choose a new one:\n\n{link}\n\nIf it was not you, ignore this email; your password stays as it is.\n",
-                        user.name,
-                        ttl.num_minutes()
-                    ),
-                    "reset_url": link,
-                    "expires_at": now + ttl,
-                }),
-                occurred_at: now,
-            },
+        password_resets::create(
+            &tx,
+            reset_id,
+            user.id,
+            token_hash(&token),
+            request.ip.clone(),
+            now,
+            now + ttl,
+        )
+        .await?;
+        email_user(
+            &tx,
+            &user,
+            "password_reset",
+            "Reset your FireLater password",
+            json!({"reset_id": reset_id, "expires_at": now + ttl, "expires_in_minutes": ttl.num_minutes()}),
+            now,
         )
         .await?;
         let mut ctx = Ctx::system(tenant_id);
         ctx.actor = Actor::User(UserId(user.id));
-        ctx.meta = meta;
+        ctx.meta = RequestMeta {
+            ip: request.ip,
+            user_agent: request.user_agent,
+            request_id: request.request_id,
+        };
         record::audit(
             &tx,
             &ctx,
@@ -188,6 +306,66 @@ impl Services {
         ctx.meta = meta;
         record::audit(&tx, &ctx, "auth.password_reset", "user", Some(user_id), None, now).await?;
         tx.commit().await
+    }
+
+    /// Checks the caller's own current password before a sensitive change (a new password,
+    /// MFA off). A wrong one is audited and counts toward the account's lockout exactly like a
+    /// failed login, and a locked account is refused like a wrong password, so a stolen
+    /// session cannot guess the password faster than the sign-in form allows. The refusal is
+    /// a 422 on `field`.
+    pub(crate) async fn check_own_password(
+        &self,
+        ctx: &Ctx,
+        user: &user::Model,
+        password: String,
+        field: &str,
+    ) -> Result<(), Error> {
+        let now = self.now();
+        let locked = user.locked_until.is_some_and(|until| until > now);
+        let ok = password::verify(password, user.password_hash.clone()).await?;
+        if ok && !locked {
+            return Ok(());
+        }
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let what = if locked {
+            "auth.password_check_locked"
+        } else {
+            "auth.password_check_failed"
+        };
+        record::audit(
+            &tx,
+            ctx,
+            what,
+            "user",
+            Some(user.id),
+            Some(json!({"field": field})),
+            now,
+        )
+        .await?;
+        let settings = &self.auth.settings;
+        if !locked
+            && settings.lockout_threshold > 0
+            && let Some(until) = users::record_failed_login(
+                &tx,
+                user.id,
+                settings.lockout_threshold,
+                now + settings.lockout_duration,
+            )
+            .await?
+        {
+            record::audit(
+                &tx,
+                ctx,
+                "auth.lockout",
+                "user",
+                Some(user.id),
+                Some(json!({"locked_until": until})),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Err(Error::field(field, "is wrong"))
     }
 
     /// Lifts a lockout early (needs `users:admin`).

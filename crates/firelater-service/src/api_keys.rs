@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::names;
+use firelater_core::grant::{self, Conferral, Grantor};
 use firelater_core::ids::{ApiKeyId, TenantId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
@@ -175,29 +176,30 @@ impl Services {
         let mut v = Validator::new();
         let name = v.check(validate::required_text("name", &input.name, 255));
         let mut granted = BTreeSet::new();
-        let (mut unknown, mut not_held) = (Vec::new(), Vec::new());
+        let mut unknown = Vec::new();
         for key in &input.permissions {
             match key.parse::<Permission>() {
-                Ok(p) if ctx.can(p) => {
+                Ok(p) => {
                     granted.insert(p);
                 }
-                Ok(_) => not_held.push(key.as_str()),
                 Err(()) => unknown.push(key.as_str()),
             }
         }
         if !unknown.is_empty() {
             v.add("permissions", format!("unknown permissions: {}", unknown.join(", ")));
         }
-        if !not_held.is_empty() {
-            v.add(
-                "permissions",
-                format!("you do not hold these permissions: {}", not_held.join(", ")),
-            );
-        }
         if input.expires_at.is_some_and(|at| at <= now) {
             v.add("expires_at", "must be in the future");
         }
         v.finish()?;
+        // A key's scopes are a grant like any other: only what the creator holds.
+        grant::check(
+            Grantor {
+                permissions: &ctx.permissions,
+                is_admin: false,
+            },
+            &Conferral::of(granted.iter().copied()),
+        )?;
         let name = name.ok_or_else(|| Error::internal("validated name missing"))?;
         let permissions: Vec<String> = granted.iter().map(|p| p.key().to_owned()).collect();
         let key = new_key(ctx.tenant);

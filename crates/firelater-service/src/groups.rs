@@ -4,11 +4,13 @@
 //! Every change is audited with its field diff and announced on the outbox.
 
 use crate::ctx::Ctx;
+use crate::grants::is_admin_role;
 use crate::{Services, record};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::names;
+use firelater_core::grant::Conferral;
 use firelater_core::ids::UserId;
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
@@ -500,6 +502,21 @@ impl Services {
         let tx = self.db.tenant_write(ctx.tenant).await?;
         groups::lock_hierarchy(&tx).await?;
         let g = groups::find(&tx, id).await?.ok_or_else(|| Error::not_found("group"))?;
+        // Deleting a group takes its roles from its members: with the admin role among them,
+        // only an administrator may, and never from the last one.
+        let held = groups::roles_of_group(&tx, id).await?;
+        let takes_admin = held.iter().any(is_admin_role);
+        if takes_admin {
+            self.check_grant(
+                &tx,
+                ctx,
+                &Conferral {
+                    admin: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
         for child in groups::children(&tx, id).await? {
             let changes = groups::GroupChanges {
                 parent_id: Some(None),
@@ -528,6 +545,9 @@ impl Services {
             .collect();
         if !groups::delete(&tx, id).await? {
             return Err(Error::not_found("group"));
+        }
+        if takes_admin {
+            self.ensure_an_admin_remains(&tx).await?;
         }
         let gone: Option<String> = None;
         let diff = Diff::new()
@@ -592,6 +612,9 @@ impl Services {
         let user = users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::field("user_id", "no user with this id"))?;
+        // A member holds the group's roles, so adding one is a grant of them.
+        let held = groups::roles_of_group(&tx, group_id).await?;
+        self.check_grant_roles(&tx, ctx, &held).await?;
         if groups::find_member(&tx, group_id, user_id).await?.is_some() {
             let mut e = Error::field("user_id", "the user is already a member of this group");
             e.code = ErrorCode::AlreadyExists;
@@ -638,8 +661,23 @@ impl Services {
         let m = groups::find_member(&tx, group_id, user_id)
             .await?
             .ok_or_else(|| Error::not_found("group member"))?;
+        let takes_admin = groups::roles_of_group(&tx, group_id).await?.iter().any(is_admin_role);
+        if takes_admin {
+            self.check_grant(
+                &tx,
+                ctx,
+                &Conferral {
+                    admin: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
         if !groups::remove_member(&tx, group_id, user_id).await? {
             return Err(Error::not_found("group member"));
+        }
+        if takes_admin {
+            self.ensure_an_admin_remains(&tx).await?;
         }
         let old = Some(json!({"user_id": user_id, "role": m.role}));
         let diff = Diff::new().field("member", &old, &None);
@@ -711,13 +749,24 @@ impl Services {
         if !unknown.is_empty() {
             return Err(Error::field("roles", format!("no role named {}", unknown.join(", "))));
         }
-        let before: Vec<String> = groups::roles_of_group(&tx, group_id)
-            .await?
-            .into_iter()
-            .map(|r| r.name)
+        let before_roles = groups::roles_of_group(&tx, group_id).await?;
+        // Every member receives the added roles; taking `admin` from a group is an
+        // administrator's act too.
+        let added: Vec<role::Model> = found
+            .iter()
+            .filter(|f| !before_roles.iter().any(|b| b.id == f.id))
+            .cloned()
             .collect();
+        let mut what = self.conferral_of_roles(&tx, &added).await?;
+        let takes_admin = before_roles.iter().any(is_admin_role) && !found.iter().any(is_admin_role);
+        what.admin |= takes_admin;
+        self.check_grant(&tx, ctx, &what).await?;
+        let before: Vec<String> = before_roles.into_iter().map(|r| r.name).collect();
         let ids: Vec<Uuid> = found.iter().map(|r| r.id).collect();
         groups::set_roles(&tx, group_id, &ids, ctx.user_id().map(|u| u.0), now).await?;
+        if takes_admin {
+            self.ensure_an_admin_remains(&tx).await?;
+        }
         let after = groups::roles_of_group(&tx, group_id).await?;
         let after_names: Vec<String> = after.iter().map(|r| r.name.clone()).collect();
         let diff = Diff::new().field("roles", &before, &after_names);

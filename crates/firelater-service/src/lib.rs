@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod tenants;
 pub mod users;
 
+mod grants;
 mod record;
 
 pub use ctx::{Actor, Ctx, RequestMeta};

@@ -6,14 +6,14 @@
 //! A wrong code at login counts as a failed login towards the account lockout.
 
 use crate::ctx::Ctx;
-use crate::{Services, password, record};
+use crate::{Services, record};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::events::names;
 use firelater_core::{Error, ErrorCode, Permission};
 use firelater_db::TenantTx;
 use firelater_db::entities::user_mfa;
-use firelater_db::repo::{mfa, users};
+use firelater_db::repo::{mfa, sessions, users};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use totp_rs::{Builder, Secret, Totp};
@@ -179,14 +179,11 @@ impl Services {
     pub async fn disable_mfa(&self, ctx: &Ctx, password: String) -> Result<(), Error> {
         let user_id = ctx.require_user()?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
-        let hash = users::find(&tx, user_id.0)
+        let user = users::find(&tx, user_id.0)
             .await?
-            .ok_or_else(|| Error::not_found("user"))?
-            .password_hash;
+            .ok_or_else(|| Error::not_found("user"))?;
         tx.commit().await?;
-        if !password::verify(password, hash).await? {
-            return Err(Error::field("password", "is not your current password"));
-        }
+        self.check_own_password(ctx, &user, password, "password").await?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         if mfa::find(&tx, user_id.0).await?.is_none_or(|m| m.enabled_at.is_none()) {
@@ -222,11 +219,25 @@ impl Services {
         ctx.require(Permission::UsersAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        users::find(&tx, user_id)
+        let user = users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
+        // Clearing someone's second factor is half of taking their account over.
+        self.check_over_user(&tx, ctx, user_id).await?;
         let before = mfa::find(&tx, user_id).await?;
         if mfa::delete(&tx, user_id).await? {
+            if ctx.user_id().map(|u| u.0) != Some(user_id) {
+                sessions::revoke_all_of_user(&tx, user_id, "mfa_reset", now).await?;
+                crate::account::email_user(
+                    &tx,
+                    &user,
+                    "mfa_reset_by_admin",
+                    "Two-step sign-in was turned off on your FireLater account",
+                    json!({"reset_at": now}),
+                    now,
+                )
+                .await?;
+            }
             let was_on = before.is_some_and(|m| m.enabled_at.is_some());
             let diff = Diff::new().field("mfa_enabled", &was_on, &false);
             record::audit(

@@ -2,9 +2,11 @@
 //! who holds which. A user's effective permissions are the union over their roles.
 
 use crate::ctx::Ctx;
+use crate::grants::is_admin_role;
 use crate::{Services, record};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
+use firelater_core::grant::Conferral;
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::entities::role;
@@ -155,6 +157,12 @@ impl Services {
         };
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        self.check_grant(
+            &tx,
+            ctx,
+            &Conferral::of(permissions.iter().filter_map(|k| k.parse().ok())),
+        )
+        .await?;
         let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
         let role = roles::insert(
             &tx,
@@ -208,6 +216,14 @@ impl Services {
                 "the admin role always holds every permission",
             ));
         }
+        if let Some(p) = &new_permissions {
+            // Widening a role confers the added permissions on everyone who holds it.
+            let added = p
+                .iter()
+                .filter(|k| !before.permissions.contains(k))
+                .filter_map(|k| k.parse().ok());
+            self.check_grant(&tx, ctx, &Conferral::of(added)).await?;
+        }
         let description = patch
             .description
             .map(|d| d.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
@@ -255,8 +271,9 @@ impl Services {
         Ok(RoleView { role, permissions })
     }
 
-    /// Replaces the roles a user holds (needs `roles:admin`). Nobody can take the admin role
-    /// from themselves.
+    /// Replaces the roles a user holds (needs `roles:admin`, and to hold every permission the
+    /// added roles carry; only an administrator grants or takes away `admin`). Nobody can take
+    /// the admin role from themselves, and the tenant's last active administrator keeps it.
     pub async fn set_user_roles(
         &self,
         ctx: &Ctx,
@@ -269,10 +286,10 @@ impl Services {
         users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        let before: Vec<String> = roles::roles_of_users(&tx, &[user_id])
+        let before: Vec<role::Model> = roles::roles_of_users(&tx, &[user_id])
             .await?
             .into_iter()
-            .map(|(_, r)| r.name)
+            .map(|(_, r)| r)
             .collect();
         let mut granted = Vec::new();
         let mut unknown = Vec::new();
@@ -287,17 +304,28 @@ impl Services {
             return Err(Error::field("roles", format!("no role named {}", unknown.join(", "))));
         }
         let self_demotion = ctx.user_id().map(|u| u.0) == Some(user_id)
-            && before.iter().any(|r| r == "admin")
-            && !granted.iter().any(|r| r.name == "admin");
+            && before.iter().any(is_admin_role)
+            && !granted.iter().any(is_admin_role);
         if self_demotion {
             return Err(Error::field("roles", "you cannot take the admin role from yourself"));
         }
+        // What the change confers is every role the user does not hold yet; taking the admin
+        // role away is an administrator's act too.
+        let added: Vec<role::Model> = granted
+            .iter()
+            .filter(|g| !before.iter().any(|b| b.id == g.id))
+            .cloned()
+            .collect();
+        let mut what = self.conferral_of_roles(&tx, &added).await?;
+        what.admin |= before.iter().any(is_admin_role) && !granted.iter().any(is_admin_role);
+        self.check_grant(&tx, ctx, &what).await?;
         roles::revoke_all_of_user(&tx, user_id).await?;
         for r in &granted {
             roles::grant(&tx, user_id, r.id, ctx.user_id().map(|u| u.0), now).await?;
         }
+        self.ensure_an_admin_remains(&tx).await?;
         let mut after: Vec<String> = granted.iter().map(|r| r.name.clone()).collect();
-        let mut before_sorted = before;
+        let mut before_sorted: Vec<String> = before.into_iter().map(|r| r.name).collect();
         before_sorted.sort();
         after.sort();
         let diff = Diff::new().field("roles", &before_sorted, &after);

@@ -149,9 +149,8 @@ impl Services {
                 None => return Err(Error::field("roles", format!("no role named {name}"))),
             }
         }
-        if granted.iter().any(|r| r.name == "admin") {
-            ctx.require(Permission::RolesAdmin)?;
-        }
+        // A new user holds what their roles confer, so creating one is a grant.
+        self.check_grant_roles(&tx, ctx, &granted).await?;
         let status = if password_hash.is_some() { "active" } else { "pending" };
         let u = users::insert(
             &tx,
@@ -313,6 +312,7 @@ impl Services {
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        self.check_over_user(&tx, ctx, id).await?;
         if before.status == "inactive" {
             tx.commit().await?;
             return Ok(UserView {
@@ -327,6 +327,7 @@ impl Services {
         let after = users::update(&tx, id, None, changes, now)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
+        self.ensure_an_admin_remains(&tx).await?;
         sessions::revoke_all_of_user(&tx, id, "user_deactivated", now).await?;
         let diff = Diff::new().field("status", &before.status, &after.status);
         record::audit(

@@ -8,9 +8,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-/// Stores a reset token's hash for `user_id`, valid until `expires_at`.
+/// Stores reset `id`'s token hash for `user_id`, valid until `expires_at`.
 pub async fn create(
     tx: &TenantTx,
+    id: Uuid,
     user_id: Uuid,
     token_hash: String,
     ip: Option<String>,
@@ -18,7 +19,7 @@ pub async fn create(
     expires_at: DateTime<Utc>,
 ) -> Result<(), Error> {
     password_reset::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         tenant_id: Set(tx.tenant_uuid()),
         user_id: Set(user_id),
         token_hash: Set(token_hash),
@@ -69,4 +70,28 @@ pub async fn void_all_of_user(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) 
         .await
         .map_err(db_err)?;
     Ok(())
+}
+
+/// The reset `id` while it is unused and unexpired, with its user.
+pub async fn find_live(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<Option<password_reset::Model>, Error> {
+    Ok(password_reset::Entity::find()
+        .filter(password_reset::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(password_reset::Column::Id.eq(id))
+        .one(tx.conn())
+        .await
+        .map_err(db_err)?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now))
+}
+
+/// How many unused, unexpired tokens `user_id` has.
+pub async fn count_live(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, Error> {
+    use sea_orm::PaginatorTrait;
+    password_reset::Entity::find()
+        .filter(password_reset::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .filter(password_reset::Column::ExpiresAt.gt(now))
+        .count(tx.conn())
+        .await
+        .map_err(db_err)
 }

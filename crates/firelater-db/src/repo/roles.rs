@@ -265,3 +265,44 @@ pub async fn revoke_all_of_user(tx: &TenantTx, user_id: Uuid) -> Result<(), Erro
         .map_err(db_err)?;
     Ok(())
 }
+
+/// The users holding the system `admin` role, directly or through a group they are a direct
+/// member of, restricted to `user_ids` when given and to active users when `active_only`.
+async fn admin_holders(tx: &TenantTx, user_id: Option<Uuid>, active_only: bool) -> Result<Vec<Uuid>, Error> {
+    let conn = tx.conn();
+    let mut sql = String::from(
+        "SELECT DISTINCT u.id AS id FROM users u
+         JOIN roles r ON r.tenant_id = u.tenant_id AND r.name = 'admin' AND r.is_system = $2
+         WHERE u.tenant_id = $1
+           AND (EXISTS (SELECT 1 FROM user_roles ur
+                        WHERE ur.tenant_id = u.tenant_id AND ur.user_id = u.id AND ur.role_id = r.id)
+                OR EXISTS (SELECT 1 FROM group_roles gr
+                           JOIN group_members gm ON gm.tenant_id = gr.tenant_id AND gm.group_id = gr.group_id
+                           WHERE gr.tenant_id = u.tenant_id AND gr.role_id = r.id AND gm.user_id = u.id))",
+    );
+    let mut values: Vec<sea_orm::Value> = vec![tx.tenant_uuid().into(), true.into()];
+    if active_only {
+        sql.push_str(" AND u.status = 'active'");
+    }
+    if let Some(id) = user_id {
+        sql.push_str(" AND u.id = $3");
+        values.push(id.into());
+    }
+    let rows = conn
+        .query_all_raw(crate::dialect::stmt(conn.get_database_backend(), &sql, values))
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|r| r.try_get::<Uuid>("", "id").map_err(db_err))
+        .collect()
+}
+
+/// Whether `user_id` holds the system `admin` role, directly or through a group.
+pub async fn holds_admin(tx: &TenantTx, user_id: Uuid) -> Result<bool, Error> {
+    Ok(!admin_holders(tx, Some(user_id), false).await?.is_empty())
+}
+
+/// How many active users hold the system `admin` role, directly or through a group.
+pub async fn count_active_admins(tx: &TenantTx) -> Result<usize, Error> {
+    Ok(admin_holders(tx, None, true).await?.len())
+}

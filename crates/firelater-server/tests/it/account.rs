@@ -236,13 +236,51 @@ async fn an_agent_cannot_change_someone_elses_password() {
     app.stop().await;
 }
 
-fn reset_token_of(events: &[firelater_service::jobs::OutboxEvent]) -> String {
-    let e = events
-        .iter()
-        .rev()
-        .find(|e| e.event_type == "email.requested")
-        .expect("an email in the outbox");
-    let url = e.payload["reset_url"].as_str().expect("url");
+/// Runs the queued jobs (reset requests among them) until none is due.
+async fn run_jobs(app: &TestApp) {
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    let registry = firelater_jobs::builtin_registry();
+    let cfg = firelater_jobs::WorkerConfig::new("default");
+    loop {
+        let pass = firelater_jobs::run_once(&app.services, &registry, &cfg, &rx)
+            .await
+            .expect("pass");
+        assert_eq!(pass.failed, 0, "a job failed");
+        if pass.done == 0 {
+            break;
+        }
+    }
+}
+
+/// The reset emails of `user_id` in the outbox, oldest first.
+async fn reset_emails(app: &TestApp, user_id: uuid::Uuid) -> Vec<firelater_service::jobs::OutboxEvent> {
+    app.services
+        .events_of(user_id)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.event_type == "email.requested" && e.payload["template"] == "password_reset")
+        .collect()
+}
+
+/// The link the mailer would send for a reset email, derived at send time; `None` once the
+/// reset is dead.
+async fn link_of(app: &TestApp, email: &firelater_service::jobs::OutboxEvent) -> Option<String> {
+    let tenant = firelater_core::ids::TenantId(email.tenant_id.expect("tenant"));
+    let reset_id: uuid::Uuid = email.payload["data"]["reset_id"]
+        .as_str()
+        .expect("reset id")
+        .parse()
+        .expect("uuid");
+    app.services.password_reset_link(tenant, reset_id).await.expect("link")
+}
+
+async fn reset_token_of(app: &TestApp, user_id: uuid::Uuid) -> String {
+    run_jobs(app).await;
+    let emails = reset_emails(app, user_id).await;
+    let url = link_of(app, emails.last().expect("an email in the outbox"))
+        .await
+        .expect("a live link");
     url.split("token=").nth(1).expect("token").to_owned()
 }
 
@@ -275,13 +313,10 @@ async fn a_password_reset_link_works_once_within_an_hour_and_ends_sessions() {
         "the same answer either way"
     );
 
-    let events = app.services.events_of(user_id).await.expect("events");
-    let email = events
-        .iter()
-        .find(|e| e.event_type == "email.requested")
-        .expect("email");
-    assert_eq!(email.payload["to"], "reset@example.com");
-    let token = reset_token_of(&events);
+    let token = reset_token_of(&app, user_id).await;
+    let emails = reset_emails(&app, user_id).await;
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].payload["to"], "reset@example.com");
 
     let reset = |token: String, pw: &'static str| {
         app.request(Method::POST, "/api/v1/auth/reset-password")
@@ -306,13 +341,249 @@ async fn a_password_reset_link_works_once_within_an_hour_and_ends_sessions() {
     assert!(again.json::<Value>().await.expect("json")["errors"]["token"].is_array());
 
     forgot("reset@example.com").await.expect("post");
-    let late = reset_token_of(&app.services.events_of(user_id).await.expect("events"));
+    let late = reset_token_of(&app, user_id).await;
     app.fake_clock().advance(chrono::Duration::minutes(61));
     assert_eq!(
         reset(late, "too late password 1").await.expect("post").status(),
         422,
         "tokens expire after an hour"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reset_request_answers_before_any_lookup_so_both_answers_cost_the_same() {
+    let app = TestApp::spawn().await;
+    let u = app
+        .create_user("quiet@example.com", Some("old password 1234"), &["agent"])
+        .await;
+    let user_id: uuid::Uuid = u["id"].as_str().expect("id").parse().expect("uuid");
+    for email in ["nobody@example.com", "quiet@example.com"] {
+        let res = app
+            .request(Method::POST, "/api/v1/auth/forgot-password")
+            .json(&json!({"tenant": "default", "email": email}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 202);
+    }
+    // Each answer wrote exactly one queued job and nothing else: the account's existence is
+    // only looked at by the job, after both answers have gone.
+    let queued: i64 = app
+        .services
+        .job_counts()
+        .await
+        .expect("counts")
+        .into_iter()
+        .filter(|(_, status, _)| status == "queued")
+        .map(|(_, _, n)| n)
+        .sum();
+    assert_eq!(queued, 2);
+    assert!(
+        reset_emails(&app, user_id).await.is_empty(),
+        "nothing was looked up yet"
+    );
+    run_jobs(&app).await;
+    assert_eq!(
+        reset_emails(&app, user_id).await.len(),
+        1,
+        "the known account gets its email"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn no_usable_reset_secret_is_stored_in_the_outbox_or_the_queue() {
+    let app = TestApp::spawn().await;
+    let u = app
+        .create_user("secret@example.com", Some("old password 1234"), &["agent"])
+        .await;
+    let user_id: uuid::Uuid = u["id"].as_str().expect("id").parse().expect("uuid");
+    app.request(Method::POST, "/api/v1/auth/forgot-password")
+        .json(&json!({"tenant": "default", "email": "secret@example.com"}))
+        .send()
+        .await
+        .expect("post");
+    let token = reset_token_of(&app, user_id).await;
+    let secret = token.split_once('.').expect("tenant.secret").1.to_owned();
+    for e in app.services.events_of(user_id).await.expect("events") {
+        let text = e.payload.to_string();
+        assert!(
+            !text.contains(&secret),
+            "event {} carries the secret: {text}",
+            e.event_type
+        );
+        assert!(
+            !text.contains("token="),
+            "event {} carries a link: {text}",
+            e.event_type
+        );
+    }
+    let all_events = app.services.unpublished_events(1000).await.expect("events");
+    assert!(all_events.iter().all(|e| !e.payload.to_string().contains(&secret)));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn repeated_reset_requests_keep_one_live_token() {
+    let app = TestApp::spawn().await;
+    let u = app
+        .create_user("again@example.com", Some("old password 1234"), &["agent"])
+        .await;
+    let user_id: uuid::Uuid = u["id"].as_str().expect("id").parse().expect("uuid");
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        app.request(Method::POST, "/api/v1/auth/forgot-password")
+            .json(&json!({"tenant": "default", "email": "again@example.com"}))
+            .send()
+            .await
+            .expect("post");
+        tokens.push(reset_token_of(&app, user_id).await);
+    }
+    let emails = reset_emails(&app, user_id).await;
+    assert_eq!(emails.len(), 3);
+    assert!(link_of(&app, &emails[0]).await.is_none(), "superseded");
+    assert!(link_of(&app, &emails[1]).await.is_none(), "superseded");
+    let reset = |token: String| {
+        app.request(Method::POST, "/api/v1/auth/reset-password")
+            .json(&json!({"token": token, "new_password": "brand new password 9"}))
+            .send()
+    };
+    assert_eq!(
+        reset(tokens[0].clone()).await.expect("post").status(),
+        422,
+        "an older token is dead"
+    );
+    assert_eq!(
+        reset(tokens[1].clone()).await.expect("post").status(),
+        422,
+        "an older token is dead"
+    );
+    assert_eq!(
+        reset(tokens[2].clone()).await.expect("post").status(),
+        204,
+        "the newest works"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_behind_a_session_count_toward_lockout_and_are_audited() {
+    let app = TestApp::builder().fake_clock(fake_clock()).spawn().await;
+    let u = app
+        .create_user("guess@example.com", Some("right password 123"), &["agent"])
+        .await;
+    let id = u["id"].as_str().expect("id").to_owned();
+    let token = app.login("default", "guess@example.com", "right password 123").await["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
+    // Three wrong guesses through the password change, two through turning MFA off: five in
+    // all, the lockout threshold, like five failed logins.
+    for i in 0..3 {
+        let res = app
+            .request(Method::PUT, &format!("/api/v1/users/{id}/password"))
+            .bearer_auth(&token)
+            .json(&json!({"current_password": format!("wrong guess {i} 1234"), "new_password": "next password 456"}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(res.status(), 422);
+    }
+    for i in 0..2 {
+        let res = app
+            .request(Method::DELETE, "/api/v1/auth/mfa")
+            .bearer_auth(&token)
+            .json(&json!({"password": format!("another guess {i} 99")}))
+            .send()
+            .await
+            .expect("delete");
+        assert_eq!(res.status(), 422);
+    }
+    assert_eq!(
+        app.try_login("default", "guess@example.com", "right password 123")
+            .await
+            .status(),
+        401,
+        "the account is locked"
+    );
+    let locked = app
+        .request(Method::PUT, &format!("/api/v1/users/{id}/password"))
+        .bearer_auth(&token)
+        .json(&json!({"current_password": "right password 123", "new_password": "next password 456"}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(locked.status(), 422, "while locked even the right password is refused");
+    let audit: Value = app
+        .admin(Method::GET, &format!("/api/v1/audit-logs/user/{id}?per_page=100"))
+        .send()
+        .await
+        .expect("audit")
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<&str> = audit["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|a| a["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == "auth.password_check_failed").count(),
+        5,
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"auth.lockout"), "{actions:?}");
+    assert!(actions.contains(&"auth.password_check_locked"), "{actions:?}");
+    app.fake_clock().advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        app.try_login("default", "guess@example.com", "right password 123")
+            .await
+            .status(),
+        200,
+        "the lock ends"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn password_checks_behind_a_session_share_the_login_rate_limit() {
+    let app = TestApp::builder()
+        .config(|c| {
+            c.login_rate_per_minute = 1;
+            c.login_burst = 2;
+        })
+        .spawn()
+        .await;
+    let me: Value = app
+        .admin(Method::GET, "/api/v1/auth/me")
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let id = me["user"]["id"].as_str().expect("id").to_owned();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let res = app
+            .admin(Method::PUT, &format!("/api/v1/users/{id}/password"))
+            .json(&json!({"current_password": "not the password 1", "new_password": "next password 456"}))
+            .send()
+            .await
+            .expect("put");
+        statuses.push(res.status().as_u16());
+    }
+    // The administrator's own sign-in spent one of the burst of two.
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let mfa = app
+        .admin(Method::DELETE, "/api/v1/auth/mfa")
+        .json(&json!({"password": "not the password 1"}))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(mfa.status(), 429);
     app.stop().await;
 }
 

@@ -78,7 +78,7 @@ async fn a_key_works_as_bearer_with_only_its_permissions() {
 }
 
 #[tokio::test]
-async fn creating_a_key_with_a_permission_you_do_not_hold_is_422_naming_it() {
+async fn creating_a_key_with_a_permission_you_do_not_hold_is_403_naming_it() {
     let app = TestApp::spawn().await;
     let role = app
         .admin(Method::POST, "/api/v1/roles")
@@ -102,9 +102,10 @@ async fn creating_a_key_with_a_permission_you_do_not_hold_is_422_naming_it() {
         json!({"name": "too much", "permissions": ["users:read", "users:create", "roles:admin"]}),
     )
     .await;
-    assert_eq!(res.status(), 422);
+    assert_eq!(res.status(), 403);
     let p: Value = res.json().await.expect("json");
-    let msg = p["errors"]["permissions"].to_string();
+    assert_eq!(p["code"], "grant_exceeds_own_permissions", "{p}");
+    let msg = p["detail"].to_string();
     assert!(msg.contains("users:create") && msg.contains("roles:admin"), "{p}");
     assert!(!msg.contains("users:read"), "a held permission is not named: {p}");
 

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod conventions;
 mod crash;
+mod grants;
 mod groups;
 mod jobs;
 mod matrix;
