@@ -79,10 +79,10 @@ pub async fn runtime_role_problems(conn: &impl ConnectionTrait) -> Result<Vec<St
            EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolbypassrls AND pg_has_role(session_user, r.oid, 'MEMBER')) AS bypassrls,
            EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolcreaterole AND pg_has_role(session_user, r.oid, 'MEMBER')) AS createrole,
            (SELECT count(*) FROM pg_class c
-             WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+             WHERE c.relnamespace = current_schema()::text::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
                AND pg_has_role(session_user, c.relowner, 'MEMBER')) AS owned,
            COALESCE((SELECT min(c.relname::text) FROM pg_class c
-             WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+             WHERE c.relnamespace = current_schema()::text::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
                AND pg_has_role(session_user, c.relowner, 'MEMBER')), '') AS owned_example,
            COALESCE((SELECT pg_has_role(session_user, n.nspowner, 'MEMBER') FROM pg_namespace n
              WHERE n.nspname = current_schema()), false) AS owns_schema,

@@ -97,14 +97,23 @@ async fn a_runtime_login_role_serves_and_cannot_step_around_row_level_security()
     let pool = db.system();
 
     // The pool is the login role itself: no SET ROLE, so nothing to RESET back to.
-    assert_eq!(query(pool, "SELECT session_user::text").await.as_deref(), Some(runtime.as_str()));
-    assert_eq!(query(pool, "SELECT current_user::text").await.as_deref(), Some(runtime.as_str()));
+    assert_eq!(
+        query(pool, "SELECT session_user::text").await.as_deref(),
+        Some(runtime.as_str())
+    );
+    assert_eq!(
+        query(pool, "SELECT current_user::text").await.as_deref(),
+        Some(runtime.as_str())
+    );
     for target in ["postgres", owner.as_str()] {
         let err = pool
             .execute_unprepared(&format!("SET ROLE {target}"))
             .await
             .expect_err("the runtime role is not a member of the owner or a superuser");
-        assert!(err.to_string().contains("permission denied"), "SET ROLE {target}: {err}");
+        assert!(
+            err.to_string().contains("permission denied"),
+            "SET ROLE {target}: {err}"
+        );
     }
 
     let tx = db.tenant_read(TenantId(b.id)).await.expect("tx");
@@ -180,7 +189,10 @@ async fn start_up_refuses_a_runtime_role_that_could_step_around_row_level_securi
     let cases = [
         (superuser_url, "is a superuser"),
         (owner_url.clone(), "owns (or may SET ROLE to the owner of)"),
-        (with_user(&db.url, &runtime), "does not inherit the privileges of the role firelater_app"),
+        (
+            with_user(&db.url, &runtime),
+            "does not inherit the privileges of the role firelater_app",
+        ),
     ];
     for (runtime_url, why) in cases {
         let e = start_error(&db, runtime_url, owner_url.clone()).await;
@@ -212,7 +224,7 @@ async fn every_table_is_either_a_tenant_table_under_row_level_security_or_an_ins
              CASE WHEN has_table_privilege('firelater_app', c.oid, 'DELETE') THEN 'delete' END,
              CASE WHEN has_table_privilege('firelater_app', c.oid, 'TRUNCATE') THEN 'truncate' END) AS app
          FROM pg_class c
-         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+         WHERE c.relnamespace = current_schema()::text::regnamespace AND c.relkind IN ('r', 'p')
          ORDER BY 1"
     } else {
         "SELECT name, false AS rls, false AS policy, '' AS app FROM sqlite_master
@@ -246,7 +258,9 @@ async fn every_table_is_either_a_tenant_table_under_row_level_security_or_an_ins
                 _ => "select,insert,update,delete",
             };
             if app_rights != expected {
-                problems.push(format!("firelater_app may {app_rights:?} on {name}, expected {expected:?}"));
+                problems.push(format!(
+                    "firelater_app may {app_rights:?} on {name}, expected {expected:?}"
+                ));
             }
             if is_tenant && !(rls && policy) {
                 problems.push(format!("tenant table {name} is not under the tenant_isolation policy"));
@@ -264,14 +278,16 @@ async fn every_table_is_either_a_tenant_table_under_row_level_security_or_an_ins
     }
     for t in tenant_data::INSTANCE_TABLES_WITH_TENANT {
         if !instance.contains(t) {
-            problems.push(format!("{t} carries a tenant id for routing but is not in INSTANCE_TABLES"));
+            problems.push(format!(
+                "{t} carries a tenant id for routing but is not in INSTANCE_TABLES"
+            ));
         }
     }
     if postgres {
         let missing = query(
             conn,
-            "SELECT count(*) FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace
-             AND c.relkind = 'S' AND NOT has_sequence_privilege('firelater_app', c.oid, 'USAGE')",
+            "SELECT count(*) FROM pg_class c WHERE c.relnamespace = current_schema()::text::regnamespace
+             AND CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege('firelater_app', c.oid, 'USAGE') END",
         )
         .await;
         if missing.as_deref() != Some("0") {
