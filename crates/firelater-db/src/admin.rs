@@ -65,6 +65,63 @@ pub async fn query_string(conn: &impl ConnectionTrait, sql: &str) -> Result<Opti
     }
 }
 
+/// PostgreSQL: why the login role of `conn` may not run the application, one reason per
+/// entry; empty when it is fit. The runtime role must be unable to step around row-level
+/// security: not a superuser, no `BYPASSRLS`, no `CREATEROLE` (which could grant itself the
+/// owner), owning no table, sequence or the schema, and the same holds for every role it
+/// could `SET ROLE` to; and it must have the application role's privileges. The login role
+/// (`session_user`) is checked, not the current role, because a `SET ROLE` can be undone.
+pub async fn runtime_role_problems(conn: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    let app = firelater_migration::APP_ROLE;
+    let sql = format!(
+        "SELECT session_user::text AS name,
+           EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolsuper AND pg_has_role(session_user, r.oid, 'MEMBER')) AS superuser,
+           EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolbypassrls AND pg_has_role(session_user, r.oid, 'MEMBER')) AS bypassrls,
+           EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolcreaterole AND pg_has_role(session_user, r.oid, 'MEMBER')) AS createrole,
+           (SELECT count(*) FROM pg_class c
+             WHERE c.relnamespace = current_schema()::text::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+               AND pg_has_role(session_user, c.relowner, 'MEMBER')) AS owned,
+           COALESCE((SELECT min(c.relname::text) FROM pg_class c
+             WHERE c.relnamespace = current_schema()::text::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+               AND pg_has_role(session_user, c.relowner, 'MEMBER')), '') AS owned_example,
+           COALESCE((SELECT pg_has_role(session_user, n.nspowner, 'MEMBER') FROM pg_namespace n
+             WHERE n.nspname = current_schema()), false) AS owns_schema,
+           CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{app}')
+             THEN pg_has_role(session_user, '{app}', 'USAGE') ELSE false END AS in_app"
+    );
+    let row = conn
+        .query_one_raw(stmt(DbBackend::Postgres, &sql, vec![]))
+        .await?
+        .ok_or_else(|| DbErr::Custom("the role query returned no row".into()))?;
+    let name: String = row.try_get("", "name")?;
+    let mut problems = Vec::new();
+    let flag = |col: &str| row.try_get::<bool>("", col);
+    if flag("superuser")? {
+        // A superuser passes every other check too; one reason says it all.
+        return Ok(vec![format!("{name} is a superuser (or may SET ROLE to one)")]);
+    }
+    if flag("bypassrls")? {
+        problems.push(format!("{name} has BYPASSRLS (or may SET ROLE to a role that has)"));
+    }
+    if flag("createrole")? {
+        problems.push(format!("{name} has CREATEROLE (or may SET ROLE to a role that has)"));
+    }
+    let owned: i64 = row.try_get("", "owned")?;
+    if owned > 0 {
+        let example: String = row.try_get("", "owned_example")?;
+        problems.push(format!(
+            "{name} owns (or may SET ROLE to the owner of) {owned} tables or sequences, such as {example}"
+        ));
+    }
+    if flag("owns_schema")? {
+        problems.push(format!("{name} owns (or may SET ROLE to the owner of) the schema"));
+    }
+    if !flag("in_app")? {
+        problems.push(format!("{name} does not inherit the privileges of the role {app}"));
+    }
+    Ok(problems)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

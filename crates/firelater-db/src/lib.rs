@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use firelater_migration::{APP_ROLE, INSTANCE_TABLES};
 pub use sea_orm::DbErr as DatabaseError;
 
 /// Which database engine a connection talks to.
@@ -75,15 +76,26 @@ pub fn unique_err(e: DbErr, needle: &str, field: &str, message: &str) -> Error {
 }
 
 impl Db {
-    /// Connects to `url` (`sqlite://…` or `postgres://…`) as the application. On PostgreSQL
-    /// every pooled connection takes on the application role, which owns no table, so
-    /// row-level security applies to everything the application does.
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) as the application when the URL's
+    /// user also owns the schema (the single-URL setup of development and tests). On
+    /// PostgreSQL every pooled connection takes on the application role, which owns no table,
+    /// so row-level security applies to everything the application does; but the login user
+    /// is still the owner, so a statement could `RESET ROLE`. Production uses a separate
+    /// runtime login role and [`Db::connect_runtime`] (ADR 0011).
     pub async fn connect(url: &str, opts: &DbOptions) -> Result<Self, DbErr> {
         Self::connect_inner(url, opts, true).await
     }
 
     /// Connects as the URL's own user, for migrations and administration.
     pub async fn connect_owner(url: &str, opts: &DbOptions) -> Result<Self, DbErr> {
+        Self::connect_inner(url, opts, false).await
+    }
+
+    /// Connects to `url` as the application when the URL's user is a dedicated runtime login
+    /// role (a member of the application role that owns nothing; ADR 0011): no role switch,
+    /// the pool simply is that role, so there is no owner to `RESET ROLE` back to. Check the
+    /// role with [`admin::runtime_role_problems`] before serving.
+    pub async fn connect_runtime(url: &str, opts: &DbOptions) -> Result<Self, DbErr> {
         Self::connect_inner(url, opts, false).await
     }
 

@@ -21,6 +21,21 @@ pub const TENANT_TABLES: &[&str] = &[
     "audit_logs",
 ];
 
+/// Every instance-level table: the instance's own configuration and queues, which no tenant
+/// owns. They have no row-level security (workers and the platform operator read them across
+/// tenants) and are reached through `Db::system` / `SystemTx`. Every other table is a
+/// tenant's, listed in `firelater_db::repo::tenant_data::TABLES` and under the tenant
+/// isolation policy ([`enable_rls`]); a test fails when a table is in neither list or in both.
+pub const INSTANCE_TABLES: &[&str] = &[
+    // SeaORM's ledger of applied migrations; only the migration owner may read or write it.
+    "seaql_migrations",
+    "plans",
+    "tenants",
+    "system_secrets",
+    "outbox_events",
+    "jobs",
+];
+
 /// `CREATE TABLE IF NOT EXISTS name (id uuid primary key, tenant_id … on delete cascade,
 /// version, created_at, updated_at)`: the standard columns of a tenant-owned, mutable table.
 pub fn tenant_table(name: &'static str) -> TableCreateStatement {

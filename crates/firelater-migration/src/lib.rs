@@ -14,8 +14,9 @@ mod m20261122_000006_create_api_keys;
 mod m20261122_000007_create_mfa;
 mod m20261122_000008_add_account_security;
 mod m20261122_030000_make_audit_logs_append_only;
+mod m20261130_000001_restrict_app_role;
 
-pub use common::{APP_ROLE, TENANT_TABLES, enable_rls};
+pub use common::{APP_ROLE, INSTANCE_TABLES, TENANT_TABLES, enable_rls};
 
 /// All migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_create_mfa::Migration),
             Box::new(m20261122_000008_add_account_security::Migration),
             Box::new(m20261122_030000_make_audit_logs_append_only::Migration),
+            Box::new(m20261130_000001_restrict_app_role::Migration),
         ]
     }
 }

@@ -12,8 +12,13 @@ use std::time::Duration;
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// `sqlite:…` or `postgres://…`.
+    /// `sqlite:…` or `postgres://…`. On PostgreSQL with [`Config::migrate_database_url`] set,
+    /// the runtime login role: a member of `firelater_app` that owns nothing.
     pub database_url: String,
+    /// PostgreSQL only: the schema owner's URL, for migrations. When absent, the
+    /// `database_url`'s user owns the schema, runs the migrations and the application switches
+    /// to `firelater_app` (development and tests; ADR 0011).
+    pub migrate_database_url: Option<String>,
     /// Folder for attachments and other files.
     pub data_dir: PathBuf,
     /// Email of the first administrator, used on first start.
@@ -78,6 +83,7 @@ impl std::error::Error for ConfigError {}
 struct Raw {
     listen: Option<String>,
     database_url: Option<String>,
+    migrate_database_url: Option<String>,
     data_dir: Option<String>,
     admin_email: Option<String>,
     admin_password: Option<String>,
@@ -101,6 +107,7 @@ struct Raw {
 pub const SETTINGS: &[&str] = &[
     "listen",
     "database_url",
+    "migrate_database_url",
     "data_dir",
     "admin_email",
     "admin_password",
@@ -184,6 +191,7 @@ impl Config {
         overlay!(
             listen,
             database_url,
+            migrate_database_url,
             data_dir,
             admin_email,
             admin_password,
@@ -223,6 +231,23 @@ impl Config {
                 &database_url,
                 "must start with sqlite: or postgres://",
             ));
+        }
+        let migrate_database_url = raw.migrate_database_url.filter(|u| !u.trim().is_empty());
+        if let Some(u) = &migrate_database_url {
+            if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
+                return Err(bad(
+                    "migrate_database_url",
+                    "<hidden>",
+                    "must start with postgres:// (it names the schema owner of a PostgreSQL database)",
+                ));
+            }
+            if database_url.starts_with("sqlite:") {
+                return Err(bad(
+                    "migrate_database_url",
+                    "<hidden>",
+                    "is for PostgreSQL only; FIRELATER_DATABASE_URL is a SQLite file",
+                ));
+            }
         }
         let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./data/files".to_owned()));
         let log_format = match raw.log_format.as_deref().map(str::trim) {
@@ -315,6 +340,7 @@ impl Config {
         Ok(Self {
             listen,
             database_url,
+            migrate_database_url,
             data_dir,
             admin_email: raw.admin_email,
             admin_password: raw.admin_password,
@@ -369,6 +395,27 @@ mod tests {
         assert!(e.0.contains("FIRELATER_DATABASE_URL"), "{e}");
         let e = load(&[("FIRELATER_BODY_LIMIT", "-5")]).expect_err("bad limit");
         assert!(e.0.contains("FIRELATER_BODY_LIMIT"), "{e}");
+    }
+
+    #[test]
+    fn the_migrate_database_url_is_optional_and_for_postgresql_only() {
+        assert!(load(&[]).expect("defaults").migrate_database_url.is_none());
+        let c = load(&[
+            ("FIRELATER_DATABASE_URL", "postgres://rt@db/fl"),
+            ("FIRELATER_MIGRATE_DATABASE_URL", "postgres://owner:secret@db/fl"),
+        ])
+        .expect("two roles");
+        assert_eq!(c.migrate_database_url.as_deref(), Some("postgres://owner:secret@db/fl"));
+        let e = load(&[("FIRELATER_MIGRATE_DATABASE_URL", "postgres://owner:secret@db/fl")])
+            .expect_err("SQLite has no roles");
+        assert!(e.0.contains("FIRELATER_MIGRATE_DATABASE_URL"), "{e}");
+        let e = load(&[
+            ("FIRELATER_DATABASE_URL", "postgres://rt@db/fl"),
+            ("FIRELATER_MIGRATE_DATABASE_URL", "mysql://owner:secret@db/fl"),
+        ])
+        .expect_err("not PostgreSQL");
+        assert!(e.0.contains("FIRELATER_MIGRATE_DATABASE_URL"), "{e}");
+        assert!(!e.0.contains("secret"), "the URL's password is not echoed: {e}");
     }
 
     #[test]

@@ -72,9 +72,42 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 }
 
 /// Connects, runs the migrations, and returns the application's pool.
+///
+/// With `FIRELATER_MIGRATE_DATABASE_URL` (PostgreSQL), the migrations run as that URL's user,
+/// the schema owner, and the pool logs in as `FIRELATER_DATABASE_URL`'s runtime role without
+/// any role switch; start-up is refused when that role could step around row-level security
+/// (a superuser, `BYPASSRLS`, an owner, …). Without it, the one URL's user migrates and the
+/// pool switches to `firelater_app`, as development and tests do (ADR 0011).
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     ensure_sqlite_dir(&config.database_url)?;
     let opts = db_options(config);
+    if let Some(migrate_url) = &config.migrate_database_url {
+        let owner = Db::connect_owner(
+            migrate_url,
+            &DbOptions {
+                max_connections: 2,
+                ..opts.clone()
+            },
+        )
+        .await
+        .context("cannot connect to FIRELATER_MIGRATE_DATABASE_URL")?;
+        owner.migrate().await.context("migrations failed")?;
+        owner.close().await.ok();
+        let db = Db::connect_runtime(&config.database_url, &opts)
+            .await
+            .context("cannot connect to FIRELATER_DATABASE_URL")?;
+        let problems = firelater_db::admin::runtime_role_problems(db.system())
+            .await
+            .context("cannot inspect FIRELATER_DATABASE_URL's role")?;
+        if !problems.is_empty() {
+            db.close().await.ok();
+            anyhow::bail!(
+                "refusing to start: FIRELATER_DATABASE_URL must log in as a runtime role that row-level security binds, but {} (see README, Production)",
+                problems.join("; ")
+            );
+        }
+        return Ok(db);
+    }
     let owner = Db::connect_owner(&config.database_url, &opts)
         .await
         .context("cannot connect to the database")?;
@@ -83,6 +116,13 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
         return Ok(owner);
     }
     owner.close().await.ok();
+    tracing::warn!(
+        "FIRELATER_DATABASE_URL logs in as the schema owner and only switches to the role {} \
+         per connection, which a statement could undo; production should set \
+         FIRELATER_MIGRATE_DATABASE_URL to the owner and FIRELATER_DATABASE_URL to a runtime \
+         login role (README, Production; docs/adr/0011-postgresql-role-split.md)",
+        firelater_db::APP_ROLE
+    );
     Db::connect(&config.database_url, &opts)
         .await
         .context("cannot connect to the database as the application role")

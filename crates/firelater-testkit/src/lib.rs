@@ -26,6 +26,14 @@ pub fn postgres_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// `url` logging in as `user` (no password: the test server trusts loopback connections).
+pub fn with_user(url: &str, user: &str) -> String {
+    let mut u = reqwest::Url::parse(url).expect("database URL");
+    u.set_username(user).expect("a URL with a host");
+    u.set_password(None).expect("a URL with a host");
+    u.to_string()
+}
+
 /// A fresh database for one test, removed by [`TestDb::remove`].
 pub struct TestDb {
     /// Its URL.
@@ -61,6 +69,11 @@ impl TestDb {
         }
     }
 
+    /// On PostgreSQL, the server's administrator URL and this database's name.
+    pub fn postgres(&self) -> Option<(&str, &str)> {
+        self.pg.as_ref().map(|(admin, name)| (admin.as_str(), name.as_str()))
+    }
+
     /// Whether this is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.pg.is_some()
@@ -85,6 +98,7 @@ type Tweak = Box<dyn FnOnce(&mut Config)>;
 
 /// How to start a [`TestApp`].
 pub struct TestAppBuilder {
+    db: Option<TestDb>,
     clock: Option<FakeClock>,
     workers: bool,
     login: bool,
@@ -95,6 +109,12 @@ impl TestAppBuilder {
     /// Uses a fake clock that the test moves.
     pub fn fake_clock(mut self, clock: FakeClock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Runs on `db`, prepared by the test, instead of a fresh database.
+    pub fn database(mut self, db: TestDb) -> Self {
+        self.db = Some(db);
         self
     }
 
@@ -118,7 +138,10 @@ impl TestAppBuilder {
 
     /// Starts the app and signs in its administrator.
     pub async fn spawn(self) -> TestApp {
-        let db = TestDb::new().await;
+        let db = match self.db {
+            Some(db) => db,
+            None => TestDb::new().await,
+        };
         let mut config = Config::load(None, |_| None).expect("default config");
         config.listen = "127.0.0.1:0".parse().expect("addr");
         config.database_url = db.url.clone();
@@ -180,6 +203,7 @@ impl TestApp {
     /// A builder with defaults.
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder {
+            db: None,
             clock: None,
             workers: false,
             login: true,

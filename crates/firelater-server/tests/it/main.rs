@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod conventions;
 mod crash;
+mod db_roles;
 mod grants;
 mod groups;
 mod jobs;
