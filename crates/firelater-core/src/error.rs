@@ -84,6 +84,7 @@ error_codes! {
     MfaNotEnrolled => ("mfa_not_enrolled", Conflict, "Multi-factor authentication is not set up"),
     Forbidden => ("forbidden", Forbidden, "Forbidden"),
     TenantSuspended => ("tenant_suspended", Forbidden, "Tenant suspended"),
+    CsrfCheckFailed => ("csrf_check_failed", Forbidden, "Cross-site request refused"),
     NotFound => ("not_found", NotFound, "Not found"),
     RouteNotFound => ("route_not_found", NotFound, "No such endpoint"),
     MethodNotAllowed => ("method_not_allowed", BadRequest, "Method not allowed"),
