@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+import { test as base, expect, type Cookie, type Page, type TestInfo } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, SCREENSHOT_DIR, TENANT } from "./env";
 
 /**
@@ -57,9 +57,17 @@ export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_P
   await form.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** The stored session of the page's origin. */
-export async function storedSession(page: Page): Promise<{ accessToken: string; refreshToken: string; expiresAt: number }> {
-  const raw = await page.evaluate(() => localStorage.getItem("firelater.session"));
-  if (!raw) throw new Error("no session stored");
-  return JSON.parse(raw) as { accessToken: string; refreshToken: string; expiresAt: number };
+/** The web app's refresh cookie as the browser keeps it (no script on the page can see it). */
+export async function refreshCookie(page: Page): Promise<Cookie | undefined> {
+  return (await page.context().cookies()).find((c) => c.name === "firelater_refresh");
+}
+
+/**
+ * An access token of a separate session, from a sign-in as an API client would do it (the
+ * JSON flow, no cookie): for changes a test makes behind the page's back.
+ */
+export async function apiToken(page: Page, baseURL: string, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<string> {
+  const res = await page.request.post(`${baseURL}/api/v1/auth/login`, { data: { tenant: TENANT, email, password } });
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
 }

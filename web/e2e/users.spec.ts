@@ -1,4 +1,4 @@
-import { expect, expectAccessible, screenshot, signIn, storedSession, test } from "./fixtures";
+import { apiToken, expect, expectAccessible, refreshCookie, screenshot, signIn, test } from "./fixtures";
 
 // The administrator's whole round: sign in, the users list and its URL state, create a user
 // (with the API's field errors shown next to the fields), edit them (with a version conflict),
@@ -89,8 +89,7 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
 
   await test.step("a change made elsewhere meanwhile is a conflict, and reload resolves it", async () => {
     const id = userUrl.split("/").pop()!;
-    const { accessToken } = await storedSession(page);
-    const auth = { authorization: `Bearer ${accessToken}` };
+    const auth = { authorization: `Bearer ${await apiToken(page, baseURL!)}` };
     const current = await (await page.request.get(`${baseURL}/api/v1/users/${id}`, { headers: auth })).json();
     const put = await page.request.put(`${baseURL}/api/v1/users/${id}`, {
       headers: auth,
@@ -163,7 +162,7 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
     await page.getByTestId("user-menu").click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login$/);
-    expect(await page.evaluate(() => localStorage.getItem("firelater.session"))).toBeNull();
+    expect(await refreshCookie(page), "sign-out removes the refresh cookie").toBeUndefined();
     await page.goto("/users");
     await expect(page).toHaveURL(/\/login\?next=/);
   });

@@ -46,8 +46,10 @@ function Loading() {
 
 /** Pages behind sign-in: anonymous visitors go to the sign-in page and come back after. */
 function RequireAuth() {
-  const { signedIn, signedOut, me, meError, logout } = useAuth();
+  const { restoring, signedIn, signedOut, me, meError, logout } = useAuth();
   const location = useLocation();
+  // After a page load the session comes back from the refresh cookie; wait for it.
+  if (restoring && !signedIn) return <Loading />;
   if (!signedIn) {
     const next = location.pathname + location.search;
     const remember = !signedOut && next !== "/";

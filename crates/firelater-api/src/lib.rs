@@ -6,6 +6,7 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod middleware;
+pub mod refresh_cookie;
 pub mod routes;
 
 use axum::Router;
@@ -240,6 +241,8 @@ pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Router {
             }),
         )
         .route("/api/docs", get(routes::docs::docs_page))
+        // Inside idempotency, which must see `no-store` to keep no secret for a replay.
+        .layer(axum::middleware::from_fn(middleware::no_store))
         // Authorization wraps idempotency: a replay is only handed to the caller it belongs to.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,5 +1,6 @@
 //! Cross-cutting HTTP behaviour: problem documents for every error (with the request id),
-//! request metrics, and `Idempotency-Key` handling for POST.
+//! request metrics, `Cache-Control: no-store` on answers that carry secrets, and
+//! `Idempotency-Key` handling for POST.
 
 use crate::AppState;
 use crate::error::{PROBLEM_JSON, Problem};
@@ -100,6 +101,32 @@ pub async fn metrics(req: Request, next: Next) -> Response {
         .increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
         .record(start.elapsed().as_secs_f64());
+    res
+}
+
+/// Every route whose answer carries a token or a secret shown once: its responses are sent
+/// with `Cache-Control: no-store`, so no cache (nor an idempotent replay) keeps them. A new
+/// route that answers a secret adds a line here.
+pub const NO_STORE: &[(&str, &str)] = &[
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/mfa/enroll"),
+    ("POST", "/api/v1/auth/mfa/confirm"),
+    ("POST", "/api/v1/api-keys"),
+];
+
+/// Adds `Cache-Control: no-store` to the responses of the routes in [`NO_STORE`].
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let secret = req.extensions().get::<MatchedPath>().is_some_and(|path| {
+        NO_STORE
+            .iter()
+            .any(|(m, p)| *m == req.method().as_str() && *p == path.as_str())
+    });
+    let mut res = next.run(req).await;
+    if secret {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 

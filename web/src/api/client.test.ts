@@ -1,24 +1,18 @@
 import { describe, expect, it, vi } from "vitest";
-import { createAuthFetch, unwrap } from "./client";
+import { createAuthFetch, refreshCall, unwrap } from "./client";
 import { ApiError } from "./problem";
-import { SESSION_KEY, TokenManager, type SessionStorage } from "./tokens";
+import { TokenManager } from "./tokens";
 
 function manager(access = "old") {
-  const map = new Map<string, string>();
-  const storage: SessionStorage = {
-    getItem: (k) => map.get(k) ?? null,
-    setItem: (k, v) => void map.set(k, v),
-    removeItem: (k) => void map.delete(k),
-  };
-  storage.setItem(SESSION_KEY, JSON.stringify({ accessToken: access, refreshToken: "r1", expiresAt: 0 }));
   const refresh = vi.fn(async () => ({
     access_token: "new",
-    refresh_token: "r2",
     token_type: "Bearer",
     expires_in: 900,
     user: {} as never,
   }));
-  return { tokens: new TokenManager(storage, refresh, (_n, fn) => fn()), refresh };
+  const tokens = new TokenManager(refresh, (_n, fn) => fn());
+  tokens.set({ accessToken: access, expiresAt: 0 });
+  return { tokens, refresh };
 }
 
 const json = (status: number, body: unknown) =>
@@ -61,6 +55,33 @@ describe("createAuthFetch", () => {
     await expect(createAuthFetch(tokens, base)(new Request("http://x/api/v1/users"))).rejects.toMatchObject({
       code: "network_error",
     });
+  });
+});
+
+describe("refreshCall", () => {
+  it("spends the cookie with the CSRF header and names no token", async () => {
+    const seen: RequestInit[] = [];
+    const base = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      seen.push(init ?? {});
+      return new Response(JSON.stringify({ access_token: "a", token_type: "Bearer", expires_in: 900, user: {} }), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
+    });
+    const t = await refreshCall("http://x", base as typeof fetch)();
+    expect(t?.access_token).toBe("a");
+    expect(base).toHaveBeenCalledWith("http://x/api/v1/auth/refresh", expect.anything());
+    const [init] = seen;
+    expect(init?.credentials).toBe("same-origin");
+    expect(init?.body).toBe("{}");
+    expect(new Headers(init?.headers).get("x-requested-with")).toBe("firelater");
+  });
+
+  it("reads a refused cookie (no cookie, spent, CSRF) as the end of the session", async () => {
+    for (const status of [401, 403]) {
+      const base = vi.fn(async () => new Response("{}", { status, headers: { "content-type": "application/problem+json" } }));
+      await expect(refreshCall("http://x", base as typeof fetch)()).resolves.toBeNull();
+    }
   });
 });
 

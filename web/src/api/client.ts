@@ -1,12 +1,16 @@
 /**
  * The typed API client: `openapi-fetch` over the generated `paths`, with a fetch that adds
- * the bearer token, refreshes once on a 401 and retries, and turns network failures into
- * [`ApiError`]s. [`unwrap`] turns an error answer into a thrown [`ApiError`].
+ * the bearer token (kept in memory only), refreshes once on a 401 with the refresh cookie and
+ * retries, and turns network failures into [`ApiError`]s. [`unwrap`] turns an error answer
+ * into a thrown [`ApiError`].
  */
 import createClient from "openapi-fetch";
 import { ApiError, networkError, problemToError } from "./problem";
 import type { paths } from "./schema";
-import { TokenManager, type SessionStorage, type TokenResponse } from "./tokens";
+import { broadcastSignal, TokenManager, type TokenResponse } from "./tokens";
+
+/** The header that proves a cookie-authenticated call comes from the app (ADR 0003). */
+export const CSRF_HEADER = { "X-Requested-With": "firelater" } as const;
 
 /** Endpoints that take no bearer token and whose 401 is an answer, not an expiry. */
 const NO_REFRESH = new Set([
@@ -47,15 +51,20 @@ export function createAuthFetch(tokens: TokenManager, baseFetch: Fetch = (r) => 
   };
 }
 
-/** `POST /auth/refresh` without the client (it must not itself refresh). */
-export function refreshCall(baseUrl = ""): (refreshToken: string) => Promise<TokenResponse | null> {
-  return async (refreshToken) => {
-    const res = await fetch(`${baseUrl}/api/v1/auth/refresh`, {
+/**
+ * `POST /auth/refresh` with the refresh cookie, without the client (it must not itself
+ * refresh). The body names no token, so the server spends and rotates the cookie.
+ */
+export function refreshCall(baseUrl = "", baseFetch: typeof fetch = (...a) => globalThis.fetch(...a)): () => Promise<TokenResponse | null> {
+  return async () => {
+    const res = await baseFetch(`${baseUrl}/api/v1/auth/refresh`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ refresh_token: refreshToken }),
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", ...CSRF_HEADER },
+      body: "{}",
     });
-    if (res.status === 401 || res.status === 400 || res.status === 422) return null;
+    // No cookie, a spent or revoked one, a suspended tenant: the session is over.
+    if ([400, 401, 403, 422].includes(res.status)) return null;
     if (!res.ok) throw problemToError(res.status, null);
     return (await res.json()) as TokenResponse;
   };
@@ -75,25 +84,18 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   throw problemToError(response.status, error, response.headers.get("x-request-id"));
 }
 
-const memory = new Map<string, string>();
-const fallbackStorage: SessionStorage = {
-  getItem: (k) => memory.get(k) ?? null,
-  setItem: (k, v) => void memory.set(k, v),
-  removeItem: (k) => void memory.delete(k),
-};
-
-function browserStorage(): SessionStorage {
-  try {
-    const s = globalThis.localStorage;
-    s.getItem("firelater.probe");
-    return s;
-  } catch {
-    return fallbackStorage;
-  }
+// Earlier versions kept both tokens in localStorage; a stored pair is removed on sight.
+try {
+  globalThis.localStorage?.removeItem("firelater.session");
+} catch {
+  // No storage (private mode): nothing was kept there either.
 }
 
 /** The app's one token manager. */
-export const tokens = new TokenManager(browserStorage(), refreshCall());
+export const tokens = new TokenManager(refreshCall());
+
+/** Sign-in and sign-out news between this origin's tabs. */
+export const sessionSignal = broadcastSignal();
 
 /** The app's one typed client. */
 export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "", fetch: createAuthFetch(tokens) });

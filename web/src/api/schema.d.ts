@@ -120,7 +120,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends the current session; its access and refresh tokens stop working at once. */
+        /**
+         * Ends the current session; its access and refresh tokens stop working at once, and the
+         *     refresh cookie, if any, is removed.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -208,7 +211,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotates a refresh token for a new token pair. A token presented twice revokes its session. */
+        /**
+         * Rotates a refresh token for a new token pair. A token presented twice revokes its session.
+         *     The token comes from the body, or when the body has none from the refresh cookie, which is
+         *     then rotated in turn (and removed when it no longer works).
+         */
         post: operations["refresh_token"];
         delete?: never;
         options?: never;
@@ -983,6 +990,12 @@ export interface components {
             password: string;
             /** @description The tenant's slug, e.g. `default`. */
             tenant: string;
+            /**
+             * @description For the web app: keep the refresh token in an `HttpOnly` cookie (`firelater_refresh`,
+             *     path `/api/v1/auth/refresh`) instead of the body. Needs the header
+             *     `X-Requested-With: firelater`. API clients leave it out and get `refresh_token`.
+             */
+            use_cookie?: boolean;
         };
         /** @description The signed-in user with tenant, roles and permissions. */
         MeResponse: {
@@ -1457,10 +1470,13 @@ export interface components {
             /** @description A URI naming the problem type. */
             type: string;
         };
-        /** @description A refresh token to rotate. */
+        /** @description A refresh token to rotate: in the body, or (sending `{}`) the `firelater_refresh` cookie. */
         RefreshRequest: {
-            /** @description The refresh token from login or the last refresh. */
-            refresh_token: string;
+            /**
+             * @description The refresh token from login or the last refresh. Leave it out to use the refresh
+             *     cookie instead, which needs the header `X-Requested-With: firelater`.
+             */
+            refresh_token?: string | null;
         };
         /** @description A reset token and the new password. */
         ResetPasswordRequest: {
@@ -1603,8 +1619,11 @@ export interface components {
              * @description Seconds until the access token expires.
              */
             expires_in: number;
-            /** @description An opaque token for `POST /auth/refresh`; single use. */
-            refresh_token: string;
+            /**
+             * @description An opaque token for `POST /auth/refresh`; single use. Absent when it was set as the
+             *     refresh cookie instead.
+             */
+            refresh_token?: string | null;
             /** @description Always `Bearer`. */
             token_type: string;
             /** @description The signed-in user. */
@@ -2225,7 +2244,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `firelater`; required with `use_cookie` */
+                "X-Requested-With"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2235,9 +2257,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in */
+            /** @description Signed in; with `use_cookie` the refresh token is in the cookie only */
             200: {
                 headers: {
+                    /** @description With `use_cookie`: `firelater_refresh`, HttpOnly, SameSite=Strict */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2262,7 +2286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The tenant is suspended */
+            /** @description The tenant is suspended, or `use_cookie` without the CSRF header (`csrf_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2312,6 +2336,8 @@ export interface operations {
             /** @description Signed out */
             204: {
                 headers: {
+                    /** @description Removes `firelater_refresh` (Max-Age=0) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2695,7 +2721,10 @@ export interface operations {
     refresh_token: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `firelater`; required when the token comes from the cookie */
+                "X-Requested-With"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2705,9 +2734,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description New tokens */
+            /** @description New tokens; from the cookie, the new refresh token is in the cookie only */
             200: {
                 headers: {
+                    /** @description From the cookie: the rotated `firelater_refresh` */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2725,6 +2756,15 @@ export interface operations {
             };
             /** @description Invalid credentials or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant is suspended, or the cookie without the CSRF header (`csrf_check_failed`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

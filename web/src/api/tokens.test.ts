@@ -1,10 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { SESSION_KEY, TokenManager, type LockRunner, type SessionStorage, type TokenResponse } from "./tokens";
-
-function memoryStorage(): SessionStorage & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return { map, getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
-}
+import { TokenManager, type LockRunner, type TokenResponse } from "./tokens";
 
 /** A lock shared by several managers, as the Web Locks API is shared by several tabs. */
 function sharedLock(): LockRunner {
@@ -16,70 +11,137 @@ function sharedLock(): LockRunner {
   };
 }
 
+/** No lock at all: what tabs would do without the Web Locks API. */
+const noLock: LockRunner = (_name, fn) => fn();
+
 function tokens(n: number): TokenResponse {
   return {
     access_token: `access-${n}`,
-    refresh_token: `refresh-${n}`,
     token_type: "Bearer",
     expires_in: 900,
     user: {} as TokenResponse["user"],
   };
 }
 
-function seed(storage: SessionStorage, n: number) {
-  storage.setItem(SESSION_KEY, JSON.stringify({ accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresAt: 0 }));
+/**
+ * The server and the browser's cookie jar, shared by every tab: each refresh sends the cookie
+ * the jar holds when the request leaves, and the answer's rotated cookie lands in the jar
+ * before the call resolves. Presenting a spent cookie revokes the session, as the server does.
+ */
+function cookieServer() {
+  let n = 1;
+  let jar: string | null = "refresh-1";
+  const spent = new Set<string>();
+  const state = { revoked: false, calls: 0 };
+  const call = vi.fn(async (): Promise<TokenResponse | null> => {
+    state.calls += 1;
+    const sent = jar;
+    // The request is on the wire: other work may run meanwhile.
+    await new Promise((r) => setTimeout(r, 1));
+    if (sent === null || state.revoked) return null;
+    if (spent.has(sent)) {
+      state.revoked = true;
+      jar = null;
+      return null;
+    }
+    spent.add(sent);
+    n += 1;
+    jar = `refresh-${n}`;
+    return tokens(n);
+  });
+  return { call, state, jar: () => jar };
 }
 
-describe("TokenManager.refresh", () => {
-  it("refreshes once for many concurrent 401s in one tab", async () => {
-    const storage = memoryStorage();
-    seed(storage, 1);
-    let resolve!: (t: TokenResponse) => void;
-    const call = vi.fn(() => new Promise<TokenResponse>((r) => (resolve = r)));
-    const m = new TokenManager(storage, call, sharedLock());
-    const all = Promise.all([m.refresh("access-1"), m.refresh("access-1"), m.refresh("access-1")]);
-    await Promise.resolve();
-    await Promise.resolve();
-    resolve(tokens(2));
-    expect(await all).toEqual(["access-2", "access-2", "access-2"]);
-    expect(call).toHaveBeenCalledTimes(1);
-    expect(call).toHaveBeenCalledWith("refresh-1");
-    expect(m.session?.refreshToken).toBe("refresh-2");
+describe("TokenManager", () => {
+  it("keeps the access token in memory only", () => {
+    const setItem = vi.fn();
+    vi.stubGlobal("localStorage", { getItem: () => null, setItem, removeItem: vi.fn() });
+    vi.stubGlobal("sessionStorage", { getItem: () => null, setItem, removeItem: vi.fn() });
+    try {
+      const m = new TokenManager(async () => null, sharedLock());
+      m.set({ accessToken: "access-1", expiresAt: 0 });
+      expect(m.accessToken).toBe("access-1");
+      expect(setItem).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
-  it("does not spend a refresh token another tab already spent", async () => {
-    // Two tabs: two managers over one storage and one lock.
-    const storage = memoryStorage();
-    seed(storage, 1);
+  it("restores the session from the cookie after a page load", async () => {
+    const server = cookieServer();
+    const m = new TokenManager(server.call, sharedLock());
+    const seen: unknown[] = [];
+    m.subscribe((s) => seen.push(s?.accessToken ?? null));
+    expect(m.session).toBeNull();
+    expect(await m.restore()).toBe("access-2");
+    expect(m.accessToken).toBe("access-2");
+    expect(seen).toEqual(["access-2"]);
+  });
+
+  it("stays signed out when there is no cookie", async () => {
+    const m = new TokenManager(async () => null, sharedLock());
+    const seen: unknown[] = [];
+    m.subscribe((s) => seen.push(s));
+    expect(await m.restore()).toBeNull();
+    expect(m.session).toBeNull();
+    expect(seen).toEqual([]);
+  });
+
+  it("refreshes once for many concurrent 401s in one tab", async () => {
+    const server = cookieServer();
+    const m = new TokenManager(server.call, sharedLock());
+    m.set({ accessToken: "access-1", expiresAt: 0 });
+    const all = await Promise.all([m.refresh("access-1"), m.refresh("access-1"), m.refresh("access-1")]);
+    expect(all).toEqual(["access-2", "access-2", "access-2"]);
+    expect(server.call).toHaveBeenCalledTimes(1);
+    expect(server.state.revoked).toBe(false);
+  });
+
+  it("serialises refreshes across tabs so that none sends a spent cookie", async () => {
+    // Three tabs load at once: each needs its own access token from the one cookie.
+    const server = cookieServer();
     const lock = sharedLock();
-    let n = 1;
-    const call = vi.fn(async (rt: string) => {
-      expect(rt).toBe(`refresh-${n}`);
-      n += 1;
-      return tokens(n);
-    });
-    const tabA = new TokenManager(storage, call, lock);
-    const tabB = new TokenManager(storage, call, lock);
-    const [a, b] = await Promise.all([tabA.refresh("access-1"), tabB.refresh("access-1")]);
-    expect(call).toHaveBeenCalledTimes(1);
-    expect(a).toBe("access-2");
-    expect(b).toBe("access-2");
+    const [tabA, tabB, tabC] = [0, 1, 2].map(() => new TokenManager(server.call, lock)) as [TokenManager, TokenManager, TokenManager];
+    const got = await Promise.all([tabA.restore(), tabB.restore(), tabC.restore()]);
+    expect(server.state.revoked).toBe(false);
+    expect(server.call).toHaveBeenCalledTimes(3);
+    expect(new Set(got)).toEqual(new Set(["access-2", "access-3", "access-4"]));
+    expect(server.jar()).toBe("refresh-4");
+    // Later, two tabs refused at the same time each refresh in turn, with the fresh cookie.
+    const [a, b] = await Promise.all([tabA.refresh(got[0]), tabB.refresh(got[1])]);
+    expect(server.state.revoked).toBe(false);
+    expect(a).not.toBeNull();
+    expect(b).not.toBeNull();
+  });
+
+  it("would revoke the session without the cross-tab lock (what the lock prevents)", async () => {
+    const server = cookieServer();
+    const tabs = [0, 1].map(() => new TokenManager(server.call, noLock));
+    await Promise.all(tabs.map((t) => t.restore()));
+    expect(server.state.revoked).toBe(true);
   });
 
   it("refreshes again later when the new token is refused in turn", async () => {
-    const storage = memoryStorage();
-    seed(storage, 1);
-    const call = vi.fn().mockResolvedValueOnce(tokens(2)).mockResolvedValueOnce(tokens(3));
-    const m = new TokenManager(storage, call, sharedLock());
+    const server = cookieServer();
+    const m = new TokenManager(server.call, sharedLock());
+    m.set({ accessToken: "access-1", expiresAt: 0 });
     expect(await m.refresh("access-1")).toBe("access-2");
     expect(await m.refresh("access-2")).toBe("access-3");
-    expect(call).toHaveBeenCalledTimes(2);
+    expect(server.call).toHaveBeenCalledTimes(2);
+  });
+
+  it("answers a token refused after another refresh here replaced it without refreshing", async () => {
+    const server = cookieServer();
+    const m = new TokenManager(server.call, sharedLock());
+    m.set({ accessToken: "access-1", expiresAt: 0 });
+    await m.refresh("access-1");
+    expect(await m.refresh("access-1")).toBe("access-2");
+    expect(server.call).toHaveBeenCalledTimes(1);
   });
 
   it("clears the session and tells listeners when the server refuses the refresh", async () => {
-    const storage = memoryStorage();
-    seed(storage, 1);
-    const m = new TokenManager(storage, async () => null, sharedLock());
+    const m = new TokenManager(async () => null, sharedLock());
+    m.set({ accessToken: "access-1", expiresAt: 0 });
     const seen: unknown[] = [];
     m.subscribe((s) => seen.push(s));
     expect(await m.refresh("access-1")).toBeNull();
@@ -88,16 +150,21 @@ describe("TokenManager.refresh", () => {
   });
 
   it("keeps the session when the network fails", async () => {
-    const storage = memoryStorage();
-    seed(storage, 1);
-    const m = new TokenManager(storage, () => Promise.reject(new TypeError("offline")), sharedLock());
+    const m = new TokenManager(() => Promise.reject(new TypeError("offline")), sharedLock());
+    m.set({ accessToken: "access-1", expiresAt: 0 });
     expect(await m.refresh("access-1")).toBeNull();
-    expect(m.session?.refreshToken).toBe("refresh-1");
+    expect(m.accessToken).toBe("access-1");
   });
 
-  it("ignores a damaged stored session", () => {
-    const storage = memoryStorage();
-    storage.setItem(SESSION_KEY, "{not json");
-    expect(new TokenManager(storage, async () => null).session).toBeNull();
+  it("does not let a page-load refresh undo a sign-in that happened meanwhile", async () => {
+    let answer!: (t: TokenResponse | null) => void;
+    const m = new TokenManager(() => new Promise((r) => (answer = r)), sharedLock());
+    const restoring = m.restore();
+    await Promise.resolve();
+    await Promise.resolve();
+    m.set({ accessToken: "signed-in", expiresAt: 0 });
+    answer(null);
+    expect(await restoring).toBe("signed-in");
+    expect(m.accessToken).toBe("signed-in");
   });
 });

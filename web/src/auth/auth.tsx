@@ -1,17 +1,21 @@
 /**
- * Who is signed in: the session's tokens, the `/auth/me` answer (user, tenant, roles,
- * permissions), sign-in and sign-out. Another tab's sign-in or sign-out shows here at once.
+ * Who is signed in: the session's access token (in memory; the refresh token is an
+ * `HttpOnly` cookie), the `/auth/me` answer (user, tenant, roles, permissions), sign-in and
+ * sign-out. A page load restores the session from the cookie; another tab's sign-in or
+ * sign-out shows here at once.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as React from "react";
-import { api, tokens, unwrap } from "@/api/client";
+import { api, CSRF_HEADER, sessionSignal, tokens, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
-import { SESSION_KEY, sessionFromTokens } from "@/api/tokens";
+import { sessionFromTokens } from "@/api/tokens";
 
 export type Me = components["schemas"]["MeResponse"];
 export type LoginRequest = components["schemas"]["LoginRequest"];
 
 interface AuthValue {
+  /** True while the page asks the refresh cookie for a session, after a load. */
+  restoring: boolean;
   /** True while a session exists (its `me` may still be loading). */
   signedIn: boolean;
   /** True after this tab signed out on purpose (then no page is remembered for later). */
@@ -30,6 +34,7 @@ export const meQueryKey = ["auth", "me"] as const;
 export function AuthProvider({ children }: { children: React.ReactNode }) {
   const queryClient = useQueryClient();
   const [signedIn, setSignedIn] = React.useState(() => tokens.session !== null);
+  const [restoring, setRestoring] = React.useState(() => tokens.session === null);
   const [signedOut, setSignedOut] = React.useState(false);
 
   React.useEffect(() => {
@@ -37,15 +42,30 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       setSignedIn(s !== null);
       if (s === null) queryClient.clear();
     });
-    const onStorage = (e: StorageEvent) => {
-      if (e.key === SESSION_KEY || e.key === null) tokens.external();
-    };
-    window.addEventListener("storage", onStorage);
+    const offSignal = sessionSignal.listen((event) => {
+      if (event === "signed-out") {
+        tokens.clear();
+        return;
+      }
+      // Another tab signed in: its cookie is this tab's too; take an access token from it.
+      queryClient.clear();
+      void tokens.restore();
+    });
     return () => {
       off();
-      window.removeEventListener("storage", onStorage);
+      offSignal();
     };
   }, [queryClient]);
+
+  React.useEffect(() => {
+    let live = true;
+    void tokens.restore().finally(() => {
+      if (live) setRestoring(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const meQuery = useQuery({
     queryKey: meQueryKey,
@@ -56,10 +76,14 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
 
   const login = React.useCallback(
     async (req: LoginRequest) => {
-      const t = await unwrap(api.POST("/api/v1/auth/login", { body: req }));
+      // The refresh token comes back as the HttpOnly cookie only, never in the body.
+      const t = await unwrap(
+        api.POST("/api/v1/auth/login", { body: { ...req, use_cookie: true }, params: { header: CSRF_HEADER } }),
+      );
       queryClient.clear();
       setSignedOut(false);
       tokens.set(sessionFromTokens(t));
+      sessionSignal.post("signed-in");
       await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: () => unwrap(api.GET("/api/v1/auth/me")) });
     },
     [queryClient],
@@ -69,15 +93,17 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
     try {
       if (tokens.session) await api.POST("/api/v1/auth/logout");
     } catch {
-      // Offline: the tokens are forgotten here anyway and expire on their own.
+      // Offline: the access token is forgotten here anyway and expires on its own.
     }
     setSignedOut(true);
     tokens.clear();
+    sessionSignal.post("signed-out");
   }, []);
 
   const me = signedIn ? meQuery.data : undefined;
   const value = React.useMemo<AuthValue>(
     () => ({
+      restoring,
       signedIn,
       signedOut,
       me,
@@ -86,7 +112,7 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       logout,
       can: (p) => me?.permissions.includes(p) ?? false,
     }),
-    [signedIn, signedOut, me, meQuery.error, login, logout],
+    [restoring, signedIn, signedOut, me, meQuery.error, login, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -38,7 +38,7 @@ function safeNext(next: string | null): string {
 }
 
 export function LoginPage() {
-  const { signedIn, me, login } = useAuth();
+  const { restoring, signedIn, me, login } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
@@ -53,6 +53,8 @@ export function LoginPage() {
   const { errors, isSubmitting } = form.formState;
 
   if (signedIn && me) return <Navigate to={next} replace />;
+  // A page load may still bring the session back from the refresh cookie.
+  if (restoring) return <div className="min-h-dvh bg-muted/40" aria-busy="true" aria-label="Loading" />;
 
   const onSubmit = form.handleSubmit(async (v) => {
     setFormError(null);

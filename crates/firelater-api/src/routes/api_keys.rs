@@ -1,6 +1,6 @@
 //! `/api/v1/api-keys`: API keys of service accounts. The key is in the create response only;
-//! that response is sent with `Cache-Control: no-store`, so neither caches nor idempotent
-//! replays keep it.
+//! that response is sent with `Cache-Control: no-store` (`middleware::NO_STORE`), so neither
+//! caches nor idempotent replays keep it.
 
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
@@ -8,7 +8,7 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
 use crate::routes::users::SortOrder;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_service::api_keys::{ApiKey, CreatedApiKey, LIST, NewApiKey};
@@ -144,22 +144,14 @@ pub async fn create_api_key(
     State(state): State<AppState>,
     Auth(ctx): Auth,
     Json(body): Json<CreateApiKeyRequest>,
-) -> ApiResult<(
-    StatusCode,
-    [(header::HeaderName, &'static str); 1],
-    axum::Json<CreatedApiKeyResponse>,
-)> {
+) -> ApiResult<(StatusCode, axum::Json<CreatedApiKeyResponse>)> {
     let input = NewApiKey {
         name: body.name,
         permissions: body.permissions,
         expires_at: body.expires_at,
     };
     let created = state.services.create_api_key(&ctx, input).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(created.into()),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(created.into())))
 }
 
 /// Revokes an API key; it stops working on its next request.

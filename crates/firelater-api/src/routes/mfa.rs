@@ -1,13 +1,14 @@
 //! `/api/v1/auth/mfa`: TOTP multi-factor authentication of the signed-in user (enrol,
 //! confirm, turn off), and `/api/v1/users/{id}/mfa` for an administrator's reset. Answers that
-//! carry a secret or recovery codes are sent with `Cache-Control: no-store`.
+//! carry a secret or recovery codes are sent with `Cache-Control: no-store`
+//! (`middleware::NO_STORE`).
 
 use crate::AppState;
 use crate::dto::WriteErrors;
 use crate::error::ApiResult;
 use crate::extract::{Auth, IdPath, Json};
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -44,10 +45,6 @@ pub struct DisableMfaRequest {
     pub password: String,
 }
 
-type NoStore = [(header::HeaderName, &'static str); 1];
-
-const NO_STORE: NoStore = [(header::CACHE_CONTROL, "no-store")];
-
 /// Starts enrolling in MFA: a new secret and its otpauth URI. Replaces a pending enrolment;
 /// 409 when MFA is already on.
 #[utoipa::path(post, path = "/api/v1/auth/mfa/enroll", tag = "auth", operation_id = "enroll_mfa",
@@ -56,15 +53,12 @@ const NO_STORE: NoStore = [(header::CACHE_CONTROL, "no-store")];
 pub async fn enroll_mfa(
     State(state): State<AppState>,
     Auth(ctx): Auth,
-) -> ApiResult<(NoStore, axum::Json<MfaEnrollmentResponse>)> {
+) -> ApiResult<axum::Json<MfaEnrollmentResponse>> {
     let e = state.services.enroll_mfa(&ctx).await?;
-    Ok((
-        NO_STORE,
-        axum::Json(MfaEnrollmentResponse {
-            secret: e.secret,
-            otpauth_uri: e.otpauth_uri,
-        }),
-    ))
+    Ok(axum::Json(MfaEnrollmentResponse {
+        secret: e.secret,
+        otpauth_uri: e.otpauth_uri,
+    }))
 }
 
 /// Turns MFA on with a current code from the app; answers the recovery codes, once.
@@ -75,9 +69,9 @@ pub async fn confirm_mfa(
     State(state): State<AppState>,
     Auth(ctx): Auth,
     Json(body): Json<ConfirmMfaRequest>,
-) -> ApiResult<(NoStore, axum::Json<MfaRecoveryCodesResponse>)> {
+) -> ApiResult<axum::Json<MfaRecoveryCodesResponse>> {
     let recovery_codes = state.services.confirm_mfa(&ctx, &body.code).await?;
-    Ok((NO_STORE, axum::Json(MfaRecoveryCodesResponse { recovery_codes })))
+    Ok(axum::Json(MfaRecoveryCodesResponse { recovery_codes }))
 }
 
 /// Turns your MFA off; needs your password.

@@ -6,6 +6,7 @@ mod account;
 mod api_keys;
 mod audit;
 mod auth;
+mod auth_cookie;
 mod conventions;
 mod crash;
 mod db_roles;
