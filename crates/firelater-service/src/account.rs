@@ -4,7 +4,7 @@
 
 use crate::auth::token_hash;
 use crate::ctx::{Actor, Ctx, RequestMeta};
-use crate::{Services, password, record};
+use crate::{Services, record};
 use base64::Engine;
 use firelater_core::ids::{TenantId, UserId};
 use firelater_core::{Error, Permission, validate};
@@ -55,11 +55,11 @@ impl Services {
                     "is required to change your own password",
                 ));
             };
-            if !password::verify(current, user.password_hash.clone()).await? {
+            if !self.hasher.verify(current, user.password_hash.clone()).await? {
                 return Err(Error::field("current_password", "is wrong"));
             }
         }
-        let hash = password::hash(new).await?;
+        let hash = self.hasher.hash(new).await?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let changes = users::UserChanges {
@@ -163,7 +163,7 @@ impl Services {
         if tenants::find(self.db.system(), tenant.0).await?.is_none() {
             return Err(invalid_reset_token());
         }
-        let hash = password::hash(new).await?;
+        let hash = self.hasher.hash(new).await?;
         let now = self.now();
         let tx = self.db.tenant_write(tenant).await?;
         let user_id = password_resets::spend(&tx, &token_hash(token), now)

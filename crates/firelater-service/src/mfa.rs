@@ -6,7 +6,7 @@
 //! A wrong code at login counts as a failed login towards the account lockout.
 
 use crate::ctx::Ctx;
-use crate::{Services, password, record};
+use crate::{Services, record};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::events::names;
@@ -184,7 +184,7 @@ impl Services {
             .ok_or_else(|| Error::not_found("user"))?
             .password_hash;
         tx.commit().await?;
-        if !password::verify(password, hash).await? {
+        if !self.hasher.verify(password, hash).await? {
             return Err(Error::field("password", "is not your current password"));
         }
         let now = self.now();

@@ -9,6 +9,7 @@ mod auth;
 mod conventions;
 mod crash;
 mod groups;
+mod hashing;
 mod jobs;
 mod matrix;
 mod mfa;
