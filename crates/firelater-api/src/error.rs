@@ -12,6 +12,10 @@ use utoipa::ToSchema;
 /// The problem+json content type.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Seconds a client should wait before retrying after `server_busy`: a full hashing queue
+/// drains in about a second (ADR 0012).
+pub const BUSY_RETRY_AFTER_SECONDS: u32 = 1;
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
@@ -100,7 +104,13 @@ impl IntoResponse for ApiError {
             )
             .into_response();
         }
-        Problem::new(e.code, e.detail, e.fields).into_response()
+        let busy = e.code == ErrorCode::ServerBusy;
+        let mut res = Problem::new(e.code, e.detail, e.fields).into_response();
+        if busy {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_AFTER_SECONDS));
+        }
+        res
     }
 }
 

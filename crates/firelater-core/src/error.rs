@@ -101,6 +101,7 @@ error_codes! {
     UnsupportedMediaType => ("unsupported_media_type", UnsupportedMediaType, "Unsupported media type"),
     ValidationFailed => ("validation_failed", Unprocessable, "Validation failed"),
     RateLimited => ("rate_limited", TooManyRequests, "Too many requests"),
+    ServerBusy => ("server_busy", Unavailable, "Server busy"),
     Timeout => ("timeout", Timeout, "Request timed out"),
     Internal => ("internal_error", Internal, "Internal server error"),
     Unavailable => ("unavailable", Unavailable, "Service unavailable"),

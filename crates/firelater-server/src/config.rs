@@ -2,6 +2,7 @@
 //! defaults that need nothing. Every value is checked at start-up; a bad one stops the process
 //! with one line naming the setting.
 
+use firelater_service::password::HashLimits;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub struct Config {
     pub lockout_minutes: u32,
     /// Most database connections.
     pub db_max_connections: u32,
+    /// Password hashes running at once, callers waiting for one and for how long (ADR 0012).
+    pub hash_limits: HashLimits,
     /// Whether `serve` also runs the job workers.
     pub run_workers: bool,
     /// The URL people use to reach FireLater, for messages.
@@ -99,6 +102,9 @@ struct Raw {
     lockout_threshold: Option<String>,
     lockout_minutes: Option<String>,
     db_max_connections: Option<String>,
+    hash_concurrency: Option<String>,
+    hash_queue_max: Option<String>,
+    hash_queue_timeout_ms: Option<String>,
     workers: Option<String>,
     public_url: Option<String>,
 }
@@ -123,6 +129,9 @@ pub const SETTINGS: &[&str] = &[
     "lockout_threshold",
     "lockout_minutes",
     "db_max_connections",
+    "hash_concurrency",
+    "hash_queue_max",
+    "hash_queue_timeout_ms",
     "workers",
     "public_url",
 ];
@@ -207,6 +216,9 @@ impl Config {
             lockout_threshold,
             lockout_minutes,
             db_max_connections,
+            hash_concurrency,
+            hash_queue_max,
+            hash_queue_timeout_ms,
             workers,
             public_url
         );
@@ -333,6 +345,17 @@ impl Config {
             Some(v) => parse_num("db_max_connections", &v, 1u32, 1000)?,
             None => 16,
         };
+        let hash_concurrency = match raw.hash_concurrency {
+            Some(v) => parse_num("hash_concurrency", &v, 1usize, 1024)?,
+            None => HashLimits::default().concurrency,
+        };
+        let mut hash_limits = HashLimits::for_concurrency(hash_concurrency);
+        if let Some(v) = raw.hash_queue_max {
+            hash_limits.max_waiters = parse_num("hash_queue_max", &v, 0usize, 1_000_000)?;
+        }
+        if let Some(v) = raw.hash_queue_timeout_ms {
+            hash_limits.queue_timeout = Duration::from_millis(parse_num("hash_queue_timeout_ms", &v, 0u64, 600_000)?);
+        }
         let run_workers = match raw.workers {
             Some(v) => parse_bool("workers", &v)?,
             None => true,
@@ -356,6 +379,7 @@ impl Config {
             lockout_threshold,
             lockout_minutes,
             db_max_connections,
+            hash_limits,
             run_workers,
             public_url: raw.public_url,
         })
@@ -385,6 +409,35 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.database_url, "sqlite:./data/firelater.db");
         assert_eq!(c.body_limit, 1024 * 1024);
+    }
+
+    #[test]
+    fn password_hashing_is_bounded_by_default_and_configurable() {
+        let c = load(&[]).expect("defaults");
+        assert!(c.hash_limits.concurrency >= 1);
+        assert_eq!(
+            c.hash_limits.max_waiters,
+            c.hash_limits.concurrency * HashLimits::WAITERS_PER_SLOT
+        );
+        assert_eq!(c.hash_limits.queue_timeout, Duration::from_millis(2000));
+        let c = load(&[
+            ("FIRELATER_HASH_CONCURRENCY", "3"),
+            ("FIRELATER_HASH_QUEUE_MAX", "0"),
+            ("FIRELATER_HASH_QUEUE_TIMEOUT_MS", "250"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            c.hash_limits,
+            HashLimits {
+                concurrency: 3,
+                max_waiters: 0,
+                queue_timeout: Duration::from_millis(250),
+            }
+        );
+        let c = load(&[("FIRELATER_HASH_CONCURRENCY", "2")]).expect("valid");
+        assert_eq!(c.hash_limits.max_waiters, 2 * HashLimits::WAITERS_PER_SLOT);
+        let e = load(&[("FIRELATER_HASH_CONCURRENCY", "0")]).expect_err("no slots");
+        assert!(e.0.contains("FIRELATER_HASH_CONCURRENCY"), "{e}");
     }
 
     #[test]

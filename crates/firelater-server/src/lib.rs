@@ -158,7 +158,9 @@ pub async fn services(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow:
         reset_ttl: chrono::Duration::hours(1),
         public_url: config.display_url(),
     };
-    Ok(Services::new(db, clock, settings).with_platform_admin_token(config.platform_admin_token.as_deref()))
+    Ok(Services::new(db, clock, settings)
+        .with_platform_admin_token(config.platform_admin_token.as_deref())
+        .with_hash_limits(config.hash_limits))
 }
 
 /// A running FireLater: its address, its services and the means to stop it.

@@ -4,7 +4,7 @@
 
 use crate::auth::token_hash;
 use crate::ctx::{Actor, Ctx, RequestMeta};
-use crate::{Services, password, record};
+use crate::{Services, record};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use firelater_core::ids::{TenantId, UserId};
@@ -141,7 +141,7 @@ impl Services {
             };
             self.check_own_password(ctx, &user, current, "current_password").await?;
         }
-        let hash = password::hash(new).await?;
+        let hash = self.hasher.hash(new).await?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let changes = users::UserChanges {
@@ -281,7 +281,7 @@ impl Services {
         if tenants::find(self.db.system(), tenant.0).await?.is_none() {
             return Err(invalid_reset_token());
         }
-        let hash = password::hash(new).await?;
+        let hash = self.hasher.hash(new).await?;
         let now = self.now();
         let tx = self.db.tenant_write(tenant).await?;
         let user_id = password_resets::spend(&tx, &token_hash(token), now)
@@ -322,7 +322,7 @@ impl Services {
     ) -> Result<(), Error> {
         let now = self.now();
         let locked = user.locked_until.is_some_and(|until| until > now);
-        let ok = password::verify(password, user.password_hash.clone()).await?;
+        let ok = self.hasher.verify(password, user.password_hash.clone()).await?;
         if ok && !locked {
             return Ok(());
         }

@@ -161,7 +161,10 @@ impl Services {
             _ => None,
         };
         let usable = user.as_ref().filter(|u| u.status == "active");
-        let ok = crate::password::verify(input.password, usable.and_then(|u| u.password_hash.clone())).await?;
+        let ok = self
+            .hasher
+            .verify(input.password, usable.and_then(|u| u.password_hash.clone()))
+            .await?;
         let (Some(tenant), Some(user)) = (tenant, user) else {
             return Err(invalid_credentials());
         };

@@ -58,6 +58,8 @@ pub struct Services {
     pub auth: Arc<auth::Keys>,
     /// SHA-256 of the platform admin token; `None` turns the platform API off.
     platform_token: Option<[u8; 32]>,
+    /// Every password hash and verification, bounded in concurrency (ADR 0012).
+    pub hasher: Arc<password::Hasher>,
 }
 
 impl Services {
@@ -68,7 +70,14 @@ impl Services {
             clock,
             auth: Arc::new(auth::Keys::new(settings)),
             platform_token: None,
+            hasher: Arc::new(password::Hasher::default()),
         }
+    }
+
+    /// Bounds password hashing to `limits` instead of the defaults (one slot per core).
+    pub fn with_hash_limits(mut self, limits: password::HashLimits) -> Self {
+        self.hasher = Arc::new(password::Hasher::new(limits));
+        self
     }
 
     /// The current instant.

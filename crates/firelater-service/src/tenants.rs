@@ -53,7 +53,7 @@ impl Services {
         let (Some(name), Some(slug), Some(email), Some(admin_name)) = (name, slug, email, admin_name) else {
             return Err(Error::internal("validated fields missing"));
         };
-        let hash = password::hash(input.admin_password).await?;
+        let hash = self.hasher.hash(input.admin_password).await?;
         let now = self.now();
         let tenant_id = TenantId::new();
         let tx = self.db.system_write().await?;

@@ -2,7 +2,7 @@
 //! their history stays attributed.
 
 use crate::ctx::Ctx;
-use crate::{Services, password, record};
+use crate::{Services, record};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::names;
@@ -132,7 +132,7 @@ impl Services {
             return Err(Error::internal("validated fields missing"));
         };
         let password_hash = match input.password {
-            Some(p) => Some(password::hash(p).await?),
+            Some(p) => Some(self.hasher.hash(p).await?),
             None => None,
         };
         let role_names = if input.roles.is_empty() {

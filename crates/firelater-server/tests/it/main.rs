@@ -12,6 +12,7 @@ mod crash;
 mod db_roles;
 mod grants;
 mod groups;
+mod hashing;
 mod jobs;
 mod matrix;
 mod mfa;
