@@ -109,7 +109,41 @@ enum UserCommand {
     },
 }
 
+/// glibc's malloc keeps freed blocks of Argon2's 19 MiB working memory in its arenas for good
+/// once its dynamic mmap threshold has risen past them, so a burst of sign-ins would leave the
+/// resident set high forever. A fixed threshold (which turns the dynamic one off) makes each
+/// such block its own mapping, returned to the system when freed, and two arenas per core
+/// limit what the rest can hold. glibc reads these settings only from the environment before
+/// `main`, so the process re-executes itself once with them set; an operator's own values win,
+/// and `FIRELATER_MALLOC_TUNING=0` turns it off (ADR 0012).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_malloc_by_reexec() {
+    use std::os::unix::process::CommandExt;
+    const SETTINGS: [(&str, &str); 2] = [("MALLOC_MMAP_THRESHOLD_", "131072"), ("MALLOC_ARENA_MAX", "2")];
+    if std::env::var_os("FIRELATER_MALLOC_TUNING").is_some_and(|v| v == "0")
+        || SETTINGS.iter().all(|(k, _)| std::env::var_os(k).is_some())
+    {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else { return };
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(std::env::args_os().skip(1));
+    for (k, v) in SETTINGS {
+        if std::env::var_os(k).is_none() {
+            cmd.env(k, v);
+        }
+    }
+    // `exec` returns only when it failed (the binary was replaced or removed under us): run
+    // on untuned rather than not at all.
+    let err = cmd.exec();
+    eprintln!("firelater: running without malloc tuning: {err}");
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_malloc_by_reexec() {}
+
 fn main() -> ExitCode {
+    tune_malloc_by_reexec();
     let cli = Cli::parse();
     let config = match Config::load(Some(&cli.config), |k| std::env::var(k).ok()) {
         Ok(c) => c,
