@@ -29,6 +29,10 @@ pub enum Scenario {
     Me,
     /// `GET /api/v1/users` filtered and searched, over at least 1,000 users created at setup.
     ListUsers,
+    /// `POST /api/v1/auth/forgot-password` for the target's account, expecting 202.
+    ForgotPasswordKnown,
+    /// `POST /api/v1/auth/forgot-password` for an email no account has, expecting 202.
+    ForgotPasswordUnknown,
 }
 
 impl Scenario {
@@ -40,6 +44,8 @@ impl Scenario {
             Self::LoginWrongPassword => "login_wrong_password",
             Self::Me => "me",
             Self::ListUsers => "list_users",
+            Self::ForgotPasswordKnown => "forgot_password_known",
+            Self::ForgotPasswordUnknown => "forgot_password_unknown",
         }
     }
 }
@@ -125,6 +131,25 @@ pub async fn plan(scenario: Scenario, client: &Client, target: &Target) -> anyho
         Scenario::LoginWrongPassword => Ok(login_wrong_password(target)),
         Scenario::Me => me(client, target).await,
         Scenario::ListUsers => list_users(client, target).await,
+        Scenario::ForgotPasswordKnown => Ok(forgot_password(Scenario::ForgotPasswordKnown, target, &target.email)),
+        Scenario::ForgotPasswordUnknown => Ok(forgot_password(
+            Scenario::ForgotPasswordUnknown,
+            target,
+            "nobody-firelater-bench@example.com",
+        )),
+    }
+}
+
+/// `POST /api/v1/auth/forgot-password` for `email`, expecting 202: the known and the unknown
+/// account should cost the same (run the server with the login rate limit off).
+pub fn forgot_password(scenario: Scenario, target: &Target, email: &str) -> Plan {
+    let url = target.url("/api/v1/auth/forgot-password");
+    let body = json!({ "tenant": target.tenant, "email": email });
+    Plan {
+        scenario,
+        request: Box::new(move |client| client.post(&url).json(&body)),
+        expect: StatusCode::ACCEPTED,
+        needs_token: false,
     }
 }
 
