@@ -45,6 +45,8 @@ pub struct ApiConfig {
     pub login_per_minute: u32,
     /// Login attempts an IP may make in a burst.
     pub login_burst: u32,
+    /// The bearer token `/metrics` requires; `None` leaves it open.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -55,6 +57,7 @@ impl Default for ApiConfig {
             cors_origins: Vec::new(),
             login_per_minute: 10,
             login_burst: 10,
+            metrics_token: None,
         }
     }
 }

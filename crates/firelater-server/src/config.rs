@@ -25,6 +25,8 @@ pub struct Config {
     /// The instance operator's bearer token for `/api/v1/platform`; without one the platform
     /// API does not exist.
     pub platform_admin_token: Option<String>,
+    /// The bearer token `/metrics` requires; without one `/metrics` is open.
+    pub metrics_token: Option<String>,
     /// `text` or `json`.
     pub log_format: LogFormat,
     /// Tracing filter, e.g. `info,firelater=debug`.
@@ -83,6 +85,7 @@ struct Raw {
     admin_password: Option<String>,
     jwt_secret: Option<String>,
     platform_admin_token: Option<String>,
+    metrics_token: Option<String>,
     log_format: Option<String>,
     log: Option<String>,
     body_limit: Option<String>,
@@ -106,6 +109,7 @@ pub const SETTINGS: &[&str] = &[
     "admin_password",
     "jwt_secret",
     "platform_admin_token",
+    "metrics_token",
     "log_format",
     "log",
     "body_limit",
@@ -189,6 +193,7 @@ impl Config {
             admin_password,
             jwt_secret,
             platform_admin_token,
+            metrics_token,
             log_format,
             log,
             body_limit,
@@ -246,17 +251,17 @@ impl Config {
         if raw.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(bad("jwt_secret", "<hidden>", "must be at least 32 characters"));
         }
-        if let Some(t) = &raw.platform_admin_token {
+        for (name, token) in [
+            ("platform_admin_token", &raw.platform_admin_token),
+            ("metrics_token", &raw.metrics_token),
+        ] {
+            let Some(t) = token else { continue };
             if t.len() < 32 {
-                return Err(bad(
-                    "platform_admin_token",
-                    "<hidden>",
-                    "must be at least 32 characters",
-                ));
+                return Err(bad(name, "<hidden>", "must be at least 32 characters"));
             }
             if !t.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(bad(
-                    "platform_admin_token",
+                    name,
                     "<hidden>",
                     "must be visible ASCII characters without spaces",
                 ));
@@ -320,6 +325,7 @@ impl Config {
             admin_password: raw.admin_password,
             jwt_secret: raw.jwt_secret,
             platform_admin_token: raw.platform_admin_token,
+            metrics_token: raw.metrics_token,
             log_format,
             log_filter: raw.log.unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
             body_limit,
@@ -382,6 +388,16 @@ mod tests {
             assert!(e.0.contains("FIRELATER_PLATFORM_ADMIN_TOKEN"), "{e}");
             assert!(!e.0.contains(bad), "the token is not echoed: {e}");
         }
+    }
+
+    #[test]
+    fn the_metrics_token_is_optional_and_at_least_32_visible_characters() {
+        assert!(load(&[]).expect("defaults").metrics_token.is_none());
+        let token = "m".repeat(32);
+        let c = load(&[("FIRELATER_METRICS_TOKEN", token.as_str())]).expect("valid token");
+        assert_eq!(c.metrics_token.as_deref(), Some(token.as_str()));
+        let e = load(&[("FIRELATER_METRICS_TOKEN", "short")]).expect_err("short token");
+        assert!(e.0.contains("FIRELATER_METRICS_TOKEN"), "{e}");
     }
 
     #[test]

@@ -184,6 +184,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         cors_origins: config.cors_origins.clone(),
         login_per_minute: config.login_rate_per_minute,
         login_burst: config.login_burst,
+        metrics_token: config.metrics_token.clone(),
     };
     let limit = LoginLimit::new(config.login_rate_per_minute, config.login_burst);
     let state = AppState {
