@@ -35,6 +35,11 @@ pub struct Config {
     pub body_limit: usize,
     /// Longest a request may take.
     pub request_timeout: Duration,
+    /// Longest a client may take to send a request head; also how long a kept-alive
+    /// connection may stay idle.
+    pub header_read_timeout: Duration,
+    /// Most HTTP connections served at once.
+    pub max_connections: usize,
     /// CORS origins.
     pub cors_origins: Vec<String>,
     /// Logins per IP per minute; 0 turns the limit off.
@@ -90,6 +95,8 @@ struct Raw {
     log: Option<String>,
     body_limit: Option<String>,
     request_timeout: Option<String>,
+    header_read_timeout: Option<String>,
+    max_connections: Option<String>,
     cors_origins: Option<String>,
     login_rate_per_minute: Option<String>,
     login_burst: Option<String>,
@@ -114,6 +121,8 @@ pub const SETTINGS: &[&str] = &[
     "log",
     "body_limit",
     "request_timeout",
+    "header_read_timeout",
+    "max_connections",
     "cors_origins",
     "login_rate_per_minute",
     "login_burst",
@@ -198,6 +207,8 @@ impl Config {
             log,
             body_limit,
             request_timeout,
+            header_read_timeout,
+            max_connections,
             cors_origins,
             login_rate_per_minute,
             login_burst,
@@ -275,6 +286,14 @@ impl Config {
             Some(v) => Duration::from_secs(parse_num("request_timeout", &v, 1u64, 3600)?),
             None => Duration::from_secs(30),
         };
+        let header_read_timeout = match raw.header_read_timeout {
+            Some(v) => Duration::from_secs(parse_num("header_read_timeout", &v, 1u64, 300)?),
+            None => Duration::from_secs(10),
+        };
+        let max_connections = match raw.max_connections {
+            Some(v) => parse_num("max_connections", &v, 1usize, 1_000_000)?,
+            None => 1024,
+        };
         let cors_origins: Vec<String> = raw
             .cors_origins
             .unwrap_or_default()
@@ -330,6 +349,8 @@ impl Config {
             log_filter: raw.log.unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
             body_limit,
             request_timeout,
+            header_read_timeout,
+            max_connections,
             cors_origins,
             login_rate_per_minute,
             login_burst,

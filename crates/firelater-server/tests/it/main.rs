@@ -6,6 +6,7 @@ mod account;
 mod api_keys;
 mod audit;
 mod auth;
+mod connections;
 mod conventions;
 mod crash;
 mod groups;
