@@ -10,6 +10,7 @@ mod connections;
 mod conventions;
 mod crash;
 mod groups;
+mod hygiene;
 mod jobs;
 mod matrix;
 mod mfa;

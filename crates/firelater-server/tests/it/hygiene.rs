@@ -1,0 +1,54 @@
+//! Input hygiene on every endpoint: NUL characters, text limits, look-alike names and emails.
+
+use firelater_testkit::TestApp;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn unprocessable(res: reqwest::Response) -> Value {
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["code"], "validation_failed", "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_nul_character_in_a_body_or_a_query_is_a_422_naming_the_field_on_every_backend() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, "/api/v1/users")
+        .json(&json!({"email": "nul@example.com", "name": "Ada\u{0}Lovelace"}))
+        .send()
+        .await
+        .expect("send");
+    let p = unprocessable(res).await;
+    assert!(p["errors"]["name"].is_array(), "{p}");
+
+    let res = app
+        .admin(Method::POST, "/api/v1/roles")
+        .json(&json!({"name": "nul-role", "display_name": "Nul", "description": "x\u{0}y", "permissions": []}))
+        .send()
+        .await
+        .expect("send");
+    let p = unprocessable(res).await;
+    assert!(p["errors"]["description"].is_array(), "{p}");
+
+    let res = app
+        .admin(Method::POST, "/api/v1/groups")
+        .json(&json!({"name": "ops", "settings": {"k\u{0}": 1}}))
+        .send()
+        .await
+        .expect("send");
+    unprocessable(res).await;
+
+    for query in ["q=a%00b", "email=a%00@example.com", "status=active%00"] {
+        let res = app
+            .admin(Method::GET, &format!("/api/v1/users?{query}"))
+            .send()
+            .await
+            .expect("send");
+        let p = unprocessable(res).await;
+        assert!(p["errors"].as_object().is_some_and(|e| e.len() == 1), "{query}: {p}");
+    }
+    app.stop().await;
+}
