@@ -41,6 +41,28 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
     Ok(v.to_owned())
 }
 
+/// The longest name (of a user, group, role, tenant, API key), in characters.
+pub const NAME_MAX: usize = 255;
+/// The longest description or other multi-line free text, in characters.
+pub const DESCRIPTION_MAX: usize = 4000;
+/// The longest phone number, in characters.
+pub const PHONE_MAX: usize = 50;
+
+/// An optional multi-line free text of at most `max` characters, trimmed; blank means none.
+/// Line breaks and tabs are kept; other control characters are refused.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.chars().count() > max {
+        return Err(Error::field(field, format!("must be at most {max} characters")));
+    }
+    if v.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Error::field(field, "must not contain control characters"));
+    }
+    Ok(Some(v.to_owned()))
+}
+
 /// The shortest password FireLater accepts.
 pub const MIN_PASSWORD_LEN: usize = 12;
 
@@ -152,6 +174,28 @@ mod tests {
             "ada@.com",
         ] {
             assert!(email("email", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn optional_texts_are_trimmed_limited_and_keep_line_breaks() {
+        let cases: &[(Option<&str>, usize, std::result::Result<Option<&str>, ()>)] = &[
+            (None, 10, Ok(None)),
+            (Some("   "), 10, Ok(None)),
+            (Some(" two\nlines\t "), 10, Ok(Some("two\nlines"))),
+            (Some("0123456789"), 10, Ok(Some("0123456789"))),
+            (Some("01234567890"), 10, Err(())),
+            (Some("bell\u{7}"), 10, Err(())),
+        ];
+        for (value, max, expected) in cases {
+            let got = optional_text("description", *value, *max);
+            match expected {
+                Ok(e) => assert_eq!(got.as_ref().map(Option::as_deref), Ok(*e), "{value:?}"),
+                Err(()) => assert!(
+                    got.as_ref().is_err_and(|e| e.fields.contains_key("description")),
+                    "{value:?}: {got:?}"
+                ),
+            }
         }
     }
 

@@ -25,7 +25,7 @@ pub const TYPES: &[&str] = &["team", "department", "distribution"];
 pub const MEMBER_ROLES: &[&str] = &["member", "lead"];
 
 /// The longest description accepted, in characters.
-pub const MAX_DESCRIPTION: usize = 4000;
+pub const MAX_DESCRIPTION: usize = validate::DESCRIPTION_MAX;
 
 /// The largest `settings` object accepted, in bytes of JSON.
 pub const MAX_SETTINGS_BYTES: usize = 16 * 1024;
@@ -197,14 +197,7 @@ fn member_of(row: groups::MemberRow) -> GroupMember {
 
 /// Trims an optional free text; blank means none.
 fn description(v: &mut Validator, value: Option<&str>) -> Option<Option<String>> {
-    match value.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Some(None),
-        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
-            v.add("description", format!("must be at most {MAX_DESCRIPTION} characters"));
-            None
-        }
-        Some(d) => Some(Some(d.to_owned())),
-    }
+    v.check(validate::optional_text("description", value, MAX_DESCRIPTION))
 }
 
 fn kind(v: &mut Validator, value: &str) -> Option<String> {

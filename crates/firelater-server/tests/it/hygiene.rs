@@ -52,3 +52,44 @@ async fn a_nul_character_in_a_body_or_a_query_is_a_422_naming_the_field_on_every
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_million_character_description_is_a_422_naming_description() {
+    let app = TestApp::spawn().await;
+    let huge = "x".repeat(1_000_000);
+    let res = app
+        .admin(Method::POST, "/api/v1/roles")
+        .json(&json!({"name": "big-role", "display_name": "Big", "description": huge, "permissions": []}))
+        .send()
+        .await
+        .expect("send");
+    let p = unprocessable(res).await;
+    assert!(p["errors"]["description"].is_array(), "{p}");
+
+    let res = app
+        .admin(Method::POST, "/api/v1/roles")
+        .json(&json!({"name": "small-role", "display_name": "Small", "description": "fine\non two lines", "permissions": []}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 201);
+    let role: Value = res.json().await.expect("json");
+    let res = app
+        .admin(Method::PUT, &format!("/api/v1/roles/{}", role["id"].as_str().expect("id")))
+        .json(&json!({"version": role["version"], "description": huge}))
+        .send()
+        .await
+        .expect("send");
+    let p = unprocessable(res).await;
+    assert!(p["errors"]["description"].is_array(), "{p}");
+
+    let res = app
+        .admin(Method::POST, "/api/v1/groups")
+        .json(&json!({"name": "big-group", "description": huge}))
+        .send()
+        .await
+        .expect("send");
+    let p = unprocessable(res).await;
+    assert!(p["errors"]["description"].is_array(), "{p}");
+    app.stop().await;
+}
