@@ -277,7 +277,7 @@ impl Services {
     pub async fn create_group(&self, ctx: &Ctx, input: NewGroup) -> Result<GroupView, Error> {
         ctx.require(Permission::GroupsCreate)?;
         let mut v = Validator::new();
-        let name = v.check(validate::required_text("name", &input.name, 255));
+        let name = v.check(validate::name("name", &input.name));
         let description = description(&mut v, input.description.as_deref());
         let kind = kind(&mut v, input.kind.as_deref().unwrap_or("team"));
         let email = group_email(&mut v, input.email.as_deref());
@@ -406,7 +406,7 @@ impl Services {
         let name = patch
             .name
             .as_deref()
-            .map(|n| v.check(validate::required_text("name", n, 255)));
+            .map(|n| v.check(validate::name("name", n)));
         let desc = patch.description.as_ref().map(|d| description(&mut v, d.as_deref()));
         let kind = patch.kind.as_deref().map(|k| kind(&mut v, k));
         let email = patch.email.as_ref().map(|e| group_email(&mut v, e.as_deref()));

@@ -147,7 +147,7 @@ impl Services {
         ctx.require(Permission::RolesAdmin)?;
         let mut v = Validator::new();
         let name = v.check(role_name(&input.name));
-        let display_name = v.check(validate::required_text("display_name", &input.display_name, 255));
+        let display_name = v.check(validate::name("display_name", &input.display_name));
         let permissions = v.check(check_permissions(&input.permissions));
         let description = v.check(validate::optional_text(
             "description",
@@ -198,7 +198,7 @@ impl Services {
         let display_name = patch
             .display_name
             .as_deref()
-            .map(|d| v.check(validate::required_text("display_name", d, 255)));
+            .map(|d| v.check(validate::name("display_name", d)));
         let permissions = patch.permissions.as_deref().map(|p| v.check(check_permissions(p)));
         let description = patch.description.as_ref().map(|d| {
             v.check(validate::optional_text(

@@ -93,3 +93,56 @@ async fn a_million_character_description_is_a_422_naming_description() {
     assert!(p["errors"]["description"].is_array(), "{p}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn names_with_invisible_or_direction_characters_are_refused() {
+    let app = TestApp::spawn().await;
+    for (path, body, field) in [
+        ("/api/v1/users", json!({"email": "rlo@example.com", "name": "Ada\u{202E}ecalevoL"}), "name"),
+        ("/api/v1/groups", json!({"name": "ops\u{200B}"}), "name"),
+        ("/api/v1/roles", json!({"name": "isolate", "display_name": "Ops\u{2066}x\u{2069}", "permissions": []}), "display_name"),
+        ("/api/v1/api-keys", json!({"name": "\u{FEFF}deploy", "permissions": []}), "name"),
+    ] {
+        let res = app.admin(Method::POST, path).json(&body).send().await.expect("send");
+        let p = unprocessable(res).await;
+        assert!(p["errors"][field].is_array(), "{path}: {p}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn emails_are_normalised_matched_in_any_case_and_single_script() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, "/api/v1/users")
+        .json(&json!({"email": "Grace@Example.COM", "name": "Grace", "password": "violet tram umbrella 42"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.json::<Value>().await.expect("json")["email"], "grace@example.com");
+    app.login("default", "GRACE@example.com", "violet tram umbrella 42").await;
+    app.login("default", "Admin@Example.com", firelater_testkit::ADMIN_PASSWORD).await;
+
+    let list: Value = app
+        .admin(Method::GET, "/api/v1/users?email=GRACE@EXAMPLE.COM")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["meta"]["total"], 1, "{list}");
+
+    for lookalike in ["gr\u{0430}ce@example.com", "grace@ex\u{0430}mple.com"] {
+        let res = app
+            .admin(Method::POST, "/api/v1/users")
+            .json(&json!({"email": lookalike, "name": "Look-alike"}))
+            .send()
+            .await
+            .expect("send");
+        let p = unprocessable(res).await;
+        assert!(p["errors"]["email"].is_array(), "{lookalike}: {p}");
+    }
+    app.stop().await;
+}
