@@ -68,7 +68,11 @@ fn nul_path(value: &serde_json::Value, path: &str) -> Option<String> {
         }
     };
     match value {
-        Value::String(s) if s.contains('\0') => Some(if path.is_empty() { "body".to_owned() } else { path.to_owned() }),
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -314,7 +318,10 @@ mod tests {
         assert!(e.fields.contains_key("a.b[1]"), "{:?}", e.fields);
         let e = parse_json::<serde_json::Value>(br#"{"k\u0000":1}"#).expect_err("nul key");
         assert_eq!(e.code, ErrorCode::ValidationFailed);
-        assert!(parse_json::<Body>(br#"{"name":"a\\u0000","age":1}"#).is_ok(), "an escaped backslash is fine");
+        assert!(
+            parse_json::<Body>(br#"{"name":"a\\u0000","age":1}"#).is_ok(),
+            "an escaped backslash is fine"
+        );
     }
 
     #[test]

@@ -68,7 +68,10 @@ pub fn normalize_email(value: &str) -> String {
 pub fn email(field: &str, value: &str) -> Result<String> {
     let v = normalize_email(value);
     if v.chars().any(is_invisible) {
-        return Err(Error::field(field, "must not contain invisible or text-direction characters"));
+        return Err(Error::field(
+            field,
+            "must not contain invisible or text-direction characters",
+        ));
     }
     if mixes_scripts(&v) {
         return Err(Error::field(
@@ -124,7 +127,10 @@ pub const PHONE_MAX: usize = 50;
 pub fn name(field: &str, value: &str) -> Result<String> {
     let v = required_text(field, value, NAME_MAX)?;
     if v.chars().any(is_invisible) {
-        return Err(Error::field(field, "must not contain invisible or text-direction characters"));
+        return Err(Error::field(
+            field,
+            "must not contain invisible or text-direction characters",
+        ));
     }
     Ok(v)
 }
@@ -260,7 +266,9 @@ mod tests {
 
     #[test]
     fn optional_texts_are_trimmed_limited_and_keep_line_breaks() {
-        let cases: &[(Option<&str>, usize, std::result::Result<Option<&str>, ()>)] = &[
+        /// `Err(())`: refused, naming the field.
+        type Case<'a> = (Option<&'a str>, usize, std::result::Result<Option<&'a str>, ()>);
+        let cases: &[Case] = &[
             (None, 10, Ok(None)),
             (Some("   "), 10, Ok(None)),
             (Some(" two\nlines\t "), 10, Ok(Some("two\nlines"))),

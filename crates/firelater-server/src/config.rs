@@ -271,11 +271,7 @@ impl Config {
                 return Err(bad(name, "<hidden>", "must be at least 32 characters"));
             }
             if !t.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(bad(
-                    name,
-                    "<hidden>",
-                    "must be visible ASCII characters without spaces",
-                ));
+                return Err(bad(name, "<hidden>", "must be visible ASCII characters without spaces"));
             }
         }
         let body_limit = match raw.body_limit {

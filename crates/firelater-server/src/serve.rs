@@ -123,7 +123,10 @@ pub async fn serve(
     drop(listener);
     let _ = closing_tx.send(true);
     // Every connection holds a permit until it ends: all of them back means all are closed.
-    if tokio::time::timeout(limits.grace, permits.acquire_many(max)).await.is_err() {
+    if tokio::time::timeout(limits.grace, permits.acquire_many(max))
+        .await
+        .is_err()
+    {
         tracing::warn!("connections still open after the shutdown grace period; closing them");
     }
     Ok(())

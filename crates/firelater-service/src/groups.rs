@@ -403,10 +403,7 @@ impl Services {
     pub async fn update_group(&self, ctx: &Ctx, id: Uuid, patch: GroupPatch) -> Result<GroupView, Error> {
         ctx.require(Permission::GroupsUpdate)?;
         let mut v = Validator::new();
-        let name = patch
-            .name
-            .as_deref()
-            .map(|n| v.check(validate::name("name", n)));
+        let name = patch.name.as_deref().map(|n| v.check(validate::name("name", n)));
         let desc = patch.description.as_ref().map(|d| description(&mut v, d.as_deref()));
         let kind = patch.kind.as_deref().map(|k| kind(&mut v, k));
         let email = patch.email.as_ref().map(|e| group_email(&mut v, e.as_deref()));

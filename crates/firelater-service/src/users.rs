@@ -260,10 +260,7 @@ impl Services {
             ctx.require(Permission::UsersUpdate)?;
         }
         let mut v = Validator::new();
-        let name = patch
-            .name
-            .as_deref()
-            .map(|n| v.check(validate::name("name", n)));
+        let name = patch.name.as_deref().map(|n| v.check(validate::name("name", n)));
         let timezone = patch
             .timezone
             .as_deref()

@@ -1,14 +1,14 @@
 //! Liveness, readiness and metrics.
 
 use crate::AppState;
+use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
-use crate::error::ApiError;
 use axum::http::{HeaderMap, StatusCode, header};
-use firelater_core::{Error, ErrorCode};
-use sha2::{Digest, Sha256};
 use axum::response::IntoResponse;
+use firelater_core::{Error, ErrorCode};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// Health status.

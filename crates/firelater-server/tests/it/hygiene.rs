@@ -75,7 +75,10 @@ async fn a_million_character_description_is_a_422_naming_description() {
     assert_eq!(res.status(), 201);
     let role: Value = res.json().await.expect("json");
     let res = app
-        .admin(Method::PUT, &format!("/api/v1/roles/{}", role["id"].as_str().expect("id")))
+        .admin(
+            Method::PUT,
+            &format!("/api/v1/roles/{}", role["id"].as_str().expect("id")),
+        )
         .json(&json!({"version": role["version"], "description": huge}))
         .send()
         .await
@@ -98,10 +101,22 @@ async fn a_million_character_description_is_a_422_naming_description() {
 async fn names_with_invisible_or_direction_characters_are_refused() {
     let app = TestApp::spawn().await;
     for (path, body, field) in [
-        ("/api/v1/users", json!({"email": "rlo@example.com", "name": "Ada\u{202E}ecalevoL"}), "name"),
+        (
+            "/api/v1/users",
+            json!({"email": "rlo@example.com", "name": "Ada\u{202E}ecalevoL"}),
+            "name",
+        ),
         ("/api/v1/groups", json!({"name": "ops\u{200B}"}), "name"),
-        ("/api/v1/roles", json!({"name": "isolate", "display_name": "Ops\u{2066}x\u{2069}", "permissions": []}), "display_name"),
-        ("/api/v1/api-keys", json!({"name": "\u{FEFF}deploy", "permissions": []}), "name"),
+        (
+            "/api/v1/roles",
+            json!({"name": "isolate", "display_name": "Ops\u{2066}x\u{2069}", "permissions": []}),
+            "display_name",
+        ),
+        (
+            "/api/v1/api-keys",
+            json!({"name": "\u{FEFF}deploy", "permissions": []}),
+            "name",
+        ),
     ] {
         let res = app.admin(Method::POST, path).json(&body).send().await.expect("send");
         let p = unprocessable(res).await;
@@ -121,8 +136,10 @@ async fn emails_are_normalised_matched_in_any_case_and_single_script() {
         .expect("send");
     assert_eq!(res.status(), 201);
     assert_eq!(res.json::<Value>().await.expect("json")["email"], "grace@example.com");
-    app.login("default", "GRACE@example.com", "violet tram umbrella 42").await;
-    app.login("default", "Admin@Example.com", firelater_testkit::ADMIN_PASSWORD).await;
+    app.login("default", "GRACE@example.com", "violet tram umbrella 42")
+        .await;
+    app.login("default", "Admin@Example.com", firelater_testkit::ADMIN_PASSWORD)
+        .await;
 
     let list: Value = app
         .admin(Method::GET, "/api/v1/users?email=GRACE@EXAMPLE.COM")
