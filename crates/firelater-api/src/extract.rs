@@ -53,8 +53,61 @@ fn json_error(path: String, e: &serde_json::Error) -> Error {
     }
 }
 
-/// Parses a JSON body into `T`.
+/// The message for a NUL character, which PostgreSQL cannot store in text.
+const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// The path (`name`, `roles[2]`, `settings.theme`) of the first string or object key in
+/// `value` that holds a NUL character.
+fn nul_path(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_path(v, &format!("{}[{i}]", if path.is_empty() { "body" } else { path }))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(&k.replace('\0', "\\u0000")))
+            } else {
+                nul_path(v, &join(k))
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Refuses a NUL character anywhere in a JSON body (string values and object keys): SQLite
+/// would store it and PostgreSQL refuses it, so it is a 422 naming the field on both.
+fn refuse_nul(bytes: &[u8]) -> Result<(), Error> {
+    // A raw NUL is invalid JSON already; an escaped one is spelled `\u0000` in some case.
+    let escaped = bytes
+        .windows(6)
+        .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|&b| b == b'0'));
+    if !escaped {
+        return Ok(());
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_error(String::new(), &e))?;
+    match nul_path(&value, "") {
+        Some(path) => Err(Error::field(path, NUL_MESSAGE)),
+        None => Ok(()),
+    }
+}
+
+/// Parses a JSON body into `T`; a NUL character in any string or key is a 422 naming it.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    refuse_nul(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -189,9 +242,11 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or("");
-        serde_urlencoded_pairs(raw)
-            .map(QueryPairs)
-            .map_err(|m| Error::new(ErrorCode::InvalidQuery, m).into())
+        let pairs = serde_urlencoded_pairs(raw).map_err(|m| Error::new(ErrorCode::InvalidQuery, m))?;
+        if let Some((k, _)) = pairs.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+            return Err(Error::field(k.replace('\0', "%00"), NUL_MESSAGE).into());
+        }
+        Ok(QueryPairs(pairs))
     }
 }
 
@@ -252,6 +307,20 @@ mod tests {
                 .expect_err("trailing")
                 .code,
             ErrorCode::MalformedJson
+        );
+    }
+
+    #[test]
+    fn a_nul_character_anywhere_is_refused_naming_its_path() {
+        let e = parse_json::<Body>(br#"{"name":"a\u0000b","age":1}"#).expect_err("nul value");
+        assert!(e.fields.contains_key("name"), "{:?}", e.fields);
+        let e = parse_json::<serde_json::Value>(br#"{"a":{"b":["x","\u0000"]}}"#).expect_err("nested");
+        assert!(e.fields.contains_key("a.b[1]"), "{:?}", e.fields);
+        let e = parse_json::<serde_json::Value>(br#"{"k\u0000":1}"#).expect_err("nul key");
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        assert!(
+            parse_json::<Body>(br#"{"name":"a\\u0000","age":1}"#).is_ok(),
+            "an escaped backslash is fine"
         );
     }
 

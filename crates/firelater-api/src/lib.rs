@@ -46,6 +46,8 @@ pub struct ApiConfig {
     pub login_per_minute: u32,
     /// Login attempts an IP may make in a burst.
     pub login_burst: u32,
+    /// The bearer token `/metrics` requires; `None` leaves it open.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -56,6 +58,7 @@ impl Default for ApiConfig {
             cors_origins: Vec::new(),
             login_per_minute: 10,
             login_burst: 10,
+            metrics_token: None,
         }
     }
 }

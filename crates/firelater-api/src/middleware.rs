@@ -87,17 +87,34 @@ pub async fn problems(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-/// Counts requests by method, route and status, and records their latency.
+/// The `method` label of a request: the standard methods by name, any other (clients may
+/// invent methods freely) as `other`, so the number of series stays bounded.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// Counts requests by method, route and status, and records their latency. Labels come from
+/// closed sets only: the standard methods (others are `other`), the declared route templates
+/// (any path no route matches is `unmatched`) and the status code.
 pub async fn metrics(req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let start = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
         .record(start.elapsed().as_secs_f64());
@@ -263,5 +280,12 @@ mod tests {
         assert_eq!(code_for(StatusCode::NOT_FOUND), ErrorCode::RouteNotFound);
         assert_eq!(code_for(StatusCode::TOO_MANY_REQUESTS), ErrorCode::RateLimited);
         assert_eq!(code_for(StatusCode::PAYLOAD_TOO_LARGE), ErrorCode::PayloadTooLarge);
+    }
+
+    #[test]
+    fn invented_methods_share_one_metrics_label() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        let invented = Method::from_bytes(b"BREW").expect("method");
+        assert_eq!(method_label(&invented), "other");
     }
 }

@@ -31,6 +31,8 @@ pub struct Config {
     /// The instance operator's bearer token for `/api/v1/platform`; without one the platform
     /// API does not exist.
     pub platform_admin_token: Option<String>,
+    /// The bearer token `/metrics` requires; without one `/metrics` is open.
+    pub metrics_token: Option<String>,
     /// `text` or `json`.
     pub log_format: LogFormat,
     /// Tracing filter, e.g. `info,firelater=debug`.
@@ -39,6 +41,11 @@ pub struct Config {
     pub body_limit: usize,
     /// Longest a request may take.
     pub request_timeout: Duration,
+    /// Longest a client may take to send a request head; also how long a kept-alive
+    /// connection may stay idle.
+    pub header_read_timeout: Duration,
+    /// Most HTTP connections served at once.
+    pub max_connections: usize,
     /// CORS origins.
     pub cors_origins: Vec<String>,
     /// Logins per IP per minute; 0 turns the limit off.
@@ -92,10 +99,13 @@ struct Raw {
     admin_password: Option<String>,
     jwt_secret: Option<String>,
     platform_admin_token: Option<String>,
+    metrics_token: Option<String>,
     log_format: Option<String>,
     log: Option<String>,
     body_limit: Option<String>,
     request_timeout: Option<String>,
+    header_read_timeout: Option<String>,
+    max_connections: Option<String>,
     cors_origins: Option<String>,
     login_rate_per_minute: Option<String>,
     login_burst: Option<String>,
@@ -119,10 +129,13 @@ pub const SETTINGS: &[&str] = &[
     "admin_password",
     "jwt_secret",
     "platform_admin_token",
+    "metrics_token",
     "log_format",
     "log",
     "body_limit",
     "request_timeout",
+    "header_read_timeout",
+    "max_connections",
     "cors_origins",
     "login_rate_per_minute",
     "login_burst",
@@ -206,10 +219,13 @@ impl Config {
             admin_password,
             jwt_secret,
             platform_admin_token,
+            metrics_token,
             log_format,
             log,
             body_limit,
             request_timeout,
+            header_read_timeout,
+            max_connections,
             cors_origins,
             login_rate_per_minute,
             login_burst,
@@ -283,20 +299,16 @@ impl Config {
         if raw.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(bad("jwt_secret", "<hidden>", "must be at least 32 characters"));
         }
-        if let Some(t) = &raw.platform_admin_token {
+        for (name, token) in [
+            ("platform_admin_token", &raw.platform_admin_token),
+            ("metrics_token", &raw.metrics_token),
+        ] {
+            let Some(t) = token else { continue };
             if t.len() < 32 {
-                return Err(bad(
-                    "platform_admin_token",
-                    "<hidden>",
-                    "must be at least 32 characters",
-                ));
+                return Err(bad(name, "<hidden>", "must be at least 32 characters"));
             }
             if !t.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(bad(
-                    "platform_admin_token",
-                    "<hidden>",
-                    "must be visible ASCII characters without spaces",
-                ));
+                return Err(bad(name, "<hidden>", "must be visible ASCII characters without spaces"));
             }
         }
         let body_limit = match raw.body_limit {
@@ -306,6 +318,14 @@ impl Config {
         let request_timeout = match raw.request_timeout {
             Some(v) => Duration::from_secs(parse_num("request_timeout", &v, 1u64, 3600)?),
             None => Duration::from_secs(30),
+        };
+        let header_read_timeout = match raw.header_read_timeout {
+            Some(v) => Duration::from_secs(parse_num("header_read_timeout", &v, 1u64, 300)?),
+            None => Duration::from_secs(10),
+        };
+        let max_connections = match raw.max_connections {
+            Some(v) => parse_num("max_connections", &v, 1usize, 1_000_000)?,
+            None => 1024,
         };
         let cors_origins: Vec<String> = raw
             .cors_origins
@@ -369,10 +389,13 @@ impl Config {
             admin_password: raw.admin_password,
             jwt_secret: raw.jwt_secret,
             platform_admin_token: raw.platform_admin_token,
+            metrics_token: raw.metrics_token,
             log_format,
             log_filter: raw.log.unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
             body_limit,
             request_timeout,
+            header_read_timeout,
+            max_connections,
             cors_origins,
             login_rate_per_minute,
             login_burst,
@@ -482,6 +505,16 @@ mod tests {
             assert!(e.0.contains("FIRELATER_PLATFORM_ADMIN_TOKEN"), "{e}");
             assert!(!e.0.contains(bad), "the token is not echoed: {e}");
         }
+    }
+
+    #[test]
+    fn the_metrics_token_is_optional_and_at_least_32_visible_characters() {
+        assert!(load(&[]).expect("defaults").metrics_token.is_none());
+        let token = "m".repeat(32);
+        let c = load(&[("FIRELATER_METRICS_TOKEN", token.as_str())]).expect("valid token");
+        assert_eq!(c.metrics_token.as_deref(), Some(token.as_str()));
+        let e = load(&[("FIRELATER_METRICS_TOKEN", "short")]).expect_err("short token");
+        assert!(e.0.contains("FIRELATER_METRICS_TOKEN"), "{e}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! administrator), the HTTP server and the workers, and graceful shutdown.
 
 pub mod config;
+pub mod serve;
 pub mod tenant_io;
 pub mod web;
 
@@ -226,6 +227,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         cors_origins: config.cors_origins.clone(),
         login_per_minute: config.login_rate_per_minute,
         login_burst: config.login_burst,
+        metrics_token: config.metrics_token.clone(),
     };
     let limit = LoginLimit::new(config.login_rate_per_minute, config.login_burst);
     let state = AppState {
@@ -252,6 +254,11 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         }));
     }
 
+    let limits = serve::ServeLimits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+        grace: config.request_timeout + config.header_read_timeout + Duration::from_secs(1),
+    };
     let mut server_rx = shutdown_rx.clone();
     let stop_tx = shutdown_tx.clone();
     let task_services = services.clone();
@@ -262,9 +269,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
                 _ = shutdown_signal() => tracing::info!("shutdown signal received"),
             }
         };
-        let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal)
-            .await;
+        let result = serve::serve(listener, app, limits, signal).await;
         let _ = stop_tx.send(true);
         for t in background {
             let _ = t.await;

@@ -174,7 +174,7 @@ impl Services {
         let creator = ctx.require_user()?;
         let now = self.now();
         let mut v = Validator::new();
-        let name = v.check(validate::required_text("name", &input.name, 255));
+        let name = v.check(validate::name("name", &input.name));
         let mut granted = BTreeSet::new();
         let mut unknown = Vec::new();
         for key in &input.permissions {

@@ -165,6 +165,12 @@ impl Services {
             .hasher
             .verify(input.password, usable.and_then(|u| u.password_hash.clone()))
             .await?;
+        // A suspended tenant answers every sign-in the same, whatever the email and password:
+        // checked before the password's verdict is used, so the answer cannot confirm a
+        // password, and nothing is counted against the account while nobody can sign in.
+        if tenant.as_ref().is_some_and(|t| t.status != "active") {
+            return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
+        }
         let (Some(tenant), Some(user)) = (tenant, user) else {
             return Err(invalid_credentials());
         };
@@ -197,9 +203,6 @@ impl Services {
             }
             tx.commit().await?;
             return Err(invalid_credentials());
-        }
-        if tenant.status != "active" {
-            return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
         let session = SessionId::new();
         let refresh = new_refresh_token(tenant_id);

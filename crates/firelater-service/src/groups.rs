@@ -27,7 +27,7 @@ pub const TYPES: &[&str] = &["team", "department", "distribution"];
 pub const MEMBER_ROLES: &[&str] = &["member", "lead"];
 
 /// The longest description accepted, in characters.
-pub const MAX_DESCRIPTION: usize = 4000;
+pub const MAX_DESCRIPTION: usize = validate::DESCRIPTION_MAX;
 
 /// The largest `settings` object accepted, in bytes of JSON.
 pub const MAX_SETTINGS_BYTES: usize = 16 * 1024;
@@ -199,14 +199,7 @@ fn member_of(row: groups::MemberRow) -> GroupMember {
 
 /// Trims an optional free text; blank means none.
 fn description(v: &mut Validator, value: Option<&str>) -> Option<Option<String>> {
-    match value.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Some(None),
-        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
-            v.add("description", format!("must be at most {MAX_DESCRIPTION} characters"));
-            None
-        }
-        Some(d) => Some(Some(d.to_owned())),
-    }
+    v.check(validate::optional_text("description", value, MAX_DESCRIPTION))
 }
 
 fn kind(v: &mut Validator, value: &str) -> Option<String> {
@@ -286,7 +279,7 @@ impl Services {
     pub async fn create_group(&self, ctx: &Ctx, input: NewGroup) -> Result<GroupView, Error> {
         ctx.require(Permission::GroupsCreate)?;
         let mut v = Validator::new();
-        let name = v.check(validate::required_text("name", &input.name, 255));
+        let name = v.check(validate::name("name", &input.name));
         let description = description(&mut v, input.description.as_deref());
         let kind = kind(&mut v, input.kind.as_deref().unwrap_or("team"));
         let email = group_email(&mut v, input.email.as_deref());
@@ -412,10 +405,7 @@ impl Services {
     pub async fn update_group(&self, ctx: &Ctx, id: Uuid, patch: GroupPatch) -> Result<GroupView, Error> {
         ctx.require(Permission::GroupsUpdate)?;
         let mut v = Validator::new();
-        let name = patch
-            .name
-            .as_deref()
-            .map(|n| v.check(validate::required_text("name", n, 255)));
+        let name = patch.name.as_deref().map(|n| v.check(validate::name("name", n)));
         let desc = patch.description.as_ref().map(|d| description(&mut v, d.as_deref()));
         let kind = patch.kind.as_deref().map(|k| kind(&mut v, k));
         let email = patch.email.as_ref().map(|e| group_email(&mut v, e.as_deref()));

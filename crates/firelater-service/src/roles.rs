@@ -149,10 +149,17 @@ impl Services {
         ctx.require(Permission::RolesAdmin)?;
         let mut v = Validator::new();
         let name = v.check(role_name(&input.name));
-        let display_name = v.check(validate::required_text("display_name", &input.display_name, 255));
+        let display_name = v.check(validate::name("display_name", &input.display_name));
         let permissions = v.check(check_permissions(&input.permissions));
+        let description = v.check(validate::optional_text(
+            "description",
+            input.description.as_deref(),
+            validate::DESCRIPTION_MAX,
+        ));
         v.finish()?;
-        let (Some(name), Some(display_name), Some(permissions)) = (name, display_name, permissions) else {
+        let (Some(name), Some(display_name), Some(permissions), Some(description)) =
+            (name, display_name, permissions, description)
+        else {
             return Err(Error::internal("validated fields missing"));
         };
         let now = self.now();
@@ -163,7 +170,6 @@ impl Services {
             &Conferral::of(permissions.iter().filter_map(|k| k.parse().ok())),
         )
         .await?;
-        let description = input.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
         let role = roles::insert(
             &tx,
             roles::NewRoleRow {
@@ -200,8 +206,15 @@ impl Services {
         let display_name = patch
             .display_name
             .as_deref()
-            .map(|d| v.check(validate::required_text("display_name", d, 255)));
+            .map(|d| v.check(validate::name("display_name", d)));
         let permissions = patch.permissions.as_deref().map(|p| v.check(check_permissions(p)));
+        let description = patch.description.as_ref().map(|d| {
+            v.check(validate::optional_text(
+                "description",
+                d.as_deref(),
+                validate::DESCRIPTION_MAX,
+            ))
+        });
         v.finish()?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -224,9 +237,7 @@ impl Services {
                 .filter_map(|k| k.parse().ok());
             self.check_grant(&tx, ctx, &Conferral::of(added)).await?;
         }
-        let description = patch
-            .description
-            .map(|d| d.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
+        let description = description.flatten();
         let role = roles::update(&tx, id, patch.version, display_name.flatten(), description, now)
             .await?
             .ok_or_else(|| Error::version_conflict(before.role.version + 1))?;

@@ -44,10 +44,10 @@ impl Services {
     /// transaction.
     pub async fn create_tenant(&self, input: NewTenant) -> Result<(tenant::Model, user::Model), Error> {
         let mut v = Validator::new();
-        let name = v.check(validate::required_text("name", &input.name, 255));
+        let name = v.check(validate::name("name", &input.name));
         let slug = v.check(validate::slug("slug", &input.slug));
         let email = v.check(validate::email("admin_email", &input.admin_email));
-        let admin_name = v.check(validate::required_text("admin_name", &input.admin_name, 255));
+        let admin_name = v.check(validate::name("admin_name", &input.admin_name));
         v.check(validate::password("admin_password", &input.admin_password));
         v.finish()?;
         let (Some(name), Some(slug), Some(email), Some(admin_name)) = (name, slug, email, admin_name) else {

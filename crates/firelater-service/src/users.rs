@@ -6,7 +6,7 @@ use crate::{Services, record};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::names;
-use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
+use firelater_core::list::{FilterKind, FilterSpec, FilterValue, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::entities::{role, user};
 use firelater_db::repo::{roles, sessions, users};
@@ -115,7 +115,7 @@ impl Services {
         ctx.require(Permission::UsersCreate)?;
         let mut v = Validator::new();
         let email = v.check(validate::email("email", &input.email));
-        let name = v.check(validate::required_text("name", &input.name, 255));
+        let name = v.check(validate::name("name", &input.name));
         let timezone = v.check(validate::timezone(
             "timezone",
             input.timezone.as_deref().unwrap_or("UTC"),
@@ -196,6 +196,18 @@ impl Services {
     /// Lists users (needs `users:read`).
     pub async fn list_users(&self, ctx: &Ctx, params: &ListParams) -> Result<Page<UserView>, Error> {
         ctx.require(Permission::UsersRead)?;
+        // Emails are stored normalised (NFKC, lower case), so the filter matches in any case.
+        let mut params = params.clone();
+        for f in &mut params.filters {
+            if f.column == "email" {
+                match &mut f.value {
+                    FilterValue::Text(v) => *v = validate::normalize_email(v),
+                    FilterValue::AnyOf(vs) => vs.iter_mut().for_each(|v| *v = validate::normalize_email(v)),
+                    _ => {}
+                }
+            }
+        }
+        let params = &params;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let page = users::list(&tx, params).await?;
         let with_roles = params.includes("roles") || params.fields.as_ref().is_some_and(|f| f.contains(&"roles"));
@@ -247,10 +259,7 @@ impl Services {
             ctx.require(Permission::UsersUpdate)?;
         }
         let mut v = Validator::new();
-        let name = patch
-            .name
-            .as_deref()
-            .map(|n| v.check(validate::required_text("name", n, 255)));
+        let name = patch.name.as_deref().map(|n| v.check(validate::name("name", n)));
         let timezone = patch
             .timezone
             .as_deref()

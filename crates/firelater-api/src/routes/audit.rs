@@ -147,10 +147,11 @@ impl<S: Send + Sync> FromRequestParts<S> for EntityPath {
             e.code = ErrorCode::BadRequest;
             ApiError(e)
         })?;
-        Ok(Self {
-            entity_type: raw.get("entityType").cloned().unwrap_or_default(),
-            id,
-        })
+        let entity_type = raw.get("entityType").cloned().unwrap_or_default();
+        if entity_type.contains('\0') {
+            return Err(Error::field("entityType", "must not contain the NUL character (U+0000)").into());
+        }
+        Ok(Self { entity_type, id })
     }
 }
 

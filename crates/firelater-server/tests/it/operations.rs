@@ -145,3 +145,82 @@ async fn sigterm_shuts_the_binary_down_cleanly() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn invented_methods_and_unmatched_paths_do_not_grow_the_metrics() {
+    let app = TestApp::spawn().await;
+    let mut invented = Vec::new();
+    for i in 0..300 {
+        let id = uuid::Uuid::now_v7().simple().to_string().to_uppercase();
+        let method = format!("X{}", &id[id.len() - 12..]);
+        let path = if i % 2 == 0 {
+            format!("/api/v1/nope-{}", id.to_lowercase())
+        } else {
+            format!("/nope-{}", id.to_lowercase())
+        };
+        let res = app
+            .request(Method::from_bytes(method.as_bytes()).expect("method"), &path)
+            .send()
+            .await
+            .expect("send");
+        assert!(res.status().is_client_error(), "{method} {path}: {}", res.status());
+        invented.push((method, path));
+    }
+    let text = app
+        .request(Method::GET, "/metrics")
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for (method, path) in &invented {
+        assert!(!text.contains(method.as_str()), "{method} became a label");
+        assert!(!text.contains(path.as_str()), "{path} became a label");
+    }
+    let other: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("http_requests_total{") && l.contains(r#"method="other""#))
+        .map(|l| l.split('}').next().unwrap_or(l))
+        .collect();
+    assert!(!other.is_empty(), "invented methods are counted as other: {text}");
+    assert!(
+        other.len() <= 4,
+        "300 invented requests make a handful of series, not hundreds: {other:?}"
+    );
+    assert!(
+        other.iter().all(|s| s.contains(r#"route="unmatched""#)),
+        "unmatched paths share one route label: {other:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn with_a_metrics_token_metrics_need_it() {
+    let token = "metrics-token-0123456789-abcdefghij";
+    let app = TestApp::builder()
+        .config(move |c| c.metrics_token = Some(token.to_owned()))
+        .spawn()
+        .await;
+    for bearer in [None, Some("wrong-token"), Some(app.admin_token.as_str())] {
+        let mut req = app.request(Method::GET, "/metrics");
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        let res = req.send().await.expect("metrics");
+        assert_eq!(res.status(), 401, "{bearer:?}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["code"], "unauthenticated");
+        assert!(body["request_id"].is_string());
+    }
+    let res = app
+        .request(Method::GET, "/metrics")
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.expect("text").contains("http_requests_total"));
+    app.stop().await;
+}

@@ -833,3 +833,30 @@ async fn the_command_line_deletes_a_tenant_only_when_told_yes() {
     assert!(counts(&app, b).await.values().all(|n| *n == 0));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_suspended_tenants_login_answers_the_same_for_right_and_wrong_passwords() {
+    let app = platform_app().await;
+    let beta = create_tenant(&app, "beta").await;
+    let res = op(&app, Method::POST, &format!("/api/v1/platform/tenants/{beta}/suspend"))
+        .send()
+        .await
+        .expect("suspend");
+    assert_eq!(res.status(), 200);
+    let mut answers = Vec::new();
+    for (email, password) in [
+        ("admin@beta.example", PASSWORD),
+        ("admin@beta.example", "a wrong password entirely"),
+        ("nobody@beta.example", PASSWORD),
+    ] {
+        let res = app.try_login("beta", email, password).await;
+        let status = res.status().as_u16();
+        let mut body = json_of(res).await;
+        body.as_object_mut().expect("object").remove("request_id");
+        answers.push((status, body));
+    }
+    assert_eq!(answers[0].0, 403, "{answers:?}");
+    assert_eq!(answers[0], answers[1], "right and wrong passwords answer alike");
+    assert_eq!(answers[0], answers[2], "an unknown email answers alike too");
+    app.stop().await;
+}
