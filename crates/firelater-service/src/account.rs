@@ -342,30 +342,34 @@ impl Services {
             now,
         )
         .await?;
-        let settings = &self.auth.settings;
-        if !locked
-            && settings.lockout_threshold > 0
-            && let Some(until) = users::record_failed_login(
-                &tx,
-                user.id,
-                settings.lockout_threshold,
-                now + settings.lockout_duration,
-            )
-            .await?
-        {
-            record::audit(
-                &tx,
-                ctx,
-                "auth.lockout",
-                "user",
-                Some(user.id),
-                Some(json!({"locked_until": until})),
-                now,
-            )
-            .await?;
+        if !locked {
+            self.count_failed_password(&tx, ctx, user.id, now).await?;
         }
         tx.commit().await?;
         Err(Error::field(field, "is wrong"))
+    }
+
+    /// Counts a failed password or second factor of `user_id` toward the lockout (when it is
+    /// on), in the caller's transaction, and audits the lockout it causes. Sign-in, the MFA step
+    /// and the password checks behind a session all count through here, so they share one
+    /// budget of guesses.
+    pub(crate) async fn count_failed_password(
+        &self,
+        tx: &TenantTx,
+        ctx: &Ctx,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let settings = &self.auth.settings;
+        if settings.lockout_threshold > 0
+            && let Some(until) =
+                users::record_failed_login(tx, user_id, settings.lockout_threshold, now + settings.lockout_duration)
+                    .await?
+        {
+            let details = json!({"locked_until": until});
+            record::audit(tx, ctx, "auth.lockout", "user", Some(user_id), Some(details), now).await?;
+        }
+        Ok(())
     }
 
     /// Lifts a lockout early (needs `users:admin`).

@@ -187,19 +187,7 @@ impl Services {
                 record::audit(&tx, &ctx, "auth.login_locked", "user", Some(user.id), None, now).await?;
             } else {
                 record::audit(&tx, &ctx, "auth.login_failed", "user", Some(user.id), None, now).await?;
-                let settings = &self.auth.settings;
-                if settings.lockout_threshold > 0
-                    && let Some(until) = users::record_failed_login(
-                        &tx,
-                        user.id,
-                        settings.lockout_threshold,
-                        now + settings.lockout_duration,
-                    )
-                    .await?
-                {
-                    let details = serde_json::json!({"locked_until": until});
-                    record::audit(&tx, &ctx, "auth.lockout", "user", Some(user.id), Some(details), now).await?;
-                }
+                self.count_failed_password(&tx, &ctx, user.id, now).await?;
             }
             tx.commit().await?;
             return Err(invalid_credentials());

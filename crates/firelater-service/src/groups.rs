@@ -494,19 +494,7 @@ impl Services {
         let g = groups::find(&tx, id).await?.ok_or_else(|| Error::not_found("group"))?;
         // Deleting a group takes its roles from its members: with the admin role among them,
         // only an administrator may, and never from the last one.
-        let held = groups::roles_of_group(&tx, id).await?;
-        let takes_admin = held.iter().any(is_admin_role);
-        if takes_admin {
-            self.check_grant(
-                &tx,
-                ctx,
-                &Conferral {
-                    admin: true,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
+        let takes_admin = self.check_taking_group_roles(&tx, ctx, id).await?;
         for child in groups::children(&tx, id).await? {
             let changes = groups::GroupChanges {
                 parent_id: Some(None),
@@ -651,18 +639,7 @@ impl Services {
         let m = groups::find_member(&tx, group_id, user_id)
             .await?
             .ok_or_else(|| Error::not_found("group member"))?;
-        let takes_admin = groups::roles_of_group(&tx, group_id).await?.iter().any(is_admin_role);
-        if takes_admin {
-            self.check_grant(
-                &tx,
-                ctx,
-                &Conferral {
-                    admin: true,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
+        let takes_admin = self.check_taking_group_roles(&tx, ctx, group_id).await?;
         if !groups::remove_member(&tx, group_id, user_id).await? {
             return Err(Error::not_found("group member"));
         }
@@ -709,6 +686,21 @@ impl Services {
             role: m.role,
             joined_at: m.joined_at,
         }))
+    }
+
+    /// Before an act that takes a group's roles from members (removing one, deleting the
+    /// group): when the group holds the admin role, only an administrator may. Returns whether
+    /// it does, so the caller checks an administrator remains once the act is written.
+    async fn check_taking_group_roles(&self, tx: &TenantTx, ctx: &Ctx, group_id: Uuid) -> Result<bool, Error> {
+        let takes_admin = groups::roles_of_group(tx, group_id).await?.iter().any(is_admin_role);
+        if takes_admin {
+            let what = Conferral {
+                admin: true,
+                ..Default::default()
+            };
+            self.check_grant(tx, ctx, &what).await?;
+        }
+        Ok(takes_admin)
     }
 
     /// Replaces the set of roles a group holds (needs `roles:admin`). Every direct member

@@ -321,15 +321,7 @@ impl Services {
         }
         let details = json!({"reason": ErrorCode::MfaCodeInvalid.as_str()});
         record::audit(tx, ctx, "auth.login_failed", "user", Some(user_id), Some(details), now).await?;
-        let settings = &self.auth.settings;
-        if settings.lockout_threshold > 0
-            && let Some(until) =
-                users::record_failed_login(tx, user_id, settings.lockout_threshold, now + settings.lockout_duration)
-                    .await?
-        {
-            let details = json!({"locked_until": until});
-            record::audit(tx, ctx, "auth.lockout", "user", Some(user_id), Some(details), now).await?;
-        }
+        self.count_failed_password(tx, ctx, user_id, now).await?;
         Ok(Some(Error::new(
             ErrorCode::MfaCodeInvalid,
             "the multi-factor code is wrong or was already used",
