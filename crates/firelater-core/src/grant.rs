@@ -120,7 +120,8 @@ mod tests {
         let manager = set(&[UsersRead, GroupsRead, GroupsUpdate, RolesRead]);
         let all: BTreeSet<Permission> = Permission::ALL.iter().copied().collect();
         // (grantor permissions, grantor is admin, conferred permissions, confers admin, expected code)
-        let cases: Vec<(&BTreeSet<Permission>, bool, Vec<Permission>, bool, Option<ErrorCode>)> = vec![
+        type Case<'a> = (&'a BTreeSet<Permission>, bool, Vec<Permission>, bool, Option<ErrorCode>);
+        let cases: Vec<Case<'_>> = vec![
             (&manager, false, vec![], false, None),
             (&manager, false, vec![UsersRead, GroupsRead], false, None),
             (
@@ -181,7 +182,8 @@ mod tests {
         let agent = set(&[UsersRead]);
         let all: BTreeSet<Permission> = Permission::ALL.iter().copied().collect();
         // (actor permissions, actor admin, target permissions, target admin, allowed)
-        let cases: Vec<(&BTreeSet<Permission>, bool, &BTreeSet<Permission>, bool, bool)> = vec![
+        type Case<'a> = (&'a BTreeSet<Permission>, bool, &'a BTreeSet<Permission>, bool, bool);
+        let cases: Vec<Case<'_>> = vec![
             (&helpdesk, false, &agent, false, true),
             (&helpdesk, false, &helpdesk, false, false),
             (&helpdesk, false, &all, false, false),
