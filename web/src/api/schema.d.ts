@@ -657,7 +657,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: request counts and latencies by route and status, job counts. */
+        /**
+         * Prometheus metrics: request counts and latencies by route and status, job counts. With
+         *     `FIRELATER_METRICS_TOKEN` set, only for `Authorization: Bearer <token>`.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -5873,6 +5876,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description A metrics token is configured and was not sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
