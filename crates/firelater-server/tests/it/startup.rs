@@ -106,3 +106,59 @@ async fn migrations_run_twice_change_nothing() {
     db.close().await.ok();
     app.stop().await;
 }
+
+/// The binary re-executes itself once with glibc's mmap threshold fixed and two arenas, so
+/// the memory of a burst of sign-ins goes back to the system (ADR 0012); an operator can turn
+/// it off. Read from the running server's own environment after it created its database,
+/// which it does only after the re-exec.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_tunes_glibc_to_give_memory_back_unless_turned_off() {
+    for (tuning, tuned) in [(None, true), (Some("0"), false)] {
+        let dir = std::env::temp_dir().join(format!("firelater-malloc-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let db = dir.join("firelater.db");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_firelater"));
+        cmd.arg("serve")
+            .env("FIRELATER_CONFIG", "/nonexistent/firelater.toml")
+            .env("FIRELATER_LISTEN", "127.0.0.1:0")
+            .env("FIRELATER_DATABASE_URL", format!("sqlite:{}", db.display()))
+            .env("FIRELATER_DATA_DIR", dir.join("files"))
+            .env("FIRELATER_ADMIN_PASSWORD", "malloc tuning password 1")
+            .env_remove("MALLOC_MMAP_THRESHOLD_")
+            .env_remove("MALLOC_ARENA_MAX")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(t) = tuning {
+            cmd.env("FIRELATER_MALLOC_TUNING", t);
+        }
+        let mut child = cmd.spawn().expect("spawn");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !db.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server never created its database"
+            );
+            assert!(child.try_wait().expect("wait").is_none(), "the server exited");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let environ = std::fs::read(format!("/proc/{}/environ", child.id())).expect("environ");
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        let vars: Vec<String> = environ
+            .split(|b| *b == 0)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect();
+        assert_eq!(
+            vars.iter().any(|v| v == "MALLOC_MMAP_THRESHOLD_=131072"),
+            tuned,
+            "tuning {tuning:?}"
+        );
+        assert_eq!(
+            vars.iter().any(|v| v == "MALLOC_ARENA_MAX=2"),
+            tuned,
+            "tuning {tuning:?}"
+        );
+    }
+}
