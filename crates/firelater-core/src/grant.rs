@@ -120,6 +120,10 @@ mod tests {
         let manager = set(&[UsersRead, GroupsRead, GroupsUpdate, RolesRead]);
         let all: BTreeSet<Permission> = Permission::ALL.iter().copied().collect();
         // (grantor permissions, grantor is admin, conferred permissions, confers admin, expected code)
+        #[expect(
+            clippy::type_complexity,
+            reason = "a case table reads best with its row type spelled out"
+        )]
         let cases: Vec<(&BTreeSet<Permission>, bool, Vec<Permission>, bool, Option<ErrorCode>)> = vec![
             (&manager, false, vec![], false, None),
             (&manager, false, vec![UsersRead, GroupsRead], false, None),
@@ -181,6 +185,10 @@ mod tests {
         let agent = set(&[UsersRead]);
         let all: BTreeSet<Permission> = Permission::ALL.iter().copied().collect();
         // (actor permissions, actor admin, target permissions, target admin, allowed)
+        #[expect(
+            clippy::type_complexity,
+            reason = "a case table reads best with its row type spelled out"
+        )]
         let cases: Vec<(&BTreeSet<Permission>, bool, &BTreeSet<Permission>, bool, bool)> = vec![
             (&helpdesk, false, &agent, false, true),
             (&helpdesk, false, &helpdesk, false, false),
