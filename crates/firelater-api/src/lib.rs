@@ -8,6 +8,7 @@ pub mod extract;
 pub mod middleware;
 pub mod refresh_cookie;
 pub mod routes;
+pub mod security;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -34,9 +34,11 @@ fn code_for(status: StatusCode) -> ErrorCode {
         408 | 503 | 504 => ErrorCode::Timeout,
         409 => ErrorCode::AlreadyExists,
         413 => ErrorCode::PayloadTooLarge,
+        414 => ErrorCode::UriTooLong,
         415 => ErrorCode::UnsupportedMediaType,
         422 => ErrorCode::ValidationFailed,
         429 => ErrorCode::RateLimited,
+        431 => ErrorCode::HeadersTooLarge,
         s if s >= 500 => ErrorCode::Internal,
         _ => ErrorCode::BadRequest,
     }

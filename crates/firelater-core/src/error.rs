@@ -26,12 +26,16 @@ pub enum ErrorKind {
     Conflict,
     /// 413: body too large.
     PayloadTooLarge,
+    /// 414: the request URI is too long.
+    UriTooLong,
     /// 415: wrong content type.
     UnsupportedMediaType,
     /// 422: well-formed but invalid.
     Unprocessable,
     /// 429: slow down.
     TooManyRequests,
+    /// 431: the request's header fields are too large.
+    HeadersTooLarge,
     /// 500: our fault.
     Internal,
     /// 503: a dependency is unavailable.
@@ -98,6 +102,8 @@ error_codes! {
     IdempotencyKeyReused => ("idempotency_key_reused", Unprocessable, "Idempotency-Key reused with a different request"),
     IdempotencyInProgress => ("idempotency_in_progress", Conflict, "A request with this Idempotency-Key is in progress"),
     PayloadTooLarge => ("payload_too_large", PayloadTooLarge, "Request body too large"),
+    UriTooLong => ("uri_too_long", UriTooLong, "Request URI too long"),
+    HeadersTooLarge => ("headers_too_large", HeadersTooLarge, "Request headers too large"),
     UnsupportedMediaType => ("unsupported_media_type", UnsupportedMediaType, "Unsupported media type"),
     ValidationFailed => ("validation_failed", Unprocessable, "Validation failed"),
     RateLimited => ("rate_limited", TooManyRequests, "Too many requests"),

@@ -235,7 +235,16 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
         config: Arc::new(api_config),
         metrics: metrics_handle(),
     };
-    let app = web::with_web_app(firelater_api::router(state, limit.as_ref()));
+    let https = config.display_url().starts_with("https://");
+    let security = firelater_api::security::SecurityHeaders { hsts: https };
+    // Outermost, around the web app too (it is the API router's fallback, outside its layers):
+    // nothing leaves without the security headers, and an oversized head is refused first.
+    let app = web::with_web_app(firelater_api::router(state, limit.as_ref()))
+        .layer(axum::middleware::from_fn(firelater_api::security::head_limits))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            firelater_api::security::headers,
+        ));
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
 
     let mut background = Vec::new();

@@ -19,6 +19,15 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
 
+/// hyper's read buffer, which bounds a request head: a head that does not fit is answered a
+/// bare `431` and the connection closed, before the application sees it. It is well above
+/// the application's own limits (`security::MAX_URI_BYTES` + `security::MAX_HEADER_BYTES`),
+/// which answer problem documents, so only a head past 128 KiB gets the bare answer. hyper's
+/// other backstops stay at their defaults: more than 100 header fields is a bare `431`, a URI
+/// over 64 KiB a bare `414` (setting `max_headers` would allocate the fields on the heap for
+/// every request).
+pub const HEAD_BUFFER_BYTES: usize = 128 * 1024;
+
 /// Limits of the accept loop.
 #[derive(Debug, Clone, Copy)]
 pub struct ServeLimits {
@@ -74,6 +83,7 @@ pub async fn serve(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(HEAD_BUFFER_BYTES)
         .keep_alive(true);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

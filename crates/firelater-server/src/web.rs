@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::{Embed, EmbeddedFile};
 use std::borrow::Cow;
+use std::sync::LazyLock;
 use tower::ServiceExt;
 
 /// The web app's files, chosen by `build.rs`: `web/dist`, or a page saying it was not built.
@@ -30,6 +31,19 @@ pub fn with_web_app(api: Router) -> Router {
         let api = inner.clone();
         async move { serve(api, req).await }
     })
+}
+
+/// The policy of the web app's pages: the hashes of `index.html`'s inline scripts, computed
+/// once from the embedded page.
+static APP_CSP: LazyLock<HeaderValue> =
+    LazyLock::new(|| firelater_api::security::csp_value(firelater_api::security::app_csp(&index_html())));
+
+/// The web app's `index.html` as served (the placeholder page when the app was not built), for
+/// the hashes of its inline scripts in the Content-Security-Policy.
+pub fn index_html() -> String {
+    Assets::get("index.html")
+        .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+        .unwrap_or_default()
 }
 
 /// True when this binary carries the built web app rather than the placeholder page.
@@ -125,6 +139,11 @@ fn respond(name: &str, file: EmbeddedFile, cache: &'static str, headers: &Header
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // On a 304 too: its headers replace the cached page's, and without its policy the page
+    // would get the outer layer's `default-src 'none'`.
+    if name.ends_with(".html") {
+        h.insert(header::CONTENT_SECURITY_POLICY, APP_CSP.clone());
+    }
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }

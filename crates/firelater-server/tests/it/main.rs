@@ -22,6 +22,7 @@ mod numbering;
 mod operations;
 mod platform;
 mod roles;
+mod security_headers;
 mod sessions;
 mod startup;
 mod tenancy;
