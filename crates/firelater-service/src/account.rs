@@ -144,6 +144,12 @@ impl Services {
         let hash = self.hasher.hash(new).await?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // Checked again where it is written: the target may have gained standing while the
+        // hash waited for its slot.
+        let user = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        if !own {
+            self.check_over_user(&tx, ctx, id).await?;
+        }
         let changes = users::UserChanges {
             password_hash: Some(Some(hash)),
             status: (user.status == "pending").then(|| "active".to_owned()),
@@ -183,6 +189,10 @@ impl Services {
     /// whoever asked), so the answer is the same, in the same time, whether or not the tenant
     /// and the account exist; [`Services::carry_out_password_reset`] does the rest.
     pub async fn forgot_password(&self, tenant_slug: &str, email: &str, meta: RequestMeta) -> Result<(), Error> {
+        // No slug or email is this long, so nothing could match: answer alike, store nothing.
+        if tenant_slug.len() > 100 || email.len() > 320 {
+            return Ok(());
+        }
         let request = PasswordResetRequest {
             tenant: tenant_slug.to_owned(),
             email: email.to_owned(),
@@ -203,8 +213,8 @@ impl Services {
         Ok(())
     }
 
-    /// Carries out a queued reset request: when the tenant and an active user with this email
-    /// exist, every earlier live token of theirs is voided (one live token per account), a
+    /// Carries out a queued reset request: when the tenant and a user with this email who is
+    /// not deactivated (active, or pending a first password) exist, every earlier live token of theirs is voided (one live token per account), a
     /// new single-use token valid for an hour is recorded (as a hash) and an email is written
     /// to the outbox naming the reset, not its secret.
     pub async fn carry_out_password_reset(&self, request: PasswordResetRequest) -> Result<(), Error> {
@@ -279,6 +289,13 @@ impl Services {
             .map(TenantId)
             .ok_or_else(invalid_reset_token)?;
         if tenants::find(self.db.system(), tenant.0).await?.is_none() {
+            return Err(invalid_reset_token());
+        }
+        // A dead token costs no hashing slot: only a live one gets that far.
+        let tx = self.db.tenant_read(tenant).await?;
+        let live = password_resets::is_live(&tx, &token_hash(token), self.now()).await?;
+        tx.commit().await?;
+        if !live {
             return Err(invalid_reset_token());
         }
         let hash = self.hasher.hash(new).await?;
@@ -372,11 +389,15 @@ impl Services {
         Ok(())
     }
 
-    /// Lifts a lockout early (needs `users:admin`).
+    /// Lifts a lockout early (needs `users:admin`, and to outrank the user).
     pub async fn unlock_user(&self, ctx: &Ctx, id: Uuid) -> Result<(), Error> {
         ctx.require(Permission::UsersAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        // Lifting the lock of an account of equal or higher standing would give its guesser a
+        // fresh budget of attempts.
+        self.check_over_user(&tx, ctx, id).await?;
         let changes = users::UserChanges {
             failed_login_count: Some(0),
             locked_until: Some(None),

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::names;
-use firelater_core::grant::{self, Conferral, Grantor};
+use firelater_core::grant::Conferral;
 use firelater_core::ids::{ApiKeyId, TenantId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
@@ -192,14 +192,6 @@ impl Services {
             v.add("expires_at", "must be in the future");
         }
         v.finish()?;
-        // A key's scopes are a grant like any other: only what the creator holds.
-        grant::check(
-            Grantor {
-                permissions: &ctx.permissions,
-                is_admin: false,
-            },
-            &Conferral::of(granted.iter().copied()),
-        )?;
         let name = name.ok_or_else(|| Error::internal("validated name missing"))?;
         let permissions: Vec<String> = granted.iter().map(|p| p.key().to_owned()).collect();
         let key = new_key(ctx.tenant);
@@ -207,6 +199,9 @@ impl Services {
             .and_then(|(_, secret)| secret.get(..SHOWN_PREFIX_LEN).map(str::to_owned))
             .ok_or_else(|| Error::internal("a new API key does not parse"))?;
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // A key's scopes are a grant like any other: only what the creator holds.
+        self.check_grant(&tx, ctx, &Conferral::of(granted.iter().copied()))
+            .await?;
         let row = api_keys::insert(
             &tx,
             api_keys::NewApiKeyRow {

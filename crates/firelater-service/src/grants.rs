@@ -42,8 +42,11 @@ impl Services {
         Ok(c)
     }
 
-    /// 403 unless the caller may confer `what` (the grant rule).
+    /// 403 unless the caller may confer `what` (the grant rule). Takes the tenant's access
+    /// lock first, so the check and the caller's write are not interleaved with another
+    /// change of access.
     pub(crate) async fn check_grant(&self, tx: &TenantTx, ctx: &Ctx, what: &Conferral) -> Result<(), Error> {
+        roles::lock_access(tx).await?;
         let is_admin = if what.admin {
             self.actor_is_admin(tx, ctx).await?
         } else {
@@ -72,6 +75,7 @@ impl Services {
     /// or on an account holding as much as the caller or more. Acting on oneself is not
     /// checked here.
     pub(crate) async fn check_over_user(&self, tx: &TenantTx, ctx: &Ctx, target: Uuid) -> Result<(), Error> {
+        roles::lock_access(tx).await?;
         if ctx.user_id().map(|u| u.0) == Some(target) {
             return Ok(());
         }
@@ -95,6 +99,7 @@ impl Services {
     /// group, deleting such a group): a 409 `last_admin` when no active administrator would
     /// remain, and the caller's transaction is dropped unwritten.
     pub(crate) async fn ensure_an_admin_remains(&self, tx: &TenantTx) -> Result<(), Error> {
+        roles::lock_access(tx).await?;
         if roles::count_active_admins(tx).await? == 0 {
             return Err(Error::new(
                 ErrorCode::LastAdmin,

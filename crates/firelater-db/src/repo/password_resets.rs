@@ -83,15 +83,13 @@ pub async fn find_live(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<Op
         .filter(|r| r.used_at.is_none() && r.expires_at > now))
 }
 
-/// How many unused, unexpired tokens `user_id` has.
-pub async fn count_live(tx: &TenantTx, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, Error> {
-    use sea_orm::PaginatorTrait;
-    password_reset::Entity::find()
+/// Whether the token with `token_hash` is unused and unexpired.
+pub async fn is_live(tx: &TenantTx, token_hash: &str, now: DateTime<Utc>) -> Result<bool, Error> {
+    Ok(password_reset::Entity::find()
         .filter(password_reset::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(password_reset::Column::UserId.eq(user_id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .filter(password_reset::Column::ExpiresAt.gt(now))
-        .count(tx.conn())
+        .filter(password_reset::Column::TokenHash.eq(token_hash))
+        .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .is_some_and(|r| r.used_at.is_none() && r.expires_at > now))
 }

@@ -306,3 +306,13 @@ pub async fn holds_admin(tx: &TenantTx, user_id: Uuid) -> Result<bool, Error> {
 pub async fn count_active_admins(tx: &TenantTx) -> Result<usize, Error> {
     Ok(admin_holders(tx, None, true).await?.len())
 }
+
+/// Holds the tenant's access (who holds which role, group roles, memberships, role
+/// permissions) until the transaction ends, so two concurrent changes cannot each pass the
+/// grant or last-administrator check and together break it. On SQLite writers already run
+/// one at a time.
+pub async fn lock_access(tx: &TenantTx) -> Result<(), Error> {
+    crate::dialect::lock_tenant_key(tx.conn(), tx.tenant(), "access")
+        .await
+        .map_err(db_err)
+}

@@ -393,7 +393,7 @@ async fn a_reset_request_answers_before_any_lookup_so_both_answers_cost_the_same
 }
 
 #[tokio::test]
-async fn no_usable_reset_secret_is_stored_in_the_outbox_or_the_queue() {
+async fn no_usable_reset_secret_is_stored_in_the_outbox() {
     let app = TestApp::spawn().await;
     let u = app
         .create_user("secret@example.com", Some("old password 1234"), &["agent"])

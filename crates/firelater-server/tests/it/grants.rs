@@ -262,6 +262,16 @@ async fn users_admin_cannot_take_over_an_account_of_equal_or_higher_standing() {
     custom_role(&app, "helpdesk", &["users:admin", "users:read", "users:delete"]).await;
     let (_, token) = signed_in(&app, "helpdesk@example.com", &["helpdesk"]).await;
     let (peer, _) = signed_in(&app, "peer@example.com", &["helpdesk"]).await;
+    let (lesser, _) = signed_in(&app, "lesser@example.com", &["requester"]).await;
+    let unlock = as_user(
+        &app,
+        &token,
+        Method::POST,
+        &format!("/api/v1/users/{lesser}/unlock"),
+        None,
+    )
+    .await;
+    assert_eq!(unlock.status(), 204, "a lesser account can be unlocked");
     let admin = admin_id(&app).await;
 
     for target in [&admin, &peer] {
@@ -285,6 +295,15 @@ async fn users_admin_cannot_take_over_an_account_of_equal_or_higher_standing() {
         assert_refused(mfa, "target_outranks_actor").await;
         let off = as_user(&app, &token, Method::DELETE, &format!("/api/v1/users/{target}"), None).await;
         assert_refused(off, "target_outranks_actor").await;
+        let unlock = as_user(
+            &app,
+            &token,
+            Method::POST,
+            &format!("/api/v1/users/{target}/unlock"),
+            None,
+        )
+        .await;
+        assert_refused(unlock, "target_outranks_actor").await;
     }
     assert_eq!(
         app.try_login("default", ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
