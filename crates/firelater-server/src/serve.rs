@@ -137,7 +137,7 @@ pub async fn serve(
         .await
         .is_err()
     {
-        tracing::warn!("connections still open after the shutdown grace period; closing them");
+        tracing::warn!("connections still open after the shutdown grace period; they end when the process exits");
     }
     Ok(())
 }
