@@ -584,6 +584,8 @@ impl Services {
         }
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // What this change confers is decided on what it reads: no other access change in between.
+        roles::lock_access(&tx).await?;
         if groups::find(&tx, group_id).await?.is_none() {
             return Err(Error::not_found("group"));
         }
@@ -633,6 +635,8 @@ impl Services {
         ctx.require(Permission::GroupsUpdate)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // What this change confers is decided on what it reads: no other access change in between.
+        roles::lock_access(&tx).await?;
         if groups::find(&tx, group_id).await?.is_none() {
             return Err(Error::not_found("group"));
         }
@@ -717,6 +721,8 @@ impl Services {
         wanted.dedup();
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // What this change confers is decided on what it reads: no other access change in between.
+        roles::lock_access(&tx).await?;
         if groups::find(&tx, group_id).await?.is_none() {
             return Err(Error::not_found("group"));
         }

@@ -218,6 +218,8 @@ impl Services {
         v.finish()?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // What this change confers is decided on what it reads: no other access change in between.
+        roles::lock_access(&tx).await?;
         let before = self.role_in(&tx, id).await?;
         if before.role.version != patch.version {
             return Err(Error::version_conflict(before.role.version));
@@ -294,6 +296,8 @@ impl Services {
         ctx.require(Permission::RolesAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
+        // What this change confers is decided on what it reads: no other access change in between.
+        roles::lock_access(&tx).await?;
         users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
