@@ -130,7 +130,9 @@ fn clear_cookie(state: &AppState) -> axum::http::HeaderValue {
     responses((status = 200, description = "Signed in; with `use_cookie` the refresh token is in the cookie only", body = TokenResponse,
             headers(("Set-Cookie" = String, description = "With `use_cookie`: `firelater_refresh`, HttpOnly, SameSite=Strict"))),
         PublicErrors,
-        (status = 403, description = "The tenant is suspended, or `use_cookie` without the CSRF header (`csrf_check_failed`)", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "The tenant is suspended, or `use_cookie` without the CSRF header (`csrf_check_failed`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Every password-hashing slot is busy (`server_busy`); retry after `Retry-After` seconds", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = String, description = "Seconds to wait before retrying")))))]
 pub async fn login(
     State(state): State<AppState>,
     Meta(meta): Meta,
