@@ -214,9 +214,10 @@ impl Services {
     }
 
     /// Carries out a queued reset request: when the tenant and a user with this email who is
-    /// not deactivated (active, or pending a first password) exist, every earlier live token of theirs is voided (one live token per account), a
-    /// new single-use token valid for an hour is recorded (as a hash) and an email is written
-    /// to the outbox naming the reset, not its secret.
+    /// not deactivated (active, or pending a first password) exist, every earlier live token
+    /// of theirs is voided (one live token per account), a new single-use token valid for an
+    /// hour is recorded (as a hash) and an email is written to the outbox naming the reset,
+    /// not its secret.
     pub async fn carry_out_password_reset(&self, request: PasswordResetRequest) -> Result<(), Error> {
         let (Ok(slug), Ok(email)) = (
             validate::slug("tenant", &request.tenant),
