@@ -2,7 +2,7 @@
 //! or higher standing can be taken over, and the tenant always keeps an active administrator.
 
 use firelater_core::ids::TenantId;
-use firelater_service::{Actor, Ctx};
+use firelater_service::Ctx;
 use firelater_testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
@@ -469,8 +469,7 @@ async fn the_last_active_admin_cannot_be_demoted_removed_or_deactivated() {
         .expect("tenant id")
         .parse()
         .expect("uuid");
-    let mut ctx = Ctx::system(TenantId(tenant_id));
-    ctx.actor = Actor::System;
+    let ctx = Ctx::system(TenantId(tenant_id));
     let err = app
         .services
         .deactivate_user(&ctx, admin.parse().expect("uuid"))
