@@ -106,6 +106,7 @@ error_codes! {
     HeadersTooLarge => ("headers_too_large", HeadersTooLarge, "Request headers too large"),
     UnsupportedMediaType => ("unsupported_media_type", UnsupportedMediaType, "Unsupported media type"),
     ValidationFailed => ("validation_failed", Unprocessable, "Validation failed"),
+    InvalidReference => ("invalid_reference", Unprocessable, "Reference to a record that does not exist"),
     RateLimited => ("rate_limited", TooManyRequests, "Too many requests"),
     ServerBusy => ("server_busy", Unavailable, "Server busy"),
     Timeout => ("timeout", Timeout, "Request timed out"),

@@ -75,4 +75,6 @@ id_type! {
     AuditId,
     /// An API key of a service account.
     ApiKeyId,
+    /// A group of users.
+    GroupId,
 }

@@ -2,15 +2,21 @@
 //! validation and the clock. Nothing in this crate performs IO, so every rule here can be unit
 //! tested without a database or a network.
 
+pub mod api_keys;
 pub mod audit;
 pub mod clock;
+pub mod enums;
 pub mod error;
 pub mod events;
 pub mod grant;
+pub mod groups;
 pub mod ids;
 pub mod list;
 pub mod numbering;
 pub mod permission;
+pub mod roles;
+pub mod tenants;
+pub mod users;
 pub mod validate;
 
 pub use clock::{Clock, SystemClock};

@@ -149,6 +149,16 @@ impl<T> Page<T> {
             total: self.total,
         }
     }
+
+    /// Maps every item with a fallible `f`, keeping the paging.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> std::result::Result<U, E>) -> std::result::Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<std::result::Result<_, E>>()?,
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        })
+    }
 }
 
 fn pick(allowed: &'static [&'static str], value: &str) -> Option<&'static str> {

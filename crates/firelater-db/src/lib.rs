@@ -10,14 +10,15 @@ use firelater_core::ids::TenantId;
 use firelater_core::{Error, ErrorCode};
 use firelater_migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr, TransactionOptions,
+    TransactionTrait,
 };
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use firelater_migration::{APP_ROLE, INSTANCE_TABLES};
+pub use sea_orm::DatabaseTransaction;
 pub use sea_orm::DbErr as DatabaseError;
 
 /// Which database engine a connection talks to.
@@ -56,16 +57,43 @@ pub struct Db {
     write_lock: Option<Arc<Mutex<()>>>,
 }
 
-/// Maps a database error to FireLater's error; the cause is kept in the detail for the log.
+/// Maps a database error to FireLater's error by the constraint it broke: a unique key is a
+/// 409 `already_exists` naming the key's fields, a foreign key to nothing a 422
+/// `invalid_reference` naming its field; anything else is a 500 whose cause is kept in the
+/// detail for the log. Every repository maps its errors through here, so a constraint a
+/// service did not check first still answers with the field that is wrong.
 pub fn db_err(e: DbErr) -> Error {
-    Error::internal(format!("database: {e}"))
+    match constraint_violation(&e) {
+        Some(Violation::Unique { table, fields }) => {
+            let fields: Vec<&str> = fields
+                .iter()
+                .map(String::as_str)
+                .filter(|f| *f != "tenant_id")
+                .collect();
+            let message = format!("another {} has this {}", singular(&table), fields.join(" and "));
+            let mut err = Error::new(ErrorCode::AlreadyExists, message.clone());
+            for f in &fields {
+                err.fields.entry((*f).to_owned()).or_default().push(message.clone());
+            }
+            err
+        }
+        Some(Violation::ForeignKey { field }) => {
+            let message = "refers to a record that does not exist";
+            let mut err = Error::new(ErrorCode::InvalidReference, message);
+            if let Some(f) = field {
+                err.detail = format!("{f} {message}");
+                err.fields.entry(f).or_default().push(message.to_owned());
+            }
+            err
+        }
+        None => Error::internal(format!("database: {e}")),
+    }
 }
 
-/// Maps a unique-key violation to a 409 naming `field`, anything else as [`db_err`].
-/// `needle` is a column name that appears in the violated constraint's name or message.
+/// Like [`db_err`], with `message` for a unique violation on a key that includes `needle`.
 pub fn unique_err(e: DbErr, needle: &str, field: &str, message: &str) -> Error {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(m)) if m.contains(needle) => {
+    match constraint_violation(&e) {
+        Some(Violation::Unique { fields, .. }) if fields.iter().any(|f| f == needle) => {
             let mut err = Error::field(field, message);
             err.code = ErrorCode::AlreadyExists;
             err.detail = message.to_owned();
@@ -73,6 +101,91 @@ pub fn unique_err(e: DbErr, needle: &str, field: &str, message: &str) -> Error {
         }
         _ => db_err(e),
     }
+}
+
+/// A broken constraint, as far as the backend says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Violation {
+    /// A unique key of `table` on `fields`.
+    Unique {
+        /// The table.
+        table: String,
+        /// The key's columns.
+        fields: Vec<String>,
+    },
+    /// A foreign key; PostgreSQL names the column, SQLite does not.
+    ForeignKey {
+        /// The referencing column, when known.
+        field: Option<String>,
+    },
+}
+
+/// Reads which constraint `e` broke. PostgreSQL reports the columns in the error's detail
+/// (`Key (tenant_id, email)=(…) already exists.`); SQLite in its message
+/// (`UNIQUE constraint failed: users.tenant_id, users.email`), but not for foreign keys.
+pub fn constraint_violation(e: &DbErr) -> Option<Violation> {
+    let (unique, message) = match e.sql_err()? {
+        SqlErr::UniqueConstraintViolation(m) => (true, m),
+        SqlErr::ForeignKeyConstraintViolation(m) => (false, m),
+        _ => return None,
+    };
+    let detail = pg_detail(e);
+    if unique {
+        if let Some(d) = detail {
+            let cols = key_columns(&d)?;
+            let table = pg_table(e).unwrap_or_default();
+            return Some(Violation::Unique { table, fields: cols });
+        }
+        let list = message.split("constraint failed:").nth(1)?;
+        let mut table = String::new();
+        let fields = list
+            .split(',')
+            .filter_map(|c| {
+                let (t, col) = c.trim().split_once('.')?;
+                table = t.to_owned();
+                Some(col.to_owned())
+            })
+            .collect();
+        return Some(Violation::Unique { table, fields });
+    }
+    let field = detail
+        .and_then(|d| key_columns(&d))
+        .and_then(|c| c.into_iter().find(|c| c != "tenant_id"));
+    Some(Violation::ForeignKey { field })
+}
+
+fn key_columns(detail: &str) -> Option<Vec<String>> {
+    let inner = detail.split_once("Key (")?.1.split_once(")=")?.0;
+    Some(
+        inner
+            .split(',')
+            .map(|c| c.trim().trim_matches('"').to_owned())
+            .collect(),
+    )
+}
+
+fn pg_database_error(e: &DbErr) -> Option<&sea_orm::sqlx::postgres::PgDatabaseError> {
+    use sea_orm::RuntimeErr;
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x)) => match x.as_ref() {
+            sea_orm::sqlx::Error::Database(d) => d.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn pg_detail(e: &DbErr) -> Option<String> {
+    pg_database_error(e).and_then(|d| d.detail()).map(str::to_owned)
+}
+
+fn pg_table(e: &DbErr) -> Option<String> {
+    pg_database_error(e).and_then(|d| d.table()).map(str::to_owned)
+}
+
+fn singular(table: &str) -> String {
+    let t = table.strip_suffix('s').unwrap_or(table);
+    t.replace('_', " ")
 }
 
 impl Db {

@@ -104,3 +104,42 @@ pub async fn enable_rls(m: &SchemaManager<'_>, tables: &[&str]) -> Result<(), Db
     }
     Ok(())
 }
+
+/// A status-history table of the shape the change recorder writes
+/// (`firelater_db::repo::status_history`): `id`, `tenant_id`, the entity's column `key`
+/// (a foreign key to `parent.id` that goes with it), `from_status`, `to_status`,
+/// `changed_by`, `reason`, `created_at`, indexed by tenant and entity.
+pub async fn create_status_history(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    key: &'static str,
+    parent: &'static str,
+) -> Result<(), DbErr> {
+    m.create_table(
+        Table::create()
+            .table(table)
+            .if_not_exists()
+            .col(pk_uuid("id"))
+            .col(uuid("tenant_id"))
+            .col(uuid(key))
+            .col(string_len_null("from_status", 50))
+            .col(string_len("to_status", 50))
+            .col(uuid_null("changed_by"))
+            .col(text_null("reason"))
+            .col(timestamp_with_time_zone("created_at"))
+            .foreign_key(&mut tenant_fk(table))
+            .foreign_key(
+                &mut ForeignKey::create()
+                    .name(format!("fk_{table}_{key}"))
+                    .from(table, key)
+                    .to(parent, "id")
+                    .on_delete(ForeignKeyAction::Cascade)
+                    .take(),
+            )
+            .take(),
+    )
+    .await?;
+    m.create_index(index(table, &["tenant_id", key, "created_at"], false))
+        .await?;
+    enable_rls(m, &[table]).await
+}

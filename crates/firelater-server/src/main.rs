@@ -3,7 +3,6 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use firelater_core::SystemClock;
-use firelater_core::ids::TenantId;
 use firelater_server::{Config, init_tracing};
 use firelater_service::Ctx;
 use std::path::PathBuf;
@@ -269,7 +268,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .with_context(|| format!("no tenant with slug {tenant}"))?;
-            let ctx = Ctx::system(TenantId(t.id));
+            let ctx = Ctx::system(t.id);
             let input = firelater_service::users::NewUser {
                 email,
                 name,

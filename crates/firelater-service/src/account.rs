@@ -2,23 +2,25 @@
 //! single-use token sent by email through the outbox. Both end every session of the user, so
 //! a stolen token stops working on its next request.
 
+use crate::Services;
 use crate::auth::token_hash;
 use crate::ctx::{Actor, Ctx, RequestMeta};
-use crate::{Services, record};
+use crate::record::{self, Change};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use firelater_core::events::{EmailData, Event, UserRef};
 use firelater_core::ids::{TenantId, UserId};
+use firelater_core::users::{User, UserStatus};
 use firelater_core::{Error, Permission, validate};
 use firelater_db::TenantTx;
-use firelater_db::entities::user;
 use firelater_db::repo::jobs::NewJob;
-use firelater_db::repo::{outbox, password_resets, sessions, tenants, users};
+use firelater_db::repo::{password_resets, sessions, status_history, tenants, users};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 /// The outbox event that asks the notification module to send an email.
-pub const EMAIL_EVENT: &str = "email.requested";
+pub const EMAIL_EVENT: &str = firelater_core::events::names::EMAIL_REQUESTED;
 
 /// The job kind that carries out a password-reset request (see [`Services::forgot_password`]).
 pub const PASSWORD_RESET_JOB: &str = "auth.password_reset";
@@ -82,31 +84,21 @@ fn invalid_reset_token() -> Error {
 /// to render from `template` and `data` and send. No secret goes into it.
 pub(crate) async fn email_user(
     tx: &TenantTx,
-    user: &user::Model,
+    user: &User,
     template: &str,
     subject: &str,
     data: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    outbox::append(
-        tx.conn(),
-        outbox::NewEvent {
-            tenant_id: Some(tx.tenant_uuid()),
-            event_type: EMAIL_EVENT,
-            entity_type: "user",
-            entity_id: Some(user.id),
-            payload: json!({
-                "template": template,
-                "to": user.email,
-                "name": user.name,
-                "subject": subject,
-                "data": data,
-            }),
-            occurred_at: now,
-        },
-    )
-    .await?;
-    Ok(())
+    let email = EmailData {
+        user_id: user.id.0,
+        template: template.to_owned(),
+        to: user.email.clone(),
+        name: user.name.clone(),
+        subject: subject.to_owned(),
+        data,
+    };
+    record::emit(tx, now, Event::EmailRequested(email)).await
 }
 
 impl Services {
@@ -115,11 +107,11 @@ impl Services {
     pub async fn change_password(
         &self,
         ctx: &Ctx,
-        id: Uuid,
+        id: UserId,
         current: Option<String>,
         new: String,
     ) -> Result<(), Error> {
-        let own = ctx.user_id().map(|u| u.0) == Some(id);
+        let own = ctx.user_id() == Some(id);
         if !own {
             ctx.require(Permission::UsersAdmin)?;
         }
@@ -152,14 +144,14 @@ impl Services {
         }
         let changes = users::UserChanges {
             password_hash: Some(Some(hash)),
-            status: (user.status == "pending").then(|| "active".to_owned()),
+            status: (user.status == UserStatus::Pending).then_some(UserStatus::Active),
             ..Default::default()
         };
-        users::update(&tx, id, None, changes, now)
+        let after = users::update(&tx, id, None, changes, now)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        sessions::revoke_all_of_user(&tx, id, "password_changed", now).await?;
-        password_resets::void_all_of_user(&tx, id, now).await?;
+        sessions::revoke_all_of_user(&tx, id.0, "password_changed", now).await?;
+        password_resets::void_all_of_user(&tx, id.0, now).await?;
         let by = if own { "self" } else { "admin" };
         if !own {
             email_user(
@@ -172,16 +164,16 @@ impl Services {
             )
             .await?;
         }
-        record::audit(
-            &tx,
-            ctx,
-            "auth.password_changed",
-            "user",
-            Some(id),
-            Some(json!({"by": by})),
-            now,
-        )
-        .await?;
+        let change = Change::audit("auth.password_changed", "user", id.0)
+            .details(json!({"by": by}))
+            .with_event(Event::PasswordChanged(UserRef { user_id: id.0 }))
+            .status(
+                status_history::USERS,
+                Some(user.status.as_str()),
+                after.status.as_str(),
+                None,
+            );
+        record::change(&tx, ctx, now, change).await?;
         tx.commit().await
     }
 
@@ -228,23 +220,23 @@ impl Services {
         let Some(tenant) = tenants::find_by_slug(self.db.system(), &slug).await? else {
             return Ok(());
         };
-        let tenant_id = TenantId(tenant.id);
+        let tenant_id = tenant.id;
         let now = self.now();
         let tx = self.db.tenant_write(tenant_id).await?;
         let Some(user) = users::find_by_email(&tx, &email)
             .await?
-            .filter(|u| u.status != "inactive")
+            .filter(|u| u.status != UserStatus::Inactive)
         else {
             return Ok(());
         };
-        password_resets::void_all_of_user(&tx, user.id, now).await?;
+        password_resets::void_all_of_user(&tx, user.id.0, now).await?;
         let reset_id = Uuid::now_v7();
         let token = self.reset_token(tenant_id, reset_id)?;
         let ttl = self.auth.settings.reset_ttl;
         password_resets::create(
             &tx,
             reset_id,
-            user.id,
+            user.id.0,
             token_hash(&token),
             request.ip.clone(),
             now,
@@ -261,20 +253,17 @@ impl Services {
         )
         .await?;
         let mut ctx = Ctx::system(tenant_id);
-        ctx.actor = Actor::User(UserId(user.id));
+        ctx.actor = Actor::User(user.id);
         ctx.meta = RequestMeta {
             ip: request.ip,
             user_agent: request.user_agent,
             request_id: request.request_id,
         };
-        record::audit(
+        record::change(
             &tx,
             &ctx,
-            "auth.password_reset_requested",
-            "user",
-            Some(user.id),
-            None,
             now,
+            Change::audit("auth.password_reset_requested", "user", user.id.0),
         )
         .await?;
         tx.commit().await
@@ -289,7 +278,7 @@ impl Services {
             .and_then(|(t, _)| Uuid::try_parse(t).ok())
             .map(TenantId)
             .ok_or_else(invalid_reset_token)?;
-        if tenants::find(self.db.system(), tenant.0).await?.is_none() {
+        if tenants::find(self.db.system(), tenant).await?.is_none() {
             return Err(invalid_reset_token());
         }
         // A dead token costs no hashing slot: only a live one gets that far.
@@ -305,24 +294,34 @@ impl Services {
         let user_id = password_resets::spend(&tx, &token_hash(token), now)
             .await?
             .ok_or_else(invalid_reset_token)?;
-        let user = users::find(&tx, user_id).await?.ok_or_else(invalid_reset_token)?;
-        if user.status == "inactive" {
+        let user = users::find(&tx, UserId(user_id))
+            .await?
+            .ok_or_else(invalid_reset_token)?;
+        if user.status == UserStatus::Inactive {
             return Err(invalid_reset_token());
         }
         let changes = users::UserChanges {
             password_hash: Some(Some(hash)),
-            status: (user.status == "pending").then(|| "active".to_owned()),
+            status: (user.status == UserStatus::Pending).then_some(UserStatus::Active),
             failed_login_count: Some(0),
             locked_until: Some(None),
             ..Default::default()
         };
-        users::update(&tx, user_id, None, changes, now).await?;
+        let after = users::update(&tx, user.id, None, changes, now)
+            .await?
+            .ok_or_else(invalid_reset_token)?;
         sessions::revoke_all_of_user(&tx, user_id, "password_reset", now).await?;
         password_resets::void_all_of_user(&tx, user_id, now).await?;
         let mut ctx = Ctx::system(tenant);
-        ctx.actor = Actor::User(UserId(user_id));
+        ctx.actor = Actor::User(user.id);
         ctx.meta = meta;
-        record::audit(&tx, &ctx, "auth.password_reset", "user", Some(user_id), None, now).await?;
+        let change = Change::event(Event::PasswordReset(UserRef { user_id })).status(
+            status_history::USERS,
+            Some(user.status.as_str()),
+            after.status.as_str(),
+            None,
+        );
+        record::change(&tx, &ctx, now, change).await?;
         tx.commit().await
     }
 
@@ -334,7 +333,7 @@ impl Services {
     pub(crate) async fn check_own_password(
         &self,
         ctx: &Ctx,
-        user: &user::Model,
+        user: &User,
         password: String,
         field: &str,
     ) -> Result<(), Error> {
@@ -350,14 +349,11 @@ impl Services {
         } else {
             "auth.password_check_failed"
         };
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            what,
-            "user",
-            Some(user.id),
-            Some(json!({"field": field})),
             now,
+            Change::audit(what, "user", user.id.0).details(json!({"field": field})),
         )
         .await?;
         if !locked {
@@ -375,7 +371,7 @@ impl Services {
         &self,
         tx: &TenantTx,
         ctx: &Ctx,
-        user_id: Uuid,
+        user_id: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let settings = &self.auth.settings;
@@ -385,13 +381,19 @@ impl Services {
                     .await?
         {
             let details = json!({"locked_until": until});
-            record::audit(tx, ctx, "auth.lockout", "user", Some(user_id), Some(details), now).await?;
+            record::change(
+                tx,
+                ctx,
+                now,
+                Change::event(Event::UserLockedOut(UserRef { user_id: user_id.0 })).details(details),
+            )
+            .await?;
         }
         Ok(())
     }
 
     /// Lifts a lockout early (needs `users:admin`, and to outrank the user).
-    pub async fn unlock_user(&self, ctx: &Ctx, id: Uuid) -> Result<(), Error> {
+    pub async fn unlock_user(&self, ctx: &Ctx, id: UserId) -> Result<(), Error> {
         ctx.require(Permission::UsersAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -407,7 +409,13 @@ impl Services {
         users::update(&tx, id, None, changes, now)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        record::audit(&tx, ctx, "auth.unlocked", "user", Some(id), None, now).await?;
+        record::change(
+            &tx,
+            ctx,
+            now,
+            Change::event(Event::UserUnlocked(UserRef { user_id: id.0 })),
+        )
+        .await?;
         tx.commit().await
     }
 }

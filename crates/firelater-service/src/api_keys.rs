@@ -7,20 +7,19 @@
 //! do, ADR 0003). A key acts with its own permissions intersected with its creator's current
 //! ones, and only while the creator is active, so a key never outlives or outranks its creator.
 
+use crate::Services;
 use crate::ctx::{Actor, Ctx, RequestMeta};
-use crate::{Services, record};
+use crate::record::{self, Change};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
-use firelater_core::events::names;
+use firelater_core::events::{ApiKeyData, Event};
 use firelater_core::grant::Conferral;
-use firelater_core::ids::{ApiKeyId, TenantId};
+use firelater_core::ids::{ApiKeyId, TenantId, UserId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
-use firelater_db::entities::api_key;
 use firelater_db::repo::{api_keys, roles};
-use serde_json::json;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -86,43 +85,7 @@ pub struct NewApiKey {
 }
 
 /// An API key as listed: everything but the secret, which is never stored.
-#[derive(Debug, Clone)]
-pub struct ApiKey {
-    /// Its id.
-    pub id: Uuid,
-    /// A name for humans.
-    pub name: String,
-    /// The first characters of the key's secret part, to recognise it.
-    pub prefix: String,
-    /// Granted permission keys.
-    pub permissions: Vec<String>,
-    /// The user who created it.
-    pub created_by: Uuid,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// When it stops working, if ever.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Last use, to the minute.
-    pub last_used_at: Option<DateTime<Utc>>,
-    /// When it was revoked.
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl From<api_key::Model> for ApiKey {
-    fn from(m: api_key::Model) -> Self {
-        Self {
-            id: m.id,
-            name: m.name,
-            prefix: m.prefix,
-            permissions: permission_keys(&m.permissions),
-            created_by: m.created_by,
-            created_at: m.created_at,
-            expires_at: m.expires_at,
-            last_used_at: m.last_used_at,
-            revoked_at: m.revoked_at,
-        }
-    }
-}
+pub use firelater_core::api_keys::ApiKey;
 
 /// A freshly created key: the only time the secret is handed out.
 #[derive(Debug, Clone)]
@@ -205,42 +168,30 @@ impl Services {
         let row = api_keys::insert(
             &tx,
             api_keys::NewApiKeyRow {
-                id: ApiKeyId::new().0,
+                id: ApiKeyId::new(),
                 name,
                 prefix,
                 key_hash: crate::auth::token_hash(&key),
                 permissions,
-                created_by: creator.0,
+                created_by: creator,
                 expires_at: input.expires_at,
             },
             now,
         )
         .await?;
-        let api_key = ApiKey::from(row);
+        let api_key = row;
         let diff = Diff::new()
             .created("name", &api_key.name)
             .created("prefix", &api_key.prefix)
             .created("permissions", &api_key.permissions)
             .created("expires_at", &api_key.expires_at);
-        record::audit(
-            &tx,
-            ctx,
-            names::API_KEY_CREATED,
-            "api_key",
-            Some(api_key.id),
-            Some(diff.into_value()),
-            now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::API_KEY_CREATED,
-            "api_key",
-            api_key.id,
-            json!({"id": api_key.id, "name": api_key.name, "prefix": api_key.prefix, "created_by": api_key.created_by}),
-            now,
-        )
-        .await?;
+        let data = ApiKeyData {
+            id: api_key.id.0,
+            name: api_key.name.clone(),
+            prefix: api_key.prefix.clone(),
+            created_by: Some(api_key.created_by.0),
+        };
+        record::change(&tx, ctx, now, Change::event(Event::ApiKeyCreated(data)).diff(diff)).await?;
         tx.commit().await?;
         Ok(CreatedApiKey { key, api_key })
     }
@@ -251,12 +202,12 @@ impl Services {
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let page = api_keys::list(&tx, params).await?;
         tx.commit().await?;
-        Ok(page.map(ApiKey::from))
+        Ok(page)
     }
 
     /// Revokes an API key (needs `api_keys:revoke`); it stops working on the next request.
     /// Revoking a revoked key changes nothing.
-    pub async fn revoke_api_key(&self, ctx: &Ctx, id: Uuid) -> Result<ApiKey, Error> {
+    pub async fn revoke_api_key(&self, ctx: &Ctx, id: ApiKeyId) -> Result<ApiKey, Error> {
         ctx.require(Permission::ApiKeysRevoke)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -265,33 +216,21 @@ impl Services {
             .ok_or_else(|| Error::not_found("API key"))?;
         if before.revoked_at.is_some() {
             tx.commit().await?;
-            return Ok(before.into());
+            return Ok(before);
         }
         let after = api_keys::revoke(&tx, id, now)
             .await?
             .ok_or_else(|| Error::not_found("API key"))?;
         let diff = Diff::new().field("revoked_at", &before.revoked_at, &after.revoked_at);
-        record::audit(
-            &tx,
-            ctx,
-            names::API_KEY_REVOKED,
-            "api_key",
-            Some(id),
-            Some(diff.into_value()),
-            now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::API_KEY_REVOKED,
-            "api_key",
-            id,
-            json!({"id": id, "name": after.name, "prefix": after.prefix}),
-            now,
-        )
-        .await?;
+        let data = ApiKeyData {
+            id: id.0,
+            name: after.name.clone(),
+            prefix: after.prefix.clone(),
+            created_by: Some(after.created_by.0),
+        };
+        record::change(&tx, ctx, now, Change::event(Event::ApiKeyRevoked(data)).diff(diff)).await?;
         tx.commit().await?;
-        Ok(after.into())
+        Ok(after)
     }
 
     /// Turns an API key presented as a Bearer token into a [`Ctx`]: the key must exist in the
@@ -316,7 +255,7 @@ impl Services {
         if state.tenant_status != "active" {
             return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
-        let held: BTreeSet<Permission> = roles::permission_keys_of(&tx, state.created_by)
+        let held: BTreeSet<Permission> = roles::permission_keys_of(&tx, UserId(state.created_by))
             .await?
             .iter()
             .filter_map(|k| k.parse().ok())

@@ -6,12 +6,15 @@
 //! checks that its session is still live, so logout and revocation act at once.
 
 use crate::ctx::{Actor, Ctx, RequestMeta};
-use crate::{AuthSettings, Services, record};
+use crate::record::{self, Change};
+use crate::{AuthSettings, Services};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use firelater_core::events::{Event, SessionData};
 use firelater_core::ids::{SessionId, TenantId, UserId};
+use firelater_core::tenants::{Tenant, TenantStatus};
+use firelater_core::users::{User, UserStatus};
 use firelater_core::{Error, ErrorCode, Permission, validate};
-use firelater_db::entities::{tenant, user};
 use firelater_db::repo::{roles, sessions, tenants, users};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -76,16 +79,16 @@ pub struct Tokens {
     /// Seconds until the access token expires.
     pub expires_in: i64,
     /// The signed-in user.
-    pub user: user::Model,
+    pub user: User,
 }
 
 /// The signed-in user with their tenant, roles and permissions.
 #[derive(Debug, Clone)]
 pub struct Me {
     /// The user.
-    pub user: user::Model,
+    pub user: User,
     /// Their tenant.
-    pub tenant: tenant::Model,
+    pub tenant: Tenant,
     /// Names of their roles.
     pub roles: Vec<String>,
     /// Their effective permissions.
@@ -155,12 +158,12 @@ impl Services {
         };
         let user = match (&tenant, &email) {
             (Some(t), Some(email)) => {
-                let tx = self.db.tenant_read(TenantId(t.id)).await?;
+                let tx = self.db.tenant_read(t.id).await?;
                 users::find_by_email(&tx, email).await?
             }
             _ => None,
         };
-        let usable = user.as_ref().filter(|u| u.status == "active");
+        let usable = user.as_ref().filter(|u| u.status == UserStatus::Active);
         let ok = self
             .hasher
             .verify(input.password, usable.and_then(|u| u.password_hash.clone()))
@@ -168,15 +171,15 @@ impl Services {
         // A suspended tenant answers every sign-in the same, whatever the email and password:
         // checked before the password's verdict is used, so the answer cannot confirm a
         // password, and nothing is counted against the account while nobody can sign in.
-        if tenant.as_ref().is_some_and(|t| t.status != "active") {
+        if tenant.as_ref().is_some_and(|t| t.status != TenantStatus::Active) {
             return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
         let (Some(tenant), Some(user)) = (tenant, user) else {
             return Err(invalid_credentials());
         };
-        let tenant_id = TenantId(tenant.id);
+        let tenant_id = tenant.id;
         let mut ctx = Ctx::system(tenant_id);
-        ctx.actor = Actor::User(UserId(user.id));
+        ctx.actor = Actor::User(user.id);
         ctx.meta = meta;
         // A locked account answers exactly like a wrong password, so a guesser learns nothing,
         // and the right password does not open it before the lock ends.
@@ -184,9 +187,9 @@ impl Services {
         if !ok || locked {
             let tx = self.db.tenant_write(tenant_id).await?;
             if locked {
-                record::audit(&tx, &ctx, "auth.login_locked", "user", Some(user.id), None, now).await?;
+                record::change(&tx, &ctx, now, Change::audit("auth.login_locked", "user", user.id)).await?;
             } else {
-                record::audit(&tx, &ctx, "auth.login_failed", "user", Some(user.id), None, now).await?;
+                record::change(&tx, &ctx, now, Change::audit("auth.login_failed", "user", user.id)).await?;
                 self.count_failed_password(&tx, &ctx, user.id, now).await?;
             }
             tx.commit().await?;
@@ -207,7 +210,7 @@ impl Services {
             &tx,
             sessions::NewSession {
                 id: session.0,
-                user_id: user.id,
+                user_id: user.id.0,
                 user_agent: ctx.meta.user_agent.clone(),
                 ip: ctx.meta.ip.clone(),
                 expires_at: now + self.auth.settings.refresh_ttl,
@@ -233,18 +236,15 @@ impl Services {
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
         ctx.session = Some(session);
-        record::audit(
-            &tx,
-            &ctx,
-            "auth.login",
-            "user",
-            Some(user.id),
-            Some(serde_json::json!({"session_id": session})),
-            now,
-        )
-        .await?;
+        let change = Change::audit("auth.login", "user", user.id)
+            .details(serde_json::json!({"session_id": session}))
+            .with_event(Event::SessionStarted(SessionData {
+                id: session.0,
+                user_id: user.id.0,
+            }));
+        record::change(&tx, &ctx, now, change).await?;
         tx.commit().await?;
-        let (access_token, expires_in) = self.access_token(UserId(user.id), tenant_id, session, now)?;
+        let (access_token, expires_in) = self.access_token(user.id, tenant_id, session, now)?;
         Ok(Tokens {
             access_token,
             refresh_token: refresh,
@@ -258,10 +258,10 @@ impl Services {
     pub async fn refresh(&self, refresh_token: &str, meta: RequestMeta) -> Result<Tokens, Error> {
         let now = self.now();
         let tenant_id = tenant_of_refresh_token(refresh_token).ok_or_else(invalid_token)?;
-        let tenant = tenants::find(self.db.system(), tenant_id.0)
+        let tenant = tenants::find(self.db.system(), tenant_id)
             .await?
             .ok_or_else(invalid_token)?;
-        if tenant.status != "active" {
+        if tenant.status != TenantStatus::Active {
             return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
         let tx = self.db.tenant_write(tenant_id).await?;
@@ -276,14 +276,11 @@ impl Services {
         let fresh = token.rotated_at.is_none() && sessions::mark_rotated(&tx, token.id, now).await?;
         if !fresh {
             sessions::revoke(&tx, session.id, "refresh_token_reused", now).await?;
-            record::audit(
+            record::change(
                 &tx,
                 &ctx,
-                "auth.refresh_token_reused",
-                "session",
-                Some(session.id),
-                None,
                 now,
+                Change::audit("auth.refresh_token_reused", "session", session.id),
             )
             .await?;
             tx.commit().await?;
@@ -295,9 +292,9 @@ impl Services {
         if session.revoked_at.is_some() || session.expires_at <= now || token.expires_at <= now {
             return Err(invalid_token());
         }
-        let user = users::find(&tx, session.user_id)
+        let user = users::find(&tx, UserId(session.user_id))
             .await?
-            .filter(|u| u.status == "active")
+            .filter(|u| u.status == UserStatus::Active)
             .ok_or_else(invalid_token)?;
         let refresh = new_refresh_token(tenant_id);
         sessions::add_refresh_token(
@@ -310,7 +307,7 @@ impl Services {
         .await?;
         sessions::touch(&tx, session.id, now).await?;
         tx.commit().await?;
-        let (access_token, expires_in) = self.access_token(UserId(user.id), tenant_id, SessionId(session.id), now)?;
+        let (access_token, expires_in) = self.access_token(user.id, tenant_id, SessionId(session.id), now)?;
         Ok(Tokens {
             access_token,
             refresh_token: refresh,
@@ -327,7 +324,10 @@ impl Services {
             .ok_or_else(|| Error::new(ErrorCode::BadRequest, "this credential has no session to end"))?;
         let tx = self.db.tenant_write(ctx.tenant).await?;
         sessions::revoke(&tx, session.0, "logout", now).await?;
-        record::audit(&tx, ctx, "auth.logout", "session", Some(session.0), None, now).await?;
+        let user_id = ctx.require_user()?.0;
+        let change = Change::audit("auth.logout", "session", session.0)
+            .with_event(Event::SessionRevoked(SessionData { id: session.0, user_id }));
+        record::change(&tx, ctx, now, change).await?;
         tx.commit().await
     }
 
@@ -360,7 +360,7 @@ impl Services {
         if state.tenant_status != "active" {
             return Err(Error::new(ErrorCode::TenantSuspended, "this tenant is suspended"));
         }
-        let permissions = roles::permission_keys_of(&tx, claims.sub)
+        let permissions = roles::permission_keys_of(&tx, UserId(claims.sub))
             .await?
             .iter()
             .filter_map(|k| k.parse().ok())
@@ -380,11 +380,11 @@ impl Services {
     /// The caller's own profile.
     pub async fn me(&self, ctx: &Ctx) -> Result<Me, Error> {
         let user_id = ctx.user_id().ok_or_else(|| Error::not_found("user"))?;
-        let tenant = tenants::find(self.db.system(), ctx.tenant.0)
+        let tenant = tenants::find(self.db.system(), ctx.tenant)
             .await?
             .ok_or_else(|| Error::not_found("tenant"))?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
-        let user = users::find(&tx, user_id.0)
+        let user = users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
         let roles = roles::roles_of_users(&tx, &[user.id])

@@ -5,15 +5,15 @@
 use crate::Services;
 use crate::ctx::{Actor, Ctx};
 use firelater_core::grant::{self, Conferral, Grantor, Target};
+use firelater_core::ids::UserId;
+use firelater_core::roles::Role;
 use firelater_core::{Error, ErrorCode, Permission, SystemRole};
 use firelater_db::TenantTx;
-use firelater_db::entities::role;
 use firelater_db::repo::roles;
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// Whether `r` is the system `admin` role.
-pub(crate) fn is_admin_role(r: &role::Model) -> bool {
+pub(crate) fn is_admin_role(r: &Role) -> bool {
     r.is_system && r.name == SystemRole::Admin.name()
 }
 
@@ -28,14 +28,14 @@ impl Services {
         match ctx.actor {
             Actor::System => Ok(true),
             Actor::ApiKey(_) => Ok(false),
-            Actor::User(u) => roles::holds_admin(tx, u.0).await,
+            Actor::User(u) => roles::holds_admin(tx, u).await,
         }
     }
 
     /// What holding `roles` confers: the union of their permissions, and the admin role when
     /// it is among them.
-    pub(crate) async fn conferral_of_roles(&self, tx: &TenantTx, roles: &[role::Model]) -> Result<Conferral, Error> {
-        let ids: Vec<Uuid> = roles.iter().map(|r| r.id).collect();
+    pub(crate) async fn conferral_of_roles(&self, tx: &TenantTx, roles: &[Role]) -> Result<Conferral, Error> {
+        let ids: Vec<_> = roles.iter().map(|r| r.id).collect();
         let keys = roles::permissions_of_roles(tx, &ids).await?;
         let mut c = Conferral::of(parse_keys(keys.into_iter().map(|(_, k)| k)));
         c.admin = roles.iter().any(is_admin_role);
@@ -62,7 +62,7 @@ impl Services {
     }
 
     /// 403 unless the caller may confer (or take away) `roles`.
-    pub(crate) async fn check_grant_roles(&self, tx: &TenantTx, ctx: &Ctx, roles: &[role::Model]) -> Result<(), Error> {
+    pub(crate) async fn check_grant_roles(&self, tx: &TenantTx, ctx: &Ctx, roles: &[Role]) -> Result<(), Error> {
         if roles.is_empty() {
             return Ok(());
         }
@@ -74,9 +74,9 @@ impl Services {
     /// password, clear its MFA, deactivate it): only an administrator acts on an administrator
     /// or on an account holding as much as the caller or more. Acting on oneself is not
     /// checked here.
-    pub(crate) async fn check_over_user(&self, tx: &TenantTx, ctx: &Ctx, target: Uuid) -> Result<(), Error> {
+    pub(crate) async fn check_over_user(&self, tx: &TenantTx, ctx: &Ctx, target: UserId) -> Result<(), Error> {
         roles::lock_access(tx).await?;
-        if ctx.user_id().map(|u| u.0) == Some(target) {
+        if ctx.user_id() == Some(target) {
             return Ok(());
         }
         let actor_admin = self.actor_is_admin(tx, ctx).await?;

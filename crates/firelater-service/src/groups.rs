@@ -3,28 +3,24 @@
 //! members who are `member` or `lead`, and roles the group holds for all its direct members.
 //! Every change is audited with its field diff and announced on the outbox.
 
+use crate::Services;
 use crate::ctx::Ctx;
 use crate::grants::is_admin_role;
-use crate::{Services, record};
+use crate::record::{self, Change};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
-use firelater_core::events::names;
+use firelater_core::events::{Event, GroupData, GroupMemberData, GroupRolesData};
 use firelater_core::grant::Conferral;
-use firelater_core::ids::UserId;
+use firelater_core::groups::{Group, GroupType, MemberRole};
+use firelater_core::ids::{GroupId, UserId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
+use firelater_core::roles::Role;
+use firelater_core::users::User;
 use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::TenantTx;
-use firelater_db::entities::{group, role, user};
 use firelater_db::repo::{groups, roles, users};
 use serde_json::{Value, json};
-use uuid::Uuid;
-
-/// Group types.
-pub const TYPES: &[&str] = &["team", "department", "distribution"];
-
-/// Roles a member can have in a group.
-pub const MEMBER_ROLES: &[&str] = &["member", "lead"];
 
 /// The longest description accepted, in characters.
 pub const MAX_DESCRIPTION: usize = validate::DESCRIPTION_MAX;
@@ -41,7 +37,7 @@ pub const LIST: ListSpec = ListSpec {
         FilterSpec {
             param: "type",
             column: "type",
-            kind: FilterKind::Enum(TYPES),
+            kind: FilterKind::Enum(GroupType::NAMES),
         },
         FilterSpec {
             param: "parent_id",
@@ -90,7 +86,7 @@ pub const MEMBER_LIST: ListSpec = ListSpec {
     filters: &[FilterSpec {
         param: "role",
         column: "role",
-        kind: FilterKind::Enum(MEMBER_ROLES),
+        kind: FilterKind::Enum(MemberRole::NAMES),
     }],
     fields: &["user_id", "name", "email", "status", "role", "joined_at"],
     includes: &[],
@@ -105,7 +101,7 @@ pub const USER_GROUP_LIST: ListSpec = ListSpec {
     filters: &[FilterSpec {
         param: "type",
         column: "type",
-        kind: FilterKind::Enum(TYPES),
+        kind: FilterKind::Enum(GroupType::NAMES),
     }],
     fields: &["id", "name", "description", "type", "parent_id", "role", "joined_at"],
     includes: &[],
@@ -119,12 +115,12 @@ pub struct NewGroup {
     pub name: String,
     /// Free text.
     pub description: Option<String>,
-    /// One of [`TYPES`]; `team` when absent.
-    pub kind: Option<String>,
+    /// The kind; `team` when absent.
+    pub kind: Option<GroupType>,
     /// The parent group.
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<GroupId>,
     /// The managing user.
-    pub manager_id: Option<Uuid>,
+    pub manager_id: Option<UserId>,
     /// The group's mailbox.
     pub email: Option<String>,
     /// A settings object; `{}` when absent.
@@ -141,11 +137,11 @@ pub struct GroupPatch {
     /// New description.
     pub description: Option<Option<String>>,
     /// New type.
-    pub kind: Option<String>,
+    pub kind: Option<GroupType>,
     /// New parent; it must not be the group itself or one of its sub-groups.
-    pub parent_id: Option<Option<Uuid>>,
+    pub parent_id: Option<Option<GroupId>>,
     /// New manager.
-    pub manager_id: Option<Option<Uuid>>,
+    pub manager_id: Option<Option<UserId>>,
     /// New mailbox.
     pub email: Option<Option<String>>,
     /// New settings object, replacing the old one.
@@ -156,9 +152,9 @@ pub struct GroupPatch {
 #[derive(Debug, Clone)]
 pub struct GroupMember {
     /// The user.
-    pub user: user::Model,
-    /// `member` or `lead`.
-    pub role: String,
+    pub user: User,
+    /// Their role in the group.
+    pub role: MemberRole,
     /// When they joined.
     pub joined_at: DateTime<Utc>,
 }
@@ -167,26 +163,32 @@ pub struct GroupMember {
 #[derive(Debug, Clone)]
 pub struct GroupView {
     /// The group.
-    pub group: group::Model,
+    pub group: Group,
     /// Its direct members, with `include=members`.
     pub members: Option<Vec<GroupMember>>,
     /// The roles it holds, with `include=roles`.
-    pub roles: Option<Vec<role::Model>>,
+    pub roles: Option<Vec<Role>>,
 }
 
 /// A group one user belongs to, with their role in it.
 #[derive(Debug, Clone)]
 pub struct UserGroup {
     /// The group.
-    pub group: group::Model,
-    /// `member` or `lead`.
-    pub role: String,
+    pub group: Group,
+    /// The user's role in it.
+    pub role: MemberRole,
     /// When they joined.
     pub joined_at: DateTime<Utc>,
 }
 
-fn event_payload(g: &group::Model) -> Value {
-    json!({"id": g.id, "name": g.name, "type": g.kind, "parent_id": g.parent_id, "manager_id": g.manager_id})
+fn event_data(g: &Group) -> GroupData {
+    GroupData {
+        id: g.id.0,
+        name: g.name.clone(),
+        kind: g.kind.as_str().to_owned(),
+        parent_id: g.parent_id.map(|p| p.0),
+        manager_id: g.manager_id.map(|m| m.0),
+    }
 }
 
 fn member_of(row: groups::MemberRow) -> GroupMember {
@@ -200,16 +202,6 @@ fn member_of(row: groups::MemberRow) -> GroupMember {
 /// Trims an optional free text; blank means none.
 fn description(v: &mut Validator, value: Option<&str>) -> Option<Option<String>> {
     v.check(validate::optional_text("description", value, MAX_DESCRIPTION))
-}
-
-fn kind(v: &mut Validator, value: &str) -> Option<String> {
-    match TYPES.iter().find(|t| **t == value) {
-        Some(t) => Some((*t).to_owned()),
-        None => {
-            v.add("type", format!("must be one of: {}", TYPES.join(", ")));
-            None
-        }
-    }
 }
 
 fn group_email(v: &mut Validator, value: Option<&str>) -> Option<Option<String>> {
@@ -235,7 +227,7 @@ fn settings(v: &mut Validator, value: Value) -> Option<Value> {
 }
 
 /// Checks that `manager_id` is a user of the tenant.
-async fn check_manager(tx: &TenantTx, v: &mut Validator, manager_id: Option<Uuid>) -> Result<(), Error> {
+async fn check_manager(tx: &TenantTx, v: &mut Validator, manager_id: Option<UserId>) -> Result<(), Error> {
     if let Some(m) = manager_id
         && users::find(tx, m).await?.is_none()
     {
@@ -249,8 +241,8 @@ async fn check_manager(tx: &TenantTx, v: &mut Validator, manager_id: Option<Uuid
 async fn check_parent(
     tx: &TenantTx,
     v: &mut Validator,
-    id: Option<Uuid>,
-    parent_id: Option<Uuid>,
+    id: Option<GroupId>,
+    parent_id: Option<GroupId>,
 ) -> Result<(), Error> {
     let Some(parent) = parent_id else {
         return Ok(());
@@ -281,7 +273,7 @@ impl Services {
         let mut v = Validator::new();
         let name = v.check(validate::name("name", &input.name));
         let description = description(&mut v, input.description.as_deref());
-        let kind = kind(&mut v, input.kind.as_deref().unwrap_or("team"));
+        let kind = Some(input.kind.unwrap_or(GroupType::Team));
         let email = group_email(&mut v, input.email.as_deref());
         let settings = settings(&mut v, input.settings.unwrap_or_else(|| json!({})));
         let now = self.now();
@@ -297,7 +289,7 @@ impl Services {
         let g = groups::insert(
             &tx,
             groups::NewGroupRow {
-                id: Uuid::now_v7(),
+                id: GroupId::new(),
                 name,
                 description,
                 kind,
@@ -321,17 +313,13 @@ impl Services {
         if g.settings != json!({}) {
             diff = diff.created("settings", &g.settings);
         }
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::GROUP_CREATED,
-            "group",
-            Some(g.id),
-            Some(diff.into_value()),
             now,
+            Change::event(Event::GroupCreated(event_data(&g))).diff(diff),
         )
         .await?;
-        record::event(&tx, names::GROUP_CREATED, "group", g.id, event_payload(&g), now).await?;
         tx.commit().await?;
         Ok(GroupView {
             group: g,
@@ -347,7 +335,7 @@ impl Services {
         let page = groups::list(&tx, params).await?;
         let with_members = params.includes("members") || params.fields.as_ref().is_some_and(|f| f.contains(&"members"));
         let mut members = if with_members {
-            let ids: Vec<Uuid> = page.items.iter().map(|g| g.id).collect();
+            let ids: Vec<GroupId> = page.items.iter().map(|g| g.id).collect();
             groups::members_of_groups(&tx, &ids).await?
         } else {
             Vec::new()
@@ -373,7 +361,7 @@ impl Services {
     pub async fn get_group(
         &self,
         ctx: &Ctx,
-        id: Uuid,
+        id: GroupId,
         with_members: bool,
         with_roles: bool,
     ) -> Result<GroupView, Error> {
@@ -402,12 +390,11 @@ impl Services {
 
     /// Changes a group (needs `groups:update`); a stale `version` is a 409, a parent that
     /// would make the group its own ancestor a 422 on `parent_id`.
-    pub async fn update_group(&self, ctx: &Ctx, id: Uuid, patch: GroupPatch) -> Result<GroupView, Error> {
+    pub async fn update_group(&self, ctx: &Ctx, id: GroupId, patch: GroupPatch) -> Result<GroupView, Error> {
         ctx.require(Permission::GroupsUpdate)?;
         let mut v = Validator::new();
         let name = patch.name.as_deref().map(|n| v.check(validate::name("name", n)));
         let desc = patch.description.as_ref().map(|d| description(&mut v, d.as_deref()));
-        let kind = patch.kind.as_deref().map(|k| kind(&mut v, k));
         let email = patch.email.as_ref().map(|e| group_email(&mut v, e.as_deref()));
         let settings = patch.settings.clone().map(|s| settings(&mut v, s));
         let now = self.now();
@@ -432,7 +419,7 @@ impl Services {
         }
         let name = name.flatten().unwrap_or_else(|| before.name.clone());
         let desc = desc.flatten().unwrap_or_else(|| before.description.clone());
-        let kind = kind.flatten().unwrap_or_else(|| before.kind.clone());
+        let kind = patch.kind.unwrap_or(before.kind);
         let parent_id = patch.parent_id.unwrap_or(before.parent_id);
         let manager_id = patch.manager_id.unwrap_or(before.manager_id);
         let email = email.flatten().unwrap_or_else(|| before.email.clone());
@@ -465,17 +452,13 @@ impl Services {
         let after = groups::update(&tx, id, Some(patch.version), changes, now)
             .await?
             .ok_or_else(|| Error::version_conflict(before.version + 1))?;
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::GROUP_UPDATED,
-            "group",
-            Some(id),
-            Some(diff.into_value()),
             now,
+            Change::event(Event::GroupUpdated(event_data(&after))).diff(diff),
         )
         .await?;
-        record::event(&tx, names::GROUP_UPDATED, "group", id, event_payload(&after), now).await?;
         tx.commit().await?;
         Ok(GroupView {
             group: after,
@@ -486,7 +469,7 @@ impl Services {
 
     /// Deletes a group (needs `groups:delete`). Its memberships and role grants go with it;
     /// its sub-groups become top-level groups, each change audited as an update.
-    pub async fn delete_group(&self, ctx: &Ctx, id: Uuid) -> Result<(), Error> {
+    pub async fn delete_group(&self, ctx: &Ctx, id: GroupId) -> Result<(), Error> {
         ctx.require(Permission::GroupsDelete)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -504,19 +487,15 @@ impl Services {
                 .await?
                 .ok_or_else(|| Error::internal("sub-group vanished inside its transaction"))?;
             let diff = Diff::new().field("parent_id", &child.parent_id, &after.parent_id);
-            record::audit(
+            record::change(
                 &tx,
                 ctx,
-                names::GROUP_UPDATED,
-                "group",
-                Some(child.id),
-                Some(diff.into_value()),
                 now,
+                Change::event(Event::GroupUpdated(event_data(&after))).diff(diff),
             )
             .await?;
-            record::event(&tx, names::GROUP_UPDATED, "group", child.id, event_payload(&after), now).await?;
         }
-        let member_ids: Vec<Uuid> = groups::members_of_groups(&tx, &[id])
+        let member_ids: Vec<UserId> = groups::members_of_groups(&tx, &[id])
             .await?
             .into_iter()
             .map(|m| m.member.user_id)
@@ -527,24 +506,19 @@ impl Services {
         if takes_admin {
             self.ensure_an_admin_remains(&tx).await?;
         }
-        let gone: Option<String> = None;
         let diff = Diff::new()
-            .field("name", &Some(g.name.clone()), &gone)
-            .field("type", &Some(g.kind.clone()), &gone)
+            .field("name", &Some(g.name.clone()), &None)
+            .field("type", &Some(g.kind), &None)
             .field("parent_id", &g.parent_id, &None)
             .field("manager_id", &g.manager_id, &None)
             .field("members", &Some(member_ids), &None);
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::GROUP_DELETED,
-            "group",
-            Some(id),
-            Some(diff.into_value()),
             now,
+            Change::event(Event::GroupDeleted(event_data(&g))).diff(diff),
         )
         .await?;
-        record::event(&tx, names::GROUP_DELETED, "group", id, event_payload(&g), now).await?;
         tx.commit().await
     }
 
@@ -552,7 +526,7 @@ impl Services {
     pub async fn list_group_members(
         &self,
         ctx: &Ctx,
-        group_id: Uuid,
+        group_id: GroupId,
         params: &ListParams,
     ) -> Result<Page<GroupMember>, Error> {
         ctx.require(Permission::GroupsRead)?;
@@ -570,18 +544,12 @@ impl Services {
     pub async fn add_group_member(
         &self,
         ctx: &Ctx,
-        group_id: Uuid,
-        user_id: Uuid,
-        role: Option<String>,
+        group_id: GroupId,
+        user_id: UserId,
+        role: Option<MemberRole>,
     ) -> Result<GroupMember, Error> {
         ctx.require(Permission::GroupsUpdate)?;
-        let role = role.unwrap_or_else(|| "member".to_owned());
-        if !MEMBER_ROLES.contains(&role.as_str()) {
-            return Err(Error::field(
-                "role",
-                format!("must be one of: {}", MEMBER_ROLES.join(", ")),
-            ));
-        }
+        let role = role.unwrap_or(MemberRole::Member);
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         // What this change confers is decided on what it reads: no other access change in between.
@@ -601,25 +569,18 @@ impl Services {
             e.detail = "the user is already a member of this group".to_owned();
             return Err(e);
         }
-        let m = groups::add_member(&tx, group_id, user_id, &role, now).await?;
+        let m = groups::add_member(&tx, group_id, user_id, role, now).await?;
         let diff = Diff::new().created("member", &json!({"user_id": user_id, "role": m.role}));
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::GROUP_MEMBER_ADDED,
-            "group",
-            Some(group_id),
-            Some(diff.into_value()),
             now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::GROUP_MEMBER_ADDED,
-            "group",
-            group_id,
-            json!({"group_id": group_id, "user_id": user_id, "role": m.role}),
-            now,
+            Change::event(Event::GroupMemberAdded(GroupMemberData {
+                group_id: group_id.0,
+                user_id: user_id.0,
+                role: m.role.as_str().to_owned(),
+            }))
+            .diff(diff),
         )
         .await?;
         tx.commit().await?;
@@ -631,7 +592,7 @@ impl Services {
     }
 
     /// Removes a user from a group (needs `groups:update`); 404 when they are not a member.
-    pub async fn remove_group_member(&self, ctx: &Ctx, group_id: Uuid, user_id: Uuid) -> Result<(), Error> {
+    pub async fn remove_group_member(&self, ctx: &Ctx, group_id: GroupId, user_id: UserId) -> Result<(), Error> {
         ctx.require(Permission::GroupsUpdate)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -652,31 +613,24 @@ impl Services {
         }
         let old = Some(json!({"user_id": user_id, "role": m.role}));
         let diff = Diff::new().field("member", &old, &None);
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::GROUP_MEMBER_REMOVED,
-            "group",
-            Some(group_id),
-            Some(diff.into_value()),
             now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::GROUP_MEMBER_REMOVED,
-            "group",
-            group_id,
-            json!({"group_id": group_id, "user_id": user_id, "role": m.role}),
-            now,
+            Change::event(Event::GroupMemberRemoved(GroupMemberData {
+                group_id: group_id.0,
+                user_id: user_id.0,
+                role: m.role.as_str().to_owned(),
+            }))
+            .diff(diff),
         )
         .await?;
         tx.commit().await
     }
 
     /// The groups a user is a direct member of (needs `users:read`, or to be that user).
-    pub async fn user_groups(&self, ctx: &Ctx, user_id: Uuid, params: &ListParams) -> Result<Page<UserGroup>, Error> {
-        if ctx.user_id().map(|u| u.0) != Some(user_id) {
+    pub async fn user_groups(&self, ctx: &Ctx, user_id: UserId, params: &ListParams) -> Result<Page<UserGroup>, Error> {
+        if ctx.user_id() != Some(user_id) {
             ctx.require(Permission::UsersRead)?;
         }
         let tx = self.db.tenant_read(ctx.tenant).await?;
@@ -695,7 +649,7 @@ impl Services {
     /// Before an act that takes a group's roles from members (removing one, deleting the
     /// group): when the group holds the admin role, only an administrator may. Returns whether
     /// it does, so the caller checks an administrator remains once the act is written.
-    async fn check_taking_group_roles(&self, tx: &TenantTx, ctx: &Ctx, group_id: Uuid) -> Result<bool, Error> {
+    async fn check_taking_group_roles(&self, tx: &TenantTx, ctx: &Ctx, group_id: GroupId) -> Result<bool, Error> {
         let takes_admin = groups::roles_of_group(tx, group_id).await?.iter().any(is_admin_role);
         if takes_admin {
             let what = Conferral {
@@ -712,9 +666,9 @@ impl Services {
     pub async fn set_group_roles(
         &self,
         ctx: &Ctx,
-        group_id: Uuid,
+        group_id: GroupId,
         role_names: Vec<String>,
-    ) -> Result<Vec<role::Model>, Error> {
+    ) -> Result<Vec<Role>, Error> {
         ctx.require(Permission::RolesAdmin)?;
         let mut wanted: Vec<String> = role_names.iter().map(|n| n.trim().to_owned()).collect();
         wanted.sort();
@@ -740,7 +694,7 @@ impl Services {
         let before_roles = groups::roles_of_group(&tx, group_id).await?;
         // Every member receives the added roles; taking `admin` from a group is an
         // administrator's act too.
-        let added: Vec<role::Model> = found
+        let added: Vec<Role> = found
             .iter()
             .filter(|f| !before_roles.iter().any(|b| b.id == f.id))
             .cloned()
@@ -750,8 +704,8 @@ impl Services {
         what.admin |= takes_admin;
         self.check_grant(&tx, ctx, &what).await?;
         let before: Vec<String> = before_roles.into_iter().map(|r| r.name).collect();
-        let ids: Vec<Uuid> = found.iter().map(|r| r.id).collect();
-        groups::set_roles(&tx, group_id, &ids, ctx.user_id().map(|u| u.0), now).await?;
+        let ids: Vec<_> = found.iter().map(|r| r.id).collect();
+        groups::set_roles(&tx, group_id, &ids, ctx.user_id(), now).await?;
         if takes_admin {
             self.ensure_an_admin_remains(&tx).await?;
         }
@@ -759,16 +713,11 @@ impl Services {
         let after_names: Vec<String> = after.iter().map(|r| r.name.clone()).collect();
         let diff = Diff::new().field("roles", &before, &after_names);
         if !diff.is_empty() {
-            record::audit(
-                &tx,
-                ctx,
-                names::GROUP_ROLES_CHANGED,
-                "group",
-                Some(group_id),
-                Some(diff.into_value()),
-                now,
-            )
-            .await?;
+            let event = Event::GroupRolesChanged(GroupRolesData {
+                group_id: group_id.0,
+                roles: after_names,
+            });
+            record::change(&tx, ctx, now, Change::event(event).diff(diff)).await?;
         }
         tx.commit().await?;
         Ok(after)
@@ -778,7 +727,7 @@ impl Services {
     /// each once (needs `groups:read`; jobs call it with a system [`Ctx`]). Approvals and
     /// assignment use it to resolve "the team" to people; inactive users are included, so
     /// callers that hand out work skip them.
-    pub async fn group_member_ids_recursive(&self, ctx: &Ctx, group_id: Uuid) -> Result<Vec<UserId>, Error> {
+    pub async fn group_member_ids_recursive(&self, ctx: &Ctx, group_id: GroupId) -> Result<Vec<UserId>, Error> {
         ctx.require(Permission::GroupsRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         if groups::find(&tx, group_id).await?.is_none() {
@@ -786,6 +735,6 @@ impl Services {
         }
         let ids = groups::member_ids_recursive(&tx, group_id).await?;
         tx.commit().await?;
-        Ok(ids.into_iter().map(UserId).collect())
+        Ok(ids)
     }
 }

@@ -88,9 +88,10 @@ impl Services {
 
 /// The records use cases hand to the API layer, which maps them to its response types.
 pub mod model {
+    pub use firelater_core::api_keys::ApiKey;
+    pub use firelater_core::groups::{Group, GroupType, MemberRole, Membership};
+    pub use firelater_core::roles::Role;
+    pub use firelater_core::tenants::{Tenant, TenantStatus};
+    pub use firelater_core::users::{User, UserStatus};
     pub use firelater_db::entities::audit_log::Model as AuditEntry;
-    pub use firelater_db::entities::group::Model as Group;
-    pub use firelater_db::entities::role::Model as Role;
-    pub use firelater_db::entities::tenant::Model as Tenant;
-    pub use firelater_db::entities::user::Model as User;
 }

@@ -5,11 +5,13 @@
 //! injected clock, and a time step is accepted once, so an overheard code cannot be replayed.
 //! A wrong code at login counts as a failed login towards the account lockout.
 
+use crate::Services;
 use crate::ctx::Ctx;
-use crate::{Services, record};
+use crate::record::{self, Change};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
-use firelater_core::events::names;
+use firelater_core::events::{Event, UserRef};
+use firelater_core::ids::UserId;
 use firelater_core::{Error, ErrorCode, Permission};
 use firelater_db::TenantTx;
 use firelater_db::entities::user_mfa;
@@ -17,7 +19,6 @@ use firelater_db::repo::{mfa, sessions, users};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use totp_rs::{Builder, Secret, Totp};
-use uuid::Uuid;
 
 /// The issuer authenticator apps show next to the account.
 const ISSUER: &str = "FireLater";
@@ -107,10 +108,10 @@ impl Services {
         let user_id = ctx.require_user()?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        let user = users::find(&tx, user_id.0)
+        let user = users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        if mfa::find(&tx, user.id).await?.is_some_and(|m| m.enabled_at.is_some()) {
+        if mfa::find(&tx, user.id.0).await?.is_some_and(|m| m.enabled_at.is_some()) {
             return Err(already_enabled());
         }
         let mut bytes = [0u8; 20];
@@ -119,7 +120,7 @@ impl Services {
         let otpauth_uri = totp(&secret, &user.email)?
             .to_url()
             .map_err(|e| Error::internal(format!("otpauth uri: {e}")))?;
-        mfa::start(&tx, user.id, secret.clone(), now).await?;
+        mfa::start(&tx, user.id.0, secret.clone(), now).await?;
         tx.commit().await?;
         Ok(Enrolment { secret, otpauth_uri })
     }
@@ -152,23 +153,11 @@ impl Services {
             return Err(Error::version_conflict(row.version + 1));
         }
         let diff = Diff::new().field("mfa_enabled", &false, &true);
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::MFA_ENABLED,
-            "user",
-            Some(user_id.0),
-            Some(diff.into_value()),
             now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::MFA_ENABLED,
-            "user",
-            user_id.0,
-            json!({"user_id": user_id}),
-            now,
+            Change::event(Event::MfaEnabled(UserRef { user_id: user_id.0 })).diff(diff),
         )
         .await?;
         tx.commit().await?;
@@ -179,7 +168,7 @@ impl Services {
     pub async fn disable_mfa(&self, ctx: &Ctx, password: String) -> Result<(), Error> {
         let user_id = ctx.require_user()?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
-        let user = users::find(&tx, user_id.0)
+        let user = users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
         tx.commit().await?;
@@ -191,23 +180,11 @@ impl Services {
         }
         mfa::delete(&tx, user_id.0).await?;
         let diff = Diff::new().field("mfa_enabled", &true, &false);
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::MFA_DISABLED,
-            "user",
-            Some(user_id.0),
-            Some(diff.into_value()),
             now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::MFA_DISABLED,
-            "user",
-            user_id.0,
-            json!({"user_id": user_id}),
-            now,
+            Change::event(Event::MfaDisabled(UserRef { user_id: user_id.0 })).diff(diff),
         )
         .await?;
         tx.commit().await
@@ -215,7 +192,7 @@ impl Services {
 
     /// Removes a user's MFA, pending or on (needs `users:admin`), for a user who lost their
     /// authenticator and recovery codes. Resetting a user without MFA changes nothing.
-    pub async fn reset_mfa(&self, ctx: &Ctx, user_id: Uuid) -> Result<(), Error> {
+    pub async fn reset_mfa(&self, ctx: &Ctx, user_id: UserId) -> Result<(), Error> {
         ctx.require(Permission::UsersAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -224,10 +201,10 @@ impl Services {
             .ok_or_else(|| Error::not_found("user"))?;
         // Clearing someone's second factor is half of taking their account over.
         self.check_over_user(&tx, ctx, user_id).await?;
-        let before = mfa::find(&tx, user_id).await?;
-        if mfa::delete(&tx, user_id).await? {
-            if ctx.user_id().map(|u| u.0) != Some(user_id) {
-                sessions::revoke_all_of_user(&tx, user_id, "mfa_reset", now).await?;
+        let before = mfa::find(&tx, user_id.0).await?;
+        if mfa::delete(&tx, user_id.0).await? {
+            if ctx.user_id() != Some(user_id) {
+                sessions::revoke_all_of_user(&tx, user_id.0, "mfa_reset", now).await?;
                 crate::account::email_user(
                     &tx,
                     &user,
@@ -240,17 +217,13 @@ impl Services {
             }
             let was_on = before.is_some_and(|m| m.enabled_at.is_some());
             let diff = Diff::new().field("mfa_enabled", &was_on, &false);
-            record::audit(
+            record::change(
                 &tx,
                 ctx,
-                names::MFA_RESET,
-                "user",
-                Some(user_id),
-                Some(diff.into_value()),
                 now,
+                Change::event(Event::MfaReset(UserRef { user_id: user_id.0 })).diff(diff),
             )
             .await?;
-            record::event(&tx, names::MFA_RESET, "user", user_id, json!({"user_id": user_id}), now).await?;
         }
         tx.commit().await
     }
@@ -262,11 +235,11 @@ impl Services {
         &self,
         tx: &TenantTx,
         ctx: &Ctx,
-        user_id: Uuid,
+        user_id: UserId,
         code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Error>, Error> {
-        let Some(row) = mfa::find(tx, user_id).await?.filter(|m| m.enabled_at.is_some()) else {
+        let Some(row) = mfa::find(tx, user_id.0).await?.filter(|m| m.enabled_at.is_some()) else {
             return Ok(None);
         };
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
@@ -282,7 +255,7 @@ impl Services {
                         last_used_step: Some(step),
                         ..Default::default()
                     };
-                    mfa::update(tx, user_id, row.version, changes, now).await?
+                    mfa::update(tx, user_id.0, row.version, changes, now).await?
                 }
                 _ => false,
             }
@@ -297,17 +270,14 @@ impl Services {
                         recovery_codes: Some(left),
                         ..Default::default()
                     };
-                    let spent = mfa::update(tx, user_id, row.version, changes, now).await?;
+                    let spent = mfa::update(tx, user_id.0, row.version, changes, now).await?;
                     if spent {
                         let details = json!({"remaining": remaining});
-                        record::audit(
+                        record::change(
                             tx,
                             ctx,
-                            "auth.mfa_recovery_code_used",
-                            "user",
-                            Some(user_id),
-                            Some(details),
                             now,
+                            Change::audit("auth.mfa_recovery_code_used", "user", user_id).details(details),
                         )
                         .await?;
                     }
@@ -320,7 +290,13 @@ impl Services {
             return Ok(None);
         }
         let details = json!({"reason": ErrorCode::MfaCodeInvalid.as_str()});
-        record::audit(tx, ctx, "auth.login_failed", "user", Some(user_id), Some(details), now).await?;
+        record::change(
+            tx,
+            ctx,
+            now,
+            Change::audit("auth.login_failed", "user", user_id).details(details),
+        )
+        .await?;
         self.count_failed_password(tx, ctx, user_id, now).await?;
         Ok(Some(Error::new(
             ErrorCode::MfaCodeInvalid,
@@ -332,6 +308,7 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn recovery_codes_are_distinct_and_hash_ignoring_case_and_dashes() {

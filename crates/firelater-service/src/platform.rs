@@ -8,18 +8,19 @@
 //! platform action is also logged (target `firelater::platform`); suspension, resumption,
 //! export and import leave a row in the tenant's own audit log as well.
 
+use crate::Services;
 use crate::ctx::RequestMeta;
+use crate::record::{self, Change};
 use crate::tenants::NewTenant;
-use crate::{Services, record};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
-use firelater_core::events::names;
+use firelater_core::events::{self, Event};
 use firelater_core::ids::TenantId;
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
+use firelater_core::tenants::{Tenant, TenantStatus};
 use firelater_core::{Error, ErrorCode, validate};
-use firelater_db::entities::tenant;
 use firelater_db::repo::tenant_data::{self, TenantData};
-use firelater_db::repo::{outbox, tenants, users};
+use firelater_db::repo::{tenants, users};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -32,7 +33,7 @@ pub const EXPORT_FORMAT: &str = "firelater.tenant-export";
 pub const EXPORT_VERSION: u32 = 1;
 
 /// Tenant statuses: a suspended tenant's users can neither sign in nor use their tokens.
-pub const TENANT_STATUSES: &[&str] = &["active", "suspended"];
+pub const TENANT_STATUSES: &[&str] = TenantStatus::NAMES;
 
 /// What `GET /platform/tenants` accepts.
 pub const LIST: ListSpec = ListSpec {
@@ -93,7 +94,7 @@ impl PlatformCtx {
 #[derive(Debug, Clone)]
 pub struct TenantSummary {
     /// The tenant.
-    pub tenant: tenant::Model,
+    pub tenant: Tenant,
     /// How many users it has, of any status.
     pub user_count: u64,
 }
@@ -102,7 +103,7 @@ pub struct TenantSummary {
 #[derive(Debug, Clone)]
 pub struct DeletedTenant {
     /// The tenant as it was.
-    pub tenant: tenant::Model,
+    pub tenant: Tenant,
     /// Its rows per table just before deletion.
     pub rows: BTreeMap<String, u64>,
 }
@@ -127,7 +128,7 @@ pub struct TenantExport {
 #[derive(Debug, Clone)]
 pub struct ImportedTenant {
     /// The new tenant.
-    pub tenant: tenant::Model,
+    pub tenant: Tenant,
     /// Rows inserted per table.
     pub rows: BTreeMap<String, u64>,
     /// Adjustments made on the way in (e.g. a plan this instance lacks).
@@ -189,8 +190,8 @@ impl Services {
         Ok(PlatformCtx { via: "api", meta })
     }
 
-    async fn summary(&self, tenant: tenant::Model) -> Result<TenantSummary, Error> {
-        let tx = self.db.tenant_read(TenantId(tenant.id)).await?;
+    async fn summary(&self, tenant: Tenant) -> Result<TenantSummary, Error> {
+        let tx = self.db.tenant_read(tenant.id).await?;
         let user_count = users::count(&tx).await?;
         tx.commit().await?;
         Ok(TenantSummary { tenant, user_count })
@@ -230,9 +231,9 @@ impl Services {
     async fn set_tenant_status(
         &self,
         p: &PlatformCtx,
-        id: Uuid,
-        status: &str,
-        action: &'static str,
+        id: TenantId,
+        status: TenantStatus,
+        event: fn(events::TenantData) -> Event,
     ) -> Result<TenantSummary, Error> {
         let now = self.now();
         let tx = self.db.system_write().await?;
@@ -246,18 +247,11 @@ impl Services {
         let after = tenants::set_status(tx.conn(), id, status, now)
             .await?
             .ok_or_else(|| Error::not_found("tenant"))?;
-        let tx = tx.into_tenant(TenantId(id)).await?;
+        let tx = tx.into_tenant(id).await?;
         let diff = Diff::new().field("status", &before.status, &after.status);
-        record::platform_audit(&tx, p, action, Some(diff.into_value()), now).await?;
-        record::event(
-            &tx,
-            action,
-            "tenant",
-            id,
-            json!({"id": id, "slug": after.slug, "status": after.status}),
-            now,
-        )
-        .await?;
+        let change = Change::event(event(crate::tenants::tenant_data(&after))).diff(diff);
+        let action = change.action();
+        record::change(&tx, p, now, change).await?;
         tx.commit().await?;
         tracing::info!(target: "firelater::platform", tenant_id = %id, slug = %after.slug, status = %after.status,
             via = p.via, ip = ?p.meta.ip, request_id = ?p.meta.request_id, "{action}");
@@ -266,45 +260,37 @@ impl Services {
 
     /// Suspends a tenant: its users can no longer sign in, and their tokens and API keys stop
     /// working on their next request. Nothing is deleted.
-    pub async fn suspend_tenant(&self, p: &PlatformCtx, id: Uuid) -> Result<TenantSummary, Error> {
-        self.set_tenant_status(p, id, "suspended", names::TENANT_SUSPENDED)
+    pub async fn suspend_tenant(&self, p: &PlatformCtx, id: TenantId) -> Result<TenantSummary, Error> {
+        self.set_tenant_status(p, id, TenantStatus::Suspended, Event::TenantSuspended)
             .await
     }
 
     /// Lifts a tenant's suspension.
-    pub async fn resume_tenant(&self, p: &PlatformCtx, id: Uuid) -> Result<TenantSummary, Error> {
-        self.set_tenant_status(p, id, "active", names::TENANT_RESUMED).await
+    pub async fn resume_tenant(&self, p: &PlatformCtx, id: TenantId) -> Result<TenantSummary, Error> {
+        self.set_tenant_status(p, id, TenantStatus::Active, Event::TenantResumed)
+            .await
     }
 
     /// Deletes a tenant and every row of it, in one transaction. Its audit log goes with it,
     /// so the deletion is logged by the instance, with the number of rows per table.
-    pub async fn delete_tenant(&self, p: &PlatformCtx, id: Uuid) -> Result<DeletedTenant, Error> {
+    pub async fn delete_tenant(&self, p: &PlatformCtx, id: TenantId) -> Result<DeletedTenant, Error> {
         let now = self.now();
         let tenant = tenants::find(self.db.system(), id)
             .await?
             .ok_or_else(|| Error::not_found("tenant"))?;
         let rows = {
-            let tx = self.db.tenant_read(TenantId(id)).await?;
+            let tx = self.db.tenant_read(id).await?;
             let counts = tenant_data::row_counts(&tx).await?;
             tx.commit().await?;
             counts
         };
         let tx = self.db.system_write().await?;
-        if !tenant_data::delete_tenant(&tx, id).await? {
+        if !tenant_data::delete_tenant(&tx, id.0).await? {
             return Err(Error::not_found("tenant"));
         }
-        outbox::append(
-            tx.conn(),
-            outbox::NewEvent {
-                tenant_id: None,
-                event_type: names::TENANT_DELETED,
-                entity_type: "tenant",
-                entity_id: Some(id),
-                payload: json!({"id": id, "slug": tenant.slug, "name": tenant.name}),
-                occurred_at: now,
-            },
-        )
-        .await?;
+        // The tenant's rows are gone, so the event belongs to no tenant (and outlives it).
+        let event = Event::TenantDeleted(crate::tenants::tenant_data(&tenant));
+        record::system_event(&tx, None, event, now).await?;
         tx.commit().await?;
         tracing::info!(target: "firelater::platform", tenant_id = %id, slug = %tenant.slug, name = %tenant.name,
             rows = ?rows, via = p.via, ip = ?p.meta.ip, request_id = ?p.meta.request_id, "tenant deleted");
@@ -318,14 +304,15 @@ impl Services {
         let t = tenants::find_by_slug(self.db.system(), slug)
             .await?
             .ok_or_else(|| Error::not_found("tenant"))?;
-        let tenant = TenantId(t.id);
+        let tenant = t.id;
         let now = self.now();
         let tx = self.db.tenant_snapshot(tenant).await?;
         let data = tenant_data::export(&tx).await?;
         tx.commit().await?;
         let rows: BTreeMap<&str, usize> = data.tables.iter().map(|(k, v)| (k.as_str(), v.len())).collect();
         let tx = self.db.tenant_write(tenant).await?;
-        record::platform_audit(&tx, p, "tenant.exported", Some(json!({"rows": rows})), now).await?;
+        let change = Change::audit("tenant.exported", "tenant", t.id).details(json!({"rows": rows}));
+        record::change(&tx, p, now, change).await?;
         tx.commit().await?;
         tracing::info!(target: "firelater::platform", tenant_id = %t.id, slug = %t.slug, rows = ?rows,
             via = p.via, "tenant exported");
@@ -354,10 +341,11 @@ impl Services {
         let tenant_field = |name: &str| export.data.tenant.get(name).and_then(serde_json::Value::as_str);
         let id = tenant_field("id")
             .and_then(|s| Uuid::parse_str(s).ok())
+            .map(TenantId)
             .ok_or_else(|| Error::field("tenant.id", "must be a UUID"))?;
         let slug = validate::slug("tenant.slug", tenant_field("slug").unwrap_or_default())?;
         let now = self.now();
-        let tx = self.db.tenant_write(TenantId(id)).await?;
+        let tx = self.db.tenant_write(id).await?;
         if tenants::find(tx.conn(), id).await?.is_some() {
             return Err(already_exists(
                 "tenant.id",
@@ -374,28 +362,13 @@ impl Services {
         let tenant = tenants::find(tx.conn(), id)
             .await?
             .ok_or_else(|| Error::internal("imported tenant vanished"))?;
-        record::platform_audit(
-            &tx,
-            p,
-            names::TENANT_IMPORTED,
-            Some(json!({
-                "exported_at": export.exported_at,
-                "firelater_version": export.firelater_version,
-                "rows": imported.rows,
-                "warnings": imported.warnings,
-            })),
-            now,
-        )
-        .await?;
-        record::event(
-            &tx,
-            names::TENANT_IMPORTED,
-            "tenant",
-            id,
-            json!({"id": id, "slug": tenant.slug}),
-            now,
-        )
-        .await?;
+        let change = Change::event(Event::TenantImported(crate::tenants::tenant_data(&tenant))).details(json!({
+            "exported_at": export.exported_at,
+            "firelater_version": export.firelater_version,
+            "rows": imported.rows,
+            "warnings": imported.warnings,
+        }));
+        record::change(&tx, p, now, change).await?;
         tx.commit().await?;
         tracing::info!(target: "firelater::platform", tenant_id = %id, slug = %tenant.slug, rows = ?imported.rows,
             warnings = ?imported.warnings, via = p.via, "tenant imported");

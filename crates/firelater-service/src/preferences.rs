@@ -1,14 +1,15 @@
 //! Users' notification preferences: stored now, read by the notifications module to decide
 //! which channels an event goes to, when, and whether quiet hours hold it back.
 
+use crate::Services;
 use crate::ctx::Ctx;
-use crate::{Services, record};
+use crate::record::{self, Change};
 use firelater_core::error::Validator;
+use firelater_core::ids::UserId;
 use firelater_core::{Error, Permission};
 pub use firelater_db::entities::notification_preference::Model as NotificationPreference;
 pub use firelater_db::repo::notification_preferences::Preference;
 use firelater_db::repo::{notification_preferences, users};
-use uuid::Uuid;
 
 /// Event categories a preference can name.
 pub const CATEGORIES: &[&str] = &[
@@ -62,16 +63,16 @@ impl Services {
     pub async fn notification_preferences(
         &self,
         ctx: &Ctx,
-        user_id: Uuid,
+        user_id: UserId,
     ) -> Result<Vec<NotificationPreference>, Error> {
-        if ctx.user_id().map(|u| u.0) != Some(user_id) {
+        if ctx.user_id() != Some(user_id) {
             ctx.require(Permission::UsersRead)?;
         }
         let tx = self.db.tenant_read(ctx.tenant).await?;
         users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        let prefs = notification_preferences::of_user(&tx, user_id).await?;
+        let prefs = notification_preferences::of_user(&tx, user_id.0).await?;
         tx.commit().await?;
         Ok(prefs)
     }
@@ -80,10 +81,10 @@ impl Services {
     pub async fn set_notification_preferences(
         &self,
         ctx: &Ctx,
-        user_id: Uuid,
+        user_id: UserId,
         prefs: Vec<Preference>,
     ) -> Result<Vec<NotificationPreference>, Error> {
-        if ctx.user_id().map(|u| u.0) != Some(user_id) {
+        if ctx.user_id() != Some(user_id) {
             ctx.require(Permission::UsersUpdate)?;
         }
         check(&prefs)?;
@@ -92,9 +93,9 @@ impl Services {
         users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        let before = notification_preferences::of_user(&tx, user_id).await?;
-        notification_preferences::replace(&tx, user_id, &prefs, now).await?;
-        let after = notification_preferences::of_user(&tx, user_id).await?;
+        let before = notification_preferences::of_user(&tx, user_id.0).await?;
+        notification_preferences::replace(&tx, user_id.0, &prefs, now).await?;
+        let after = notification_preferences::of_user(&tx, user_id.0).await?;
         let summary = |rows: &[NotificationPreference]| -> Vec<String> {
             rows.iter()
                 .map(|p| {
@@ -114,14 +115,11 @@ impl Services {
         };
         let diff = firelater_core::audit::Diff::new().field("preferences", &summary(&before), &summary(&after));
         if !diff.is_empty() {
-            record::audit(
+            record::change(
                 &tx,
                 ctx,
-                "user.notification_preferences_changed",
-                "user",
-                Some(user_id),
-                Some(diff.into_value()),
                 now,
+                Change::audit("user.notification_preferences_changed", "user", user_id).diff(diff),
             )
             .await?;
         }

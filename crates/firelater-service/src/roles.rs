@@ -1,18 +1,20 @@
 //! Roles and permissions: the four system roles every tenant starts with, custom roles, and
 //! who holds which. A user's effective permissions are the union over their roles.
 
+use crate::Services;
 use crate::ctx::Ctx;
 use crate::grants::is_admin_role;
-use crate::{Services, record};
+use crate::record::{self, Change};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
+use firelater_core::events::{Event, RoleData, UserRolesData};
 use firelater_core::grant::Conferral;
+use firelater_core::ids::{RoleId, UserId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
+use firelater_core::roles::Role;
 use firelater_core::{Error, ErrorCode, Permission, validate};
-use firelater_db::entities::role;
 use firelater_db::repo::{roles, users};
 use serde_json::json;
-use uuid::Uuid;
 
 /// What `GET /roles` accepts.
 pub const LIST: ListSpec = ListSpec {
@@ -41,7 +43,7 @@ pub const LIST: ListSpec = ListSpec {
 #[derive(Debug, Clone)]
 pub struct RoleView {
     /// The role.
-    pub role: role::Model,
+    pub role: Role,
     /// Its permissions, as `resource:action`, sorted.
     pub permissions: Vec<String>,
 }
@@ -105,6 +107,15 @@ fn role_name(value: &str) -> Result<String, Error> {
     }
 }
 
+fn role_data(r: &Role, permissions: &[String]) -> RoleData {
+    RoleData {
+        id: r.id.0,
+        name: r.name.clone(),
+        display_name: r.display_name.clone(),
+        permissions: permissions.to_vec(),
+    }
+}
+
 impl Services {
     /// Every permission there is (needs `roles:read`).
     pub fn list_permissions(&self, ctx: &Ctx) -> Result<Vec<Permission>, Error> {
@@ -117,7 +128,7 @@ impl Services {
         ctx.require(Permission::RolesRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let page = roles::list(&tx, params).await?;
-        let ids: Vec<Uuid> = page.items.iter().map(|r| r.id).collect();
+        let ids: Vec<RoleId> = page.items.iter().map(|r| r.id).collect();
         let perms = roles::permissions_of_roles(&tx, &ids).await?;
         tx.commit().await?;
         Ok(page.map(|role| {
@@ -131,7 +142,7 @@ impl Services {
     }
 
     /// One role with its permissions (needs `roles:read`).
-    pub async fn get_role(&self, ctx: &Ctx, id: Uuid) -> Result<RoleView, Error> {
+    pub async fn get_role(&self, ctx: &Ctx, id: RoleId) -> Result<RoleView, Error> {
         ctx.require(Permission::RolesRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let role = roles::find(&tx, id).await?.ok_or_else(|| Error::not_found("role"))?;
@@ -184,23 +195,15 @@ impl Services {
         let diff = Diff::new()
             .created("name", &role.name)
             .created("permissions", &permissions);
-        record::audit(
-            &tx,
-            ctx,
-            "role.created",
-            "role",
-            Some(role.id),
-            Some(diff.into_value()),
-            now,
-        )
-        .await?;
+        let event = Event::RoleCreated(role_data(&role, &permissions));
+        record::change(&tx, ctx, now, Change::event(event).diff(diff)).await?;
         tx.commit().await?;
         Ok(RoleView { role, permissions })
     }
 
     /// Changes a role (needs `roles:admin`). The `admin` role's permissions are fixed, so a
     /// tenant can never lock itself out.
-    pub async fn update_role(&self, ctx: &Ctx, id: Uuid, patch: RolePatch) -> Result<RoleView, Error> {
+    pub async fn update_role(&self, ctx: &Ctx, id: RoleId, patch: RolePatch) -> Result<RoleView, Error> {
         ctx.require(Permission::RolesAdmin)?;
         let mut v = Validator::new();
         let display_name = patch
@@ -254,13 +257,16 @@ impl Services {
             .field("display_name", &before.role.display_name, &role.display_name)
             .field("description", &before.role.description, &role.description)
             .field("permissions", &before.permissions, &permissions);
-        record::audit(&tx, ctx, "role.updated", "role", Some(id), Some(diff.into_value()), now).await?;
+        if !diff.is_empty() {
+            let event = Event::RoleUpdated(role_data(&role, &permissions));
+            record::change(&tx, ctx, now, Change::event(event).diff(diff)).await?;
+        }
         tx.commit().await?;
         Ok(RoleView { role, permissions })
     }
 
     /// Deletes a custom role (needs `roles:admin`); system roles cannot be deleted.
-    pub async fn delete_role(&self, ctx: &Ctx, id: Uuid) -> Result<(), Error> {
+    pub async fn delete_role(&self, ctx: &Ctx, id: RoleId) -> Result<(), Error> {
         ctx.require(Permission::RolesAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -270,11 +276,12 @@ impl Services {
         }
         roles::delete(&tx, id).await?;
         let changes = json!({"name": {"old": before.role.name, "new": null}, "permissions": {"old": before.permissions, "new": null}});
-        record::audit(&tx, ctx, "role.deleted", "role", Some(id), Some(changes), now).await?;
+        let event = Event::RoleDeleted(role_data(&before.role, &[]));
+        record::change(&tx, ctx, now, Change::event(event).details(changes)).await?;
         tx.commit().await
     }
 
-    async fn role_in(&self, tx: &firelater_db::TenantTx, id: Uuid) -> Result<RoleView, Error> {
+    async fn role_in(&self, tx: &firelater_db::TenantTx, id: RoleId) -> Result<RoleView, Error> {
         let role = roles::find(tx, id).await?.ok_or_else(|| Error::not_found("role"))?;
         let permissions = roles::permissions_of_roles(tx, &[id])
             .await?
@@ -287,12 +294,7 @@ impl Services {
     /// Replaces the roles a user holds (needs `roles:admin`, and to hold every permission the
     /// added roles carry; only an administrator grants or takes away `admin`). Nobody can take
     /// the admin role from themselves, and the tenant's last active administrator keeps it.
-    pub async fn set_user_roles(
-        &self,
-        ctx: &Ctx,
-        user_id: Uuid,
-        names: Vec<String>,
-    ) -> Result<Vec<role::Model>, Error> {
+    pub async fn set_user_roles(&self, ctx: &Ctx, user_id: UserId, names: Vec<String>) -> Result<Vec<Role>, Error> {
         ctx.require(Permission::RolesAdmin)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
@@ -301,7 +303,7 @@ impl Services {
         users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
-        let before: Vec<role::Model> = roles::roles_of_users(&tx, &[user_id])
+        let before: Vec<Role> = roles::roles_of_users(&tx, &[user_id])
             .await?
             .into_iter()
             .map(|(_, r)| r)
@@ -310,7 +312,7 @@ impl Services {
         let mut unknown = Vec::new();
         for name in &names {
             match roles::find_by_name(&tx, name).await? {
-                Some(r) if !granted.iter().any(|g: &role::Model| g.id == r.id) => granted.push(r),
+                Some(r) if !granted.iter().any(|g: &Role| g.id == r.id) => granted.push(r),
                 Some(_) => {}
                 None => unknown.push(name.as_str()),
             }
@@ -318,15 +320,14 @@ impl Services {
         if !unknown.is_empty() {
             return Err(Error::field("roles", format!("no role named {}", unknown.join(", "))));
         }
-        let self_demotion = ctx.user_id().map(|u| u.0) == Some(user_id)
-            && before.iter().any(is_admin_role)
-            && !granted.iter().any(is_admin_role);
+        let self_demotion =
+            ctx.user_id() == Some(user_id) && before.iter().any(is_admin_role) && !granted.iter().any(is_admin_role);
         if self_demotion {
             return Err(Error::field("roles", "you cannot take the admin role from yourself"));
         }
         // What the change confers is every role the user does not hold yet; taking the admin
         // role away is an administrator's act too.
-        let added: Vec<role::Model> = granted
+        let added: Vec<Role> = granted
             .iter()
             .filter(|g| !before.iter().any(|b| b.id == g.id))
             .cloned()
@@ -336,7 +337,7 @@ impl Services {
         self.check_grant(&tx, ctx, &what).await?;
         roles::revoke_all_of_user(&tx, user_id).await?;
         for r in &granted {
-            roles::grant(&tx, user_id, r.id, ctx.user_id().map(|u| u.0), now).await?;
+            roles::grant(&tx, user_id, r.id, ctx.user_id(), now).await?;
         }
         self.ensure_an_admin_remains(&tx).await?;
         let mut after: Vec<String> = granted.iter().map(|r| r.name.clone()).collect();
@@ -344,16 +345,13 @@ impl Services {
         before_sorted.sort();
         after.sort();
         let diff = Diff::new().field("roles", &before_sorted, &after);
-        record::audit(
-            &tx,
-            ctx,
-            "user.roles_changed",
-            "user",
-            Some(user_id),
-            Some(diff.into_value()),
-            now,
-        )
-        .await?;
+        if !diff.is_empty() {
+            let event = Event::UserRolesChanged(UserRolesData {
+                user_id: user_id.0,
+                roles: after,
+            });
+            record::change(&tx, ctx, now, Change::event(event).diff(diff)).await?;
+        }
         tx.commit().await?;
         Ok(granted)
     }

@@ -3,11 +3,12 @@
 //! request checks its session ([`Services::authenticate`]); that check also keeps
 //! `last_used_at` current, writing at most once a minute per session.
 
+use crate::Services;
 use crate::ctx::Ctx;
-use crate::{Services, record};
+use crate::record::{self, Change};
 use chrono::{DateTime, Utc};
 use firelater_core::audit::Diff;
-use firelater_core::events::names;
+use firelater_core::events::{Event, SessionData};
 use firelater_core::ids::{SessionId, TenantId};
 use firelater_core::list::{ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode};
@@ -57,16 +58,9 @@ fn session_of(ctx: &Ctx) -> Result<SessionId, Error> {
 async fn revoke_one(tx: &TenantTx, ctx: &Ctx, id: Uuid, now: DateTime<Utc>) -> Result<(), Error> {
     sessions::revoke(tx, id, REVOKED_BY_USER, now).await?;
     let diff = Diff::new().field("revoked_at", &None::<DateTime<Utc>>, &Some(now));
-    record::audit(
-        tx,
-        ctx,
-        names::SESSION_REVOKED,
-        "session",
-        Some(id),
-        Some(diff.into_value()),
-        now,
-    )
-    .await
+    let user_id = ctx.require_user()?.0;
+    let event = Event::SessionRevoked(SessionData { id, user_id });
+    record::change(tx, ctx, now, Change::event(event).diff(diff)).await
 }
 
 impl Services {

@@ -1,15 +1,18 @@
 //! Creating tenants and the first start of an instance.
 
 use crate::ctx::Ctx;
-use crate::{Services, password, record};
+use crate::record::{self, Change};
+use crate::{Services, password};
+use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
-use firelater_core::events::names;
+use firelater_core::events::{Event, TenantData};
 use firelater_core::ids::TenantId;
+use firelater_core::ids::UserId;
+use firelater_core::tenants::Tenant;
+use firelater_core::users::{User, UserStatus};
 use firelater_core::{Error, validate};
-use firelater_db::entities::{tenant, user};
-use firelater_db::repo::{outbox, roles, tenants, users};
+use firelater_db::repo::{roles, status_history, tenants, users};
 use serde_json::json;
-use uuid::Uuid;
 
 /// A tenant to create with its first administrator.
 #[derive(Debug, Clone)]
@@ -30,19 +33,29 @@ pub struct NewTenant {
 #[derive(Debug, Clone)]
 pub struct Bootstrapped {
     /// The tenant.
-    pub tenant: tenant::Model,
+    pub tenant: Tenant,
     /// Its administrator.
-    pub admin: user::Model,
+    pub admin: User,
     /// Whether the password was generated (and so must be shown once).
     pub password_generated: bool,
     /// The administrator's password.
     pub password: String,
 }
 
+/// A tenant as events describe it.
+pub(crate) fn tenant_data(t: &Tenant) -> TenantData {
+    TenantData {
+        id: t.id.0,
+        slug: t.slug.clone(),
+        name: t.name.clone(),
+        status: t.status.as_str().to_owned(),
+    }
+}
+
 impl Services {
     /// Creates a tenant with its system roles and first administrator, all in one
     /// transaction.
-    pub async fn create_tenant(&self, input: NewTenant) -> Result<(tenant::Model, user::Model), Error> {
+    pub async fn create_tenant(&self, input: NewTenant) -> Result<(Tenant, User), Error> {
         let mut v = Validator::new();
         let name = v.check(validate::name("name", &input.name));
         let slug = v.check(validate::slug("slug", &input.slug));
@@ -57,18 +70,18 @@ impl Services {
         let now = self.now();
         let tenant_id = TenantId::new();
         let tx = self.db.system_write().await?;
-        let t = tenants::insert(tx.conn(), tenant_id.0, &name, &slug, now).await?;
+        let t = tenants::insert(tx.conn(), tenant_id, &name, &slug, now).await?;
         let tx = tx.into_tenant(tenant_id).await?;
         roles::seed_system_roles(&tx, now).await?;
         let admin = users::insert(
             &tx,
             users::NewUserRow {
-                id: Uuid::now_v7(),
+                id: UserId::new(),
                 email,
                 name: admin_name,
                 phone: None,
                 timezone: "UTC".to_owned(),
-                status: "active".to_owned(),
+                status: UserStatus::Active,
                 password_hash: Some(hash),
             },
             now,
@@ -79,38 +92,18 @@ impl Services {
             .ok_or_else(|| Error::internal("admin role missing"))?;
         roles::grant(&tx, admin.id, admin_role.id, None, now).await?;
         let ctx = Ctx::system(tenant_id);
-        record::audit(
-            &tx,
-            &ctx,
-            names::TENANT_CREATED,
-            "tenant",
-            Some(t.id),
-            Some(json!({"name": t.name, "slug": t.slug})),
-            now,
-        )
-        .await?;
-        record::audit(
-            &tx,
-            &ctx,
-            names::USER_CREATED,
-            "user",
-            Some(admin.id),
-            Some(json!({"email": {"old": null, "new": admin.email}, "roles": {"old": null, "new": ["admin"]}})),
-            now,
-        )
-        .await?;
-        outbox::append(
-            tx.conn(),
-            outbox::NewEvent {
-                tenant_id: Some(t.id),
-                event_type: names::TENANT_CREATED,
-                entity_type: "tenant",
-                entity_id: Some(t.id),
-                payload: json!({"id": t.id, "name": t.name, "slug": t.slug}),
-                occurred_at: now,
-            },
-        )
-        .await?;
+        let created =
+            Change::event(Event::TenantCreated(tenant_data(&t))).details(json!({"name": t.name, "slug": t.slug}));
+        record::change(&tx, &ctx, now, created).await?;
+        let diff = Diff::new()
+            .created("email", &admin.email)
+            .created("name", &admin.name)
+            .created("status", &admin.status)
+            .created("roles", &["admin"]);
+        let admin_created = Change::event(Event::UserCreated(crate::users::event_data(&admin)))
+            .diff(diff)
+            .status(status_history::USERS, None, admin.status.as_str(), None);
+        record::change(&tx, &ctx, now, admin_created).await?;
         tx.commit().await?;
         Ok((t, admin))
     }

@@ -1,20 +1,18 @@
 //! Users of a tenant: create, list, read, update and deactivate. Users are never deleted, so
 //! their history stays attributed.
 
+use crate::Services;
 use crate::ctx::Ctx;
-use crate::{Services, record};
+use crate::record::{self, Change};
 use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
-use firelater_core::events::names;
+use firelater_core::events::{Event, UserData};
+use firelater_core::ids::UserId;
 use firelater_core::list::{FilterKind, FilterSpec, FilterValue, ListParams, ListSpec, Order, Page};
+use firelater_core::roles::Role;
+use firelater_core::users::{User, UserStatus};
 use firelater_core::{Error, ErrorCode, Permission, validate};
-use firelater_db::entities::{role, user};
-use firelater_db::repo::{roles, sessions, users};
-use serde_json::json;
-use uuid::Uuid;
-
-/// User statuses.
-pub const STATUSES: &[&str] = &["active", "inactive", "pending"];
+use firelater_db::repo::{roles, sessions, status_history, users};
 
 /// What `GET /users` accepts.
 pub const LIST: ListSpec = ListSpec {
@@ -25,7 +23,7 @@ pub const LIST: ListSpec = ListSpec {
         FilterSpec {
             param: "status",
             column: "status",
-            kind: FilterKind::Enum(STATUSES),
+            kind: FilterKind::Enum(UserStatus::NAMES),
         },
         FilterSpec {
             param: "email",
@@ -100,13 +98,19 @@ pub struct UserPatch {
 #[derive(Debug, Clone)]
 pub struct UserView {
     /// The user.
-    pub user: user::Model,
+    pub user: User,
     /// Their roles, when included.
-    pub roles: Option<Vec<role::Model>>,
+    pub roles: Option<Vec<Role>>,
 }
 
-fn event_payload(u: &user::Model) -> serde_json::Value {
-    json!({"id": u.id, "email": u.email, "name": u.name, "status": u.status})
+/// A user as events describe them.
+pub(crate) fn event_data(u: &User) -> UserData {
+    UserData {
+        id: u.id.0,
+        email: u.email.clone(),
+        name: u.name.clone(),
+        status: u.status.as_str().to_owned(),
+    }
 }
 
 impl Services {
@@ -151,23 +155,27 @@ impl Services {
         }
         // A new user holds what their roles confer, so creating one is a grant.
         self.check_grant_roles(&tx, ctx, &granted).await?;
-        let status = if password_hash.is_some() { "active" } else { "pending" };
+        let status = if password_hash.is_some() {
+            UserStatus::Active
+        } else {
+            UserStatus::Pending
+        };
         let u = users::insert(
             &tx,
             users::NewUserRow {
-                id: Uuid::now_v7(),
+                id: UserId::new(),
                 email,
                 name,
                 phone,
                 timezone,
-                status: status.to_owned(),
+                status,
                 password_hash,
             },
             now,
         )
         .await?;
         for r in &granted {
-            roles::grant(&tx, u.id, r.id, ctx.user_id().map(|x| x.0), now).await?;
+            roles::grant(&tx, u.id, r.id, ctx.user_id(), now).await?;
         }
         let diff = Diff::new()
             .created("email", &u.email)
@@ -175,17 +183,18 @@ impl Services {
             .created("timezone", &u.timezone)
             .created("status", &u.status)
             .created("roles", &role_names);
-        record::audit(
+        record::change(
             &tx,
             ctx,
-            names::USER_CREATED,
-            "user",
-            Some(u.id),
-            Some(diff.into_value()),
             now,
+            Change::event(Event::UserCreated(event_data(&u))).diff(diff).status(
+                status_history::USERS,
+                None,
+                u.status.as_str(),
+                None,
+            ),
         )
         .await?;
-        record::event(&tx, names::USER_CREATED, "user", u.id, event_payload(&u), now).await?;
         tx.commit().await?;
         Ok(UserView {
             user: u,
@@ -212,7 +221,7 @@ impl Services {
         let page = users::list(&tx, params).await?;
         let with_roles = params.includes("roles") || params.fields.as_ref().is_some_and(|f| f.contains(&"roles"));
         let mut role_pairs = if with_roles {
-            let ids: Vec<Uuid> = page.items.iter().map(|u| u.id).collect();
+            let ids: Vec<UserId> = page.items.iter().map(|u| u.id).collect();
             roles::roles_of_users(&tx, &ids).await?
         } else {
             Vec::new()
@@ -231,8 +240,8 @@ impl Services {
     }
 
     /// One user (needs `users:read`, or to be that user).
-    pub async fn get_user(&self, ctx: &Ctx, id: Uuid, with_roles: bool) -> Result<UserView, Error> {
-        if ctx.user_id().map(|u| u.0) != Some(id) {
+    pub async fn get_user(&self, ctx: &Ctx, id: UserId, with_roles: bool) -> Result<UserView, Error> {
+        if ctx.user_id() != Some(id) {
             ctx.require(Permission::UsersRead)?;
         }
         let tx = self.db.tenant_read(ctx.tenant).await?;
@@ -254,8 +263,8 @@ impl Services {
 
     /// Changes a user's profile (needs `users:update`, or to be that user); a stale
     /// `version` is a 409.
-    pub async fn update_user(&self, ctx: &Ctx, id: Uuid, patch: UserPatch) -> Result<UserView, Error> {
-        if ctx.user_id().map(|u| u.0) != Some(id) {
+    pub async fn update_user(&self, ctx: &Ctx, id: UserId, patch: UserPatch) -> Result<UserView, Error> {
+        if ctx.user_id() != Some(id) {
             ctx.require(Permission::UsersUpdate)?;
         }
         let mut v = Validator::new();
@@ -292,17 +301,8 @@ impl Services {
             .field("phone", &before.phone, &after.phone)
             .field("timezone", &before.timezone, &after.timezone);
         if !diff.is_empty() {
-            record::audit(
-                &tx,
-                ctx,
-                names::USER_UPDATED,
-                "user",
-                Some(id),
-                Some(diff.into_value()),
-                now,
-            )
-            .await?;
-            record::event(&tx, names::USER_UPDATED, "user", id, event_payload(&after), now).await?;
+            let change = Change::event(Event::UserUpdated(event_data(&after))).diff(diff);
+            record::change(&tx, ctx, now, change).await?;
         }
         tx.commit().await?;
         Ok(UserView {
@@ -313,16 +313,16 @@ impl Services {
 
     /// Deactivates a user (needs `users:delete`): they can no longer sign in and every
     /// session of theirs ends now. Their records stay.
-    pub async fn deactivate_user(&self, ctx: &Ctx, id: Uuid) -> Result<UserView, Error> {
+    pub async fn deactivate_user(&self, ctx: &Ctx, id: UserId) -> Result<UserView, Error> {
         ctx.require(Permission::UsersDelete)?;
-        if ctx.user_id().map(|u| u.0) == Some(id) {
+        if ctx.user_id() == Some(id) {
             return Err(Error::new(ErrorCode::Forbidden, "you cannot deactivate yourself"));
         }
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
         self.check_over_user(&tx, ctx, id).await?;
-        if before.status == "inactive" {
+        if before.status == UserStatus::Inactive {
             tx.commit().await?;
             return Ok(UserView {
                 user: before,
@@ -330,26 +330,24 @@ impl Services {
             });
         }
         let changes = users::UserChanges {
-            status: Some("inactive".to_owned()),
+            status: Some(UserStatus::Inactive),
             ..Default::default()
         };
         let after = users::update(&tx, id, None, changes, now)
             .await?
             .ok_or_else(|| Error::not_found("user"))?;
         self.ensure_an_admin_remains(&tx).await?;
-        sessions::revoke_all_of_user(&tx, id, "user_deactivated", now).await?;
+        sessions::revoke_all_of_user(&tx, id.0, "user_deactivated", now).await?;
         let diff = Diff::new().field("status", &before.status, &after.status);
-        record::audit(
-            &tx,
-            ctx,
-            names::USER_DEACTIVATED,
-            "user",
-            Some(id),
-            Some(diff.into_value()),
-            now,
-        )
-        .await?;
-        record::event(&tx, names::USER_DEACTIVATED, "user", id, event_payload(&after), now).await?;
+        let change = Change::event(Event::UserDeactivated(event_data(&after)))
+            .diff(diff)
+            .status(
+                status_history::USERS,
+                Some(before.status.as_str()),
+                after.status.as_str(),
+                None,
+            );
+        record::change(&tx, ctx, now, change).await?;
         tx.commit().await?;
         Ok(UserView {
             user: after,

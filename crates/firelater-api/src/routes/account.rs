@@ -140,7 +140,7 @@ pub async fn change_password(
 ) -> ApiResult<StatusCode> {
     state
         .services
-        .change_password(&ctx, id, b.current_password, b.new_password)
+        .change_password(&ctx, id.into(), b.current_password, b.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -150,7 +150,7 @@ pub async fn change_password(
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")),
     responses((status = 204, description = "Unlocked"), WriteErrors))]
 pub async fn unlock_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
-    state.services.unlock_user(&ctx, id).await?;
+    state.services.unlock_user(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,7 +192,7 @@ pub async fn get_notification_preferences(
     IdPath(id): IdPath,
 ) -> ApiResult<axum::Json<NotificationPreferencesResponse>> {
     Ok(axum::Json(
-        state.services.notification_preferences(&ctx, id).await?.into(),
+        state.services.notification_preferences(&ctx, id.into()).await?.into(),
     ))
 }
 
@@ -224,7 +224,7 @@ pub async fn set_notification_preferences(
     Ok(axum::Json(
         state
             .services
-            .set_notification_preferences(&ctx, id, prefs)
+            .set_notification_preferences(&ctx, id.into(), prefs)
             .await?
             .into(),
     ))

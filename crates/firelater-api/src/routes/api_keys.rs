@@ -42,11 +42,11 @@ pub struct ApiKeyResponse {
 impl From<ApiKey> for ApiKeyResponse {
     fn from(k: ApiKey) -> Self {
         Self {
-            id: k.id,
+            id: k.id.into(),
             name: k.name,
             prefix: k.prefix,
             permissions: k.permissions,
-            created_by: k.created_by,
+            created_by: k.created_by.into(),
             created_at: k.created_at,
             expires_at: k.expires_at,
             last_used_at: k.last_used_at,
@@ -163,6 +163,6 @@ pub async fn revoke_api_key(
     Auth(ctx): Auth,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.services.revoke_api_key(&ctx, id).await?;
+    state.services.revoke_api_key(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

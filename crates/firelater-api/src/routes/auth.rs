@@ -221,7 +221,7 @@ pub async fn me(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult<axu
     Ok(axum::Json(MeResponse {
         user: UserResponse::from_user(me.user, None),
         tenant: TenantSummary {
-            id: me.tenant.id,
+            id: me.tenant.id.into(),
             name: me.tenant.name,
             slug: me.tenant.slug,
         },

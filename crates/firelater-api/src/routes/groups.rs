@@ -33,46 +33,7 @@ const GET: ListSpec = ListSpec {
     searchable: false,
 };
 
-/// The kind of a group.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupType {
-    /// A team that works issues together.
-    Team,
-    /// An organisational unit.
-    Department,
-    /// A mailing list for notifications.
-    Distribution,
-}
-
-impl GroupType {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Team => "team",
-            Self::Department => "department",
-            Self::Distribution => "distribution",
-        }
-    }
-}
-
-/// A member's role in a group.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberRole {
-    /// An ordinary member.
-    Member,
-    /// The team lead.
-    Lead,
-}
-
-impl MemberRole {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Member => "member",
-            Self::Lead => "lead",
-        }
-    }
-}
+pub use firelater_service::model::{GroupType, MemberRole, UserStatus};
 
 /// A member of a group.
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,10 +44,10 @@ pub struct GroupMemberResponse {
     pub name: String,
     /// Their email.
     pub email: String,
-    /// Their account status: `active`, `inactive` or `pending`.
-    pub status: String,
-    /// `member` or `lead`.
-    pub role: String,
+    /// Their account status.
+    pub status: UserStatus,
+    /// Their role in the group.
+    pub role: MemberRole,
     /// When they joined the group.
     pub joined_at: DateTime<Utc>,
 }
@@ -94,7 +55,7 @@ pub struct GroupMemberResponse {
 impl From<GroupMember> for GroupMemberResponse {
     fn from(m: GroupMember) -> Self {
         Self {
-            user_id: m.user.id,
+            user_id: m.user.id.into(),
             name: m.user.name,
             email: m.user.email,
             status: m.user.status,
@@ -108,7 +69,7 @@ fn role_refs(roles: Vec<Role>) -> Vec<RoleRef> {
     roles
         .into_iter()
         .map(|r| RoleRef {
-            id: r.id,
+            id: r.id.into(),
             name: r.name,
             display_name: r.display_name,
         })
@@ -124,9 +85,9 @@ pub struct GroupResponse {
     pub name: String,
     /// Free text.
     pub description: Option<String>,
-    /// `team`, `department` or `distribution`.
+    /// The kind of group.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: GroupType,
     /// The parent group; `null` for a top-level group.
     pub parent_id: Option<Uuid>,
     /// The managing user.
@@ -154,12 +115,12 @@ impl From<GroupView> for GroupResponse {
     fn from(v: GroupView) -> Self {
         let g = v.group;
         Self {
-            id: g.id,
+            id: g.id.into(),
             name: g.name,
             description: g.description,
             kind: g.kind,
-            parent_id: g.parent_id,
-            manager_id: g.manager_id,
+            parent_id: g.parent_id.map(Into::into),
+            manager_id: g.manager_id.map(Into::into),
             email: g.email,
             settings: g.settings,
             version: g.version,
@@ -180,13 +141,13 @@ pub struct UserGroupResponse {
     pub name: String,
     /// Free text.
     pub description: Option<String>,
-    /// `team`, `department` or `distribution`.
+    /// The kind of group.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: GroupType,
     /// The parent group.
     pub parent_id: Option<Uuid>,
-    /// The user's role in the group: `member` or `lead`.
-    pub role: String,
+    /// The user's role in the group.
+    pub role: MemberRole,
     /// When the user joined.
     pub joined_at: DateTime<Utc>,
 }
@@ -194,11 +155,11 @@ pub struct UserGroupResponse {
 impl From<UserGroup> for UserGroupResponse {
     fn from(m: UserGroup) -> Self {
         Self {
-            id: m.group.id,
+            id: m.group.id.into(),
             name: m.group.name,
             description: m.group.description,
             kind: m.group.kind,
-            parent_id: m.group.parent_id,
+            parent_id: m.group.parent_id.map(Into::into),
             role: m.role,
             joined_at: m.joined_at,
         }
@@ -496,9 +457,9 @@ pub async fn create_group(
     let input = NewGroup {
         name: body.name,
         description: body.description,
-        kind: body.kind.map(|k| k.as_str().to_owned()),
-        parent_id: body.parent_id,
-        manager_id: body.manager_id,
+        kind: body.kind,
+        parent_id: body.parent_id.map(Into::into),
+        manager_id: body.manager_id.map(Into::into),
         email: body.email,
         settings: body.settings.map(serde_json::Value::Object),
     };
@@ -518,7 +479,7 @@ pub async fn get_group(
 ) -> ApiResult<axum::Json<GroupResponse>> {
     let params = list_params(&GET, &q)?;
     let (members, roles) = (params.includes("members"), params.includes("roles"));
-    let group = state.services.get_group(&ctx, id, members, roles).await?;
+    let group = state.services.get_group(&ctx, id.into(), members, roles).await?;
     Ok(axum::Json(group.into()))
 }
 
@@ -536,13 +497,13 @@ pub async fn update_group(
         version: body.version,
         name: body.name,
         description: body.description,
-        kind: body.kind.map(|k| k.as_str().to_owned()),
-        parent_id: body.parent_id,
-        manager_id: body.manager_id,
+        kind: body.kind,
+        parent_id: body.parent_id.map(|o| o.map(Into::into)),
+        manager_id: body.manager_id.map(|o| o.map(Into::into)),
         email: body.email,
         settings: body.settings.map(serde_json::Value::Object),
     };
-    let group = state.services.update_group(&ctx, id, patch).await?;
+    let group = state.services.update_group(&ctx, id.into(), patch).await?;
     Ok(axum::Json(group.into()))
 }
 
@@ -552,7 +513,7 @@ pub async fn update_group(
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
 pub async fn delete_group(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
-    state.services.delete_group(&ctx, id).await?;
+    state.services.delete_group(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -567,7 +528,7 @@ pub async fn list_group_members(
     q: QueryPairs,
 ) -> ApiResult<Response> {
     let params = list_params(&MEMBER_LIST, &q)?;
-    let page = state.services.list_group_members(&ctx, id, &params).await?;
+    let page = state.services.list_group_members(&ctx, id.into(), &params).await?;
     Ok(Paged::from_page(page, GroupMemberResponse::from).into_response(&params))
 }
 
@@ -583,8 +544,11 @@ pub async fn add_group_member(
     IdPath(id): IdPath,
     Json(body): Json<AddGroupMemberRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<GroupMemberResponse>)> {
-    let role = body.role.map(|r| r.as_str().to_owned());
-    let member = state.services.add_group_member(&ctx, id, body.user_id, role).await?;
+    let role = body.role;
+    let member = state
+        .services
+        .add_group_member(&ctx, id.into(), body.user_id.into(), role)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(member.into())))
 }
 
@@ -600,7 +564,7 @@ pub async fn remove_group_member(
 ) -> ApiResult<StatusCode> {
     state
         .services
-        .remove_group_member(&ctx, path.group_id, path.user_id)
+        .remove_group_member(&ctx, path.group_id.into(), path.user_id.into())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -615,7 +579,7 @@ pub async fn set_group_roles(
     IdPath(id): IdPath,
     Json(body): Json<SetGroupRolesRequest>,
 ) -> ApiResult<axum::Json<GroupRolesResponse>> {
-    let roles = state.services.set_group_roles(&ctx, id, body.roles).await?;
+    let roles = state.services.set_group_roles(&ctx, id.into(), body.roles).await?;
     Ok(axum::Json(GroupRolesResponse {
         roles: role_refs(roles),
     }))
@@ -632,6 +596,6 @@ pub async fn list_user_groups(
     q: QueryPairs,
 ) -> ApiResult<Response> {
     let params = list_params(&USER_GROUP_LIST, &q)?;
-    let page = state.services.user_groups(&ctx, id, &params).await?;
+    let page = state.services.user_groups(&ctx, id.into(), &params).await?;
     Ok(Paged::from_page(page, UserGroupResponse::from).into_response(&params))
 }

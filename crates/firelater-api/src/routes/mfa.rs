@@ -96,6 +96,6 @@ pub async fn reset_user_mfa(
     Auth(ctx): Auth,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.services.reset_mfa(&ctx, id).await?;
+    state.services.reset_mfa(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -27,7 +27,7 @@ pub struct TenantResponse {
     /// Slug, used at login.
     pub slug: String,
     /// `active` or `suspended`.
-    pub status: String,
+    pub status: firelater_service::model::TenantStatus,
     /// Number of users, of any status.
     pub user_count: u64,
     /// Optimistic-locking version.
@@ -42,7 +42,7 @@ impl From<TenantSummary> for TenantResponse {
     fn from(s: TenantSummary) -> Self {
         let t = s.tenant;
         Self {
-            id: t.id,
+            id: t.id.into(),
             name: t.name,
             slug: t.slug,
             status: t.status,
@@ -227,7 +227,7 @@ pub async fn suspend_tenant(
     Platform(p): Platform,
     IdPath(id): IdPath,
 ) -> ApiResult<axum::Json<TenantResponse>> {
-    let tenant = state.services.suspend_tenant(&p, id).await?;
+    let tenant = state.services.suspend_tenant(&p, id.into()).await?;
     Ok(axum::Json(tenant.into()))
 }
 
@@ -240,7 +240,7 @@ pub async fn resume_tenant(
     Platform(p): Platform,
     IdPath(id): IdPath,
 ) -> ApiResult<axum::Json<TenantResponse>> {
-    let tenant = state.services.resume_tenant(&p, id).await?;
+    let tenant = state.services.resume_tenant(&p, id.into()).await?;
     Ok(axum::Json(tenant.into()))
 }
 
@@ -253,6 +253,6 @@ pub async fn delete_tenant(
     Platform(p): Platform,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.services.delete_tenant(&p, id).await?;
+    state.services.delete_tenant(&p, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -41,7 +41,7 @@ impl From<RoleView> for RoleResponse {
     fn from(v: RoleView) -> Self {
         let r = v.role;
         Self {
-            id: r.id,
+            id: r.id.into(),
             name: r.name,
             display_name: r.display_name,
             description: r.description,
@@ -170,7 +170,7 @@ pub async fn get_role(
     Auth(ctx): Auth,
     IdPath(id): IdPath,
 ) -> ApiResult<axum::Json<RoleResponse>> {
-    Ok(axum::Json(state.services.get_role(&ctx, id).await?.into()))
+    Ok(axum::Json(state.services.get_role(&ctx, id.into()).await?.into()))
 }
 
 /// Changes a role's labels or permissions.
@@ -189,7 +189,9 @@ pub async fn update_role(
         description: b.description,
         permissions: b.permissions,
     };
-    Ok(axum::Json(state.services.update_role(&ctx, id, patch).await?.into()))
+    Ok(axum::Json(
+        state.services.update_role(&ctx, id.into(), patch).await?.into(),
+    ))
 }
 
 /// Deletes a custom role.
@@ -197,7 +199,7 @@ pub async fn update_role(
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "Role id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
 pub async fn delete_role(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
-    state.services.delete_role(&ctx, id).await?;
+    state.services.delete_role(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -232,12 +234,12 @@ pub async fn set_user_roles(
     IdPath(id): IdPath,
     Json(b): Json<SetUserRolesRequest>,
 ) -> ApiResult<axum::Json<Vec<RoleRef>>> {
-    let roles = state.services.set_user_roles(&ctx, id, b.roles).await?;
+    let roles = state.services.set_user_roles(&ctx, id.into(), b.roles).await?;
     Ok(axum::Json(
         roles
             .into_iter()
             .map(|r| RoleRef {
-                id: r.id,
+                id: r.id.into(),
                 name: r.name,
                 display_name: r.display_name,
             })

@@ -39,7 +39,7 @@ pub struct UserResponse {
     /// IANA time zone.
     pub timezone: String,
     /// `active`, `inactive` or `pending`.
-    pub status: String,
+    pub status: firelater_service::model::UserStatus,
     /// `local` or an SSO provider.
     pub auth_provider: String,
     /// Last successful sign-in.
@@ -59,7 +59,7 @@ impl UserResponse {
     /// The response for a user and, when loaded, their roles.
     pub fn from_user(u: User, roles: Option<Vec<Role>>) -> Self {
         Self {
-            id: u.id,
+            id: u.id.into(),
             email: u.email,
             name: u.name,
             phone: u.phone,
@@ -73,7 +73,7 @@ impl UserResponse {
             roles: roles.map(|rs| {
                 rs.into_iter()
                     .map(|r| RoleRef {
-                        id: r.id,
+                        id: r.id.into(),
                         name: r.name,
                         display_name: r.display_name,
                     })
@@ -265,7 +265,10 @@ pub async fn get_user(
         ..LIST
     };
     let params = list_params(&spec, &q)?;
-    let user = state.services.get_user(&ctx, id, params.includes("roles")).await?;
+    let user = state
+        .services
+        .get_user(&ctx, id.into(), params.includes("roles"))
+        .await?;
     Ok(axum::Json(user.into()))
 }
 
@@ -285,7 +288,7 @@ pub async fn update_user(
         phone: body.phone,
         timezone: body.timezone,
     };
-    let user = state.services.update_user(&ctx, id, patch).await?;
+    let user = state.services.update_user(&ctx, id.into(), patch).await?;
     Ok(axum::Json(user.into()))
 }
 
@@ -298,6 +301,6 @@ pub async fn deactivate_user(
     Auth(ctx): Auth,
     IdPath(id): IdPath,
 ) -> ApiResult<axum::Json<UserResponse>> {
-    let user = state.services.deactivate_user(&ctx, id).await?;
+    let user = state.services.deactivate_user(&ctx, id.into()).await?;
     Ok(axum::Json(user.into()))
 }

@@ -6,6 +6,8 @@ use crate::repo::list::page;
 use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
+use firelater_core::api_keys::ApiKey;
+use firelater_core::ids::{ApiKeyId, UserId};
 use firelater_core::list::{ListParams, Page};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -15,7 +17,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct NewApiKeyRow {
     /// Its id.
-    pub id: Uuid,
+    pub id: ApiKeyId,
     /// A name for humans.
     pub name: String,
     /// The first characters of the secret, shown in lists to recognise the key.
@@ -25,15 +27,34 @@ pub struct NewApiKeyRow {
     /// Granted permission keys (`resource:action`).
     pub permissions: Vec<String>,
     /// The user who created it.
-    pub created_by: Uuid,
+    pub created_by: UserId,
     /// When it stops working, if ever.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// The service's view of a row.
+fn to_api_key(m: api_key::Model) -> ApiKey {
+    ApiKey {
+        id: ApiKeyId(m.id),
+        name: m.name,
+        prefix: m.prefix,
+        permissions: m
+            .permissions
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        created_by: UserId(m.created_by),
+        created_at: m.created_at,
+        expires_at: m.expires_at,
+        last_used_at: m.last_used_at,
+        revoked_at: m.revoked_at,
+    }
+}
+
 /// Inserts an API key in the transaction's tenant.
-pub async fn insert(tx: &TenantTx, row: NewApiKeyRow, now: DateTime<Utc>) -> Result<api_key::Model, Error> {
+pub async fn insert(tx: &TenantTx, row: NewApiKeyRow, now: DateTime<Utc>) -> Result<ApiKey, Error> {
     api_key::ActiveModel {
-        id: Set(row.id),
+        id: Set(row.id.0),
         tenant_id: Set(tx.tenant_uuid()),
         version: Set(1),
         created_at: Set(now),
@@ -42,38 +63,40 @@ pub async fn insert(tx: &TenantTx, row: NewApiKeyRow, now: DateTime<Utc>) -> Res
         prefix: Set(row.prefix),
         key_hash: Set(row.key_hash),
         permissions: Set(serde_json::json!(row.permissions)),
-        created_by: Set(row.created_by),
+        created_by: Set(row.created_by.0),
         expires_at: Set(row.expires_at),
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
     .insert(tx.conn())
     .await
+    .map(to_api_key)
     .map_err(db_err)
 }
 
 /// The API key with `id` in the transaction's tenant.
-pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<api_key::Model>, Error> {
-    api_key::Entity::find_by_id(id)
+pub async fn find(tx: &TenantTx, id: ApiKeyId) -> Result<Option<ApiKey>, Error> {
+    Ok(api_key::Entity::find_by_id(id.0)
         .filter(api_key::Column::TenantId.eq(tx.tenant_uuid()))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_api_key))
 }
 
 /// Lists the tenant's API keys, revoked ones included.
-pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<api_key::Model>, Error> {
+pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<ApiKey>, Error> {
     let select = api_key::Entity::find().filter(api_key::Column::TenantId.eq(tx.tenant_uuid()));
-    page(tx.conn(), select, params).await
+    Ok(page(tx.conn(), select, params).await?.map(to_api_key))
 }
 
 /// Revokes a key; `None` when it does not exist, the row unchanged when it was revoked already.
-pub async fn revoke(tx: &TenantTx, id: Uuid, now: DateTime<Utc>) -> Result<Option<api_key::Model>, Error> {
+pub async fn revoke(tx: &TenantTx, id: ApiKeyId, now: DateTime<Utc>) -> Result<Option<ApiKey>, Error> {
     api_key::Entity::update_many()
         .col_expr(api_key::Column::RevokedAt, Expr::value(now))
         .col_expr(api_key::Column::UpdatedAt, Expr::value(now))
         .col_expr(api_key::Column::Version, Expr::col(api_key::Column::Version).add(1))
-        .filter(api_key::Column::Id.eq(id))
+        .filter(api_key::Column::Id.eq(id.0))
         .filter(api_key::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(api_key::Column::RevokedAt.is_null())
         .exec(tx.conn())

@@ -5,10 +5,17 @@
 use crate::dialect::stmt;
 use crate::entities::{group, group_member, group_role, role, user};
 use crate::repo::list::{contains_ci, page};
+use crate::repo::roles::to_role;
+use crate::repo::users::to_user;
 use crate::{TenantTx, db_err, unique_err};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
+use firelater_core::enums::stored;
+use firelater_core::groups::{Group, GroupType, MemberRole, Membership};
+use firelater_core::ids::{GroupId, RoleId, UserId};
 use firelater_core::list::{FilterValue, ListParams, Order, Page};
+use firelater_core::roles::Role;
+use firelater_core::users::User;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order as SeaOrder, PaginatorTrait, QueryFilter,
@@ -25,17 +32,17 @@ const MAX_DEPTH: i64 = 1000;
 #[derive(Debug, Clone)]
 pub struct NewGroupRow {
     /// Its id.
-    pub id: Uuid,
+    pub id: GroupId,
     /// Name, unique in the tenant.
     pub name: String,
     /// Free text.
     pub description: Option<String>,
-    /// `team`, `department` or `distribution`.
-    pub kind: String,
+    /// Kind.
+    pub kind: GroupType,
     /// The parent group, in the same tenant.
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<GroupId>,
     /// The managing user, in the same tenant.
-    pub manager_id: Option<Uuid>,
+    pub manager_id: Option<UserId>,
     /// The group's mailbox for notifications.
     pub email: Option<String>,
     /// Free-form settings object.
@@ -46,54 +53,86 @@ fn name_taken(e: sea_orm::DbErr) -> Error {
     unique_err(e, "name", "name", "a group with this name already exists")
 }
 
+/// The service's view of a row.
+fn to_group(m: group::Model) -> Result<Group, Error> {
+    Ok(Group {
+        id: GroupId(m.id),
+        kind: stored("groups.type", &m.kind)?,
+        name: m.name,
+        description: m.description,
+        parent_id: m.parent_id.map(GroupId),
+        manager_id: m.manager_id.map(UserId),
+        email: m.email,
+        settings: m.settings,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn to_membership(m: group_member::Model) -> Result<Membership, Error> {
+    Ok(Membership {
+        group_id: GroupId(m.group_id),
+        user_id: UserId(m.user_id),
+        role: stored("group_members.role", &m.role)?,
+        joined_at: m.joined_at,
+    })
+}
+
 /// Inserts a group in the transaction's tenant; a taken name is a 409 on `name`.
-pub async fn insert(tx: &TenantTx, row: NewGroupRow, now: DateTime<Utc>) -> Result<group::Model, Error> {
+pub async fn insert(tx: &TenantTx, row: NewGroupRow, now: DateTime<Utc>) -> Result<Group, Error> {
     group::ActiveModel {
-        id: Set(row.id),
+        id: Set(row.id.0),
         tenant_id: Set(tx.tenant_uuid()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         name: Set(row.name),
         description: Set(row.description),
-        kind: Set(row.kind),
-        parent_id: Set(row.parent_id),
-        manager_id: Set(row.manager_id),
+        kind: Set(row.kind.as_str().to_owned()),
+        parent_id: Set(row.parent_id.map(|g| g.0)),
+        manager_id: Set(row.manager_id.map(|u| u.0)),
         email: Set(row.email),
         settings: Set(row.settings),
     }
     .insert(tx.conn())
     .await
     .map_err(name_taken)
+    .and_then(to_group)
 }
 
 /// The group with `id` in the transaction's tenant.
-pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<group::Model>, Error> {
-    group::Entity::find_by_id(id)
+pub async fn find(tx: &TenantTx, id: GroupId) -> Result<Option<Group>, Error> {
+    group::Entity::find_by_id(id.0)
         .filter(group::Column::TenantId.eq(tx.tenant_uuid()))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_group)
+        .transpose()
 }
 
 /// Lists the tenant's groups; `q` matches the name.
-pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<group::Model>, Error> {
+pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<Group>, Error> {
     let mut select = group::Entity::find().filter(group::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(q) = &params.q {
         select = select.filter(contains_ci(group::Column::Name, q));
     }
-    page(tx.conn(), select, params).await
+    page(tx.conn(), select, params).await?.try_map(to_group)
 }
 
 /// The direct sub-groups of `id`.
-pub async fn children(tx: &TenantTx, id: Uuid) -> Result<Vec<group::Model>, Error> {
+pub async fn children(tx: &TenantTx, id: GroupId) -> Result<Vec<Group>, Error> {
     group::Entity::find()
         .filter(group::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(group::Column::ParentId.eq(id))
+        .filter(group::Column::ParentId.eq(id.0))
         .order_by_asc(group::Column::Id)
         .all(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .into_iter()
+        .map(to_group)
+        .collect()
 }
 
 /// Changed columns of a group; `None` leaves a column as it is, `Some(None)` clears it.
@@ -104,11 +143,11 @@ pub struct GroupChanges {
     /// New description.
     pub description: Option<Option<String>>,
     /// New type.
-    pub kind: Option<String>,
+    pub kind: Option<GroupType>,
     /// New parent.
-    pub parent_id: Option<Option<Uuid>>,
+    pub parent_id: Option<Option<GroupId>>,
     /// New manager.
-    pub manager_id: Option<Option<Uuid>>,
+    pub manager_id: Option<Option<UserId>>,
     /// New email.
     pub email: Option<Option<String>>,
     /// New settings.
@@ -119,11 +158,11 @@ pub struct GroupChanges {
 /// version. Returns the new row, or `None` when no row matched.
 pub async fn update(
     tx: &TenantTx,
-    id: Uuid,
+    id: GroupId,
     expected_version: Option<i32>,
     changes: GroupChanges,
     now: DateTime<Utc>,
-) -> Result<Option<group::Model>, Error> {
+) -> Result<Option<Group>, Error> {
     let mut q = group::Entity::update_many()
         .col_expr(group::Column::Version, Expr::col(group::Column::Version).add(1))
         .col_expr(group::Column::UpdatedAt, Expr::value(now));
@@ -134,13 +173,13 @@ pub async fn update(
         q = q.col_expr(group::Column::Description, Expr::value(v));
     }
     if let Some(v) = changes.kind {
-        q = q.col_expr(group::Column::Kind, Expr::value(v));
+        q = q.col_expr(group::Column::Kind, Expr::value(v.as_str()));
     }
     if let Some(v) = changes.parent_id {
-        q = q.col_expr(group::Column::ParentId, Expr::value(v));
+        q = q.col_expr(group::Column::ParentId, Expr::value(v.map(|g| g.0)));
     }
     if let Some(v) = changes.manager_id {
-        q = q.col_expr(group::Column::ManagerId, Expr::value(v));
+        q = q.col_expr(group::Column::ManagerId, Expr::value(v.map(|u| u.0)));
     }
     if let Some(v) = changes.email {
         q = q.col_expr(group::Column::Email, Expr::value(v));
@@ -149,7 +188,7 @@ pub async fn update(
         q = q.col_expr(group::Column::Settings, Expr::value(v));
     }
     q = q
-        .filter(group::Column::Id.eq(id))
+        .filter(group::Column::Id.eq(id.0))
         .filter(group::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(v) = expected_version {
         q = q.filter(group::Column::Version.eq(v));
@@ -163,9 +202,9 @@ pub async fn update(
 
 /// Deletes a group; its memberships and role grants go with it, and its sub-groups lose
 /// their parent. `false` when there was no such group.
-pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, Error> {
+pub async fn delete(tx: &TenantTx, id: GroupId) -> Result<bool, Error> {
     let res = group::Entity::delete_many()
-        .filter(group::Column::Id.eq(id))
+        .filter(group::Column::Id.eq(id.0))
         .filter(group::Column::TenantId.eq(tx.tenant_uuid()))
         .exec(tx.conn())
         .await
@@ -183,7 +222,7 @@ pub async fn lock_hierarchy(tx: &TenantTx) -> Result<(), Error> {
 
 /// The ids of `id`'s ancestors, its parent first and the root last; empty for a root or an
 /// unknown group.
-pub async fn ancestor_ids(tx: &TenantTx, id: Uuid) -> Result<Vec<Uuid>, Error> {
+pub async fn ancestor_ids(tx: &TenantTx, id: GroupId) -> Result<Vec<GroupId>, Error> {
     let conn = tx.conn();
     let rows = conn
         .query_all_raw(stmt(
@@ -196,19 +235,19 @@ pub async fn ancestor_ids(tx: &TenantTx, id: Uuid) -> Result<Vec<Uuid>, Error> {
                WHERE g.tenant_id = $1 AND c.depth < $3
              )
              SELECT id FROM chain WHERE depth > 0 ORDER BY depth",
-            vec![tx.tenant_uuid().into(), id.into(), MAX_DEPTH.into()],
+            vec![tx.tenant_uuid().into(), id.0.into(), MAX_DEPTH.into()],
         ))
         .await
         .map_err(db_err)?;
     rows.iter()
-        .map(|r| r.try_get::<Uuid>("", "id").map_err(db_err))
+        .map(|r| r.try_get::<Uuid>("", "id").map(GroupId).map_err(db_err))
         .collect()
 }
 
 /// The ids of the users who are members of `group_id` or of any group below it, each once,
 /// in id order. Memberships are returned whatever the user's status; callers that assign work
 /// filter out inactive users themselves.
-pub async fn member_ids_recursive(tx: &TenantTx, group_id: Uuid) -> Result<Vec<Uuid>, Error> {
+pub async fn member_ids_recursive(tx: &TenantTx, group_id: GroupId) -> Result<Vec<UserId>, Error> {
     let conn = tx.conn();
     // UNION (not UNION ALL) drops groups already visited, so even a cycle terminates.
     let rows = conn
@@ -223,12 +262,12 @@ pub async fn member_ids_recursive(tx: &TenantTx, group_id: Uuid) -> Result<Vec<U
              FROM group_members m JOIN tree t ON m.group_id = t.id
              WHERE m.tenant_id = $1
              ORDER BY m.user_id",
-            vec![tx.tenant_uuid().into(), group_id.into()],
+            vec![tx.tenant_uuid().into(), group_id.0.into()],
         ))
         .await
         .map_err(db_err)?;
     rows.iter()
-        .map(|r| r.try_get::<Uuid>("", "user_id").map_err(db_err))
+        .map(|r| r.try_get::<Uuid>("", "user_id").map(UserId).map_err(db_err))
         .collect()
 }
 
@@ -236,9 +275,9 @@ pub async fn member_ids_recursive(tx: &TenantTx, group_id: Uuid) -> Result<Vec<U
 #[derive(Debug, Clone)]
 pub struct MemberRow {
     /// The membership.
-    pub member: group_member::Model,
+    pub member: Membership,
     /// The member.
-    pub user: user::Model,
+    pub user: User,
 }
 
 async fn with_users(tx: &TenantTx, members: Vec<group_member::Model>) -> Result<Vec<MemberRow>, Error> {
@@ -252,21 +291,27 @@ async fn with_users(tx: &TenantTx, members: Vec<group_member::Model>) -> Result<
         .all(tx.conn())
         .await
         .map_err(db_err)?;
-    Ok(members
+    members
         .into_iter()
         .filter_map(|m| {
             let user = users.iter().find(|u| u.id == m.user_id)?.clone();
-            Some(MemberRow { member: m, user })
+            Some((m, user))
         })
-        .collect())
+        .map(|(m, user)| {
+            Ok(MemberRow {
+                member: to_membership(m)?,
+                user: to_user(user)?,
+            })
+        })
+        .collect()
 }
 
 /// One page of `group_id`'s direct members with their users, sorted by `params.sort` with
 /// the user id as tie-breaker.
-pub async fn list_members(tx: &TenantTx, group_id: Uuid, params: &ListParams) -> Result<Page<MemberRow>, Error> {
+pub async fn list_members(tx: &TenantTx, group_id: GroupId, params: &ListParams) -> Result<Page<MemberRow>, Error> {
     let mut select = group_member::Entity::find()
         .filter(group_member::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(group_member::Column::GroupId.eq(group_id));
+        .filter(group_member::Column::GroupId.eq(group_id.0));
     for f in &params.filters {
         let col = group_member::Column::from_str(f.column)
             .map_err(|_| Error::internal(format!("list spec names unknown column {}", f.column)))?;
@@ -303,13 +348,13 @@ pub async fn list_members(tx: &TenantTx, group_id: Uuid, params: &ListParams) ->
 }
 
 /// The direct members of each of `group_ids` with their users, in join order.
-pub async fn members_of_groups(tx: &TenantTx, group_ids: &[Uuid]) -> Result<Vec<MemberRow>, Error> {
+pub async fn members_of_groups(tx: &TenantTx, group_ids: &[GroupId]) -> Result<Vec<MemberRow>, Error> {
     if group_ids.is_empty() {
         return Ok(Vec::new());
     }
     let members = group_member::Entity::find()
         .filter(group_member::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(group_member::Column::GroupId.is_in(group_ids.to_vec()))
+        .filter(group_member::Column::GroupId.is_in(group_ids.iter().map(|g| g.0)))
         .order_by_asc(group_member::Column::JoinedAt)
         .order_by_asc(group_member::Column::UserId)
         .all(tx.conn())
@@ -319,49 +364,45 @@ pub async fn members_of_groups(tx: &TenantTx, group_ids: &[Uuid]) -> Result<Vec<
 }
 
 /// The membership of `user_id` in `group_id`, if any.
-pub async fn find_member(tx: &TenantTx, group_id: Uuid, user_id: Uuid) -> Result<Option<group_member::Model>, Error> {
+pub async fn find_member(tx: &TenantTx, group_id: GroupId, user_id: UserId) -> Result<Option<Membership>, Error> {
     group_member::Entity::find()
         .filter(group_member::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(group_member::Column::GroupId.eq(group_id))
-        .filter(group_member::Column::UserId.eq(user_id))
+        .filter(group_member::Column::GroupId.eq(group_id.0))
+        .filter(group_member::Column::UserId.eq(user_id.0))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_membership)
+        .transpose()
 }
 
 /// Adds `user_id` to `group_id` as `role`; a second membership is a 409 on `user_id`.
 pub async fn add_member(
     tx: &TenantTx,
-    group_id: Uuid,
-    user_id: Uuid,
-    role: &str,
+    group_id: GroupId,
+    user_id: UserId,
+    role: MemberRole,
     now: DateTime<Utc>,
-) -> Result<group_member::Model, Error> {
+) -> Result<Membership, Error> {
     group_member::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
-        group_id: Set(group_id),
-        user_id: Set(user_id),
-        role: Set(role.to_owned()),
+        group_id: Set(group_id.0),
+        user_id: Set(user_id.0),
+        role: Set(role.as_str().to_owned()),
         joined_at: Set(now),
     }
     .insert(tx.conn())
     .await
-    .map_err(|e| {
-        unique_err(
-            e,
-            "group_members",
-            "user_id",
-            "the user is already a member of this group",
-        )
-    })
+    .map_err(|e| unique_err(e, "user_id", "user_id", "the user is already a member of this group"))
+    .and_then(to_membership)
 }
 
 /// Removes `user_id` from `group_id`; `false` when they were not a member.
-pub async fn remove_member(tx: &TenantTx, group_id: Uuid, user_id: Uuid) -> Result<bool, Error> {
+pub async fn remove_member(tx: &TenantTx, group_id: GroupId, user_id: UserId) -> Result<bool, Error> {
     let res = group_member::Entity::delete_many()
         .filter(group_member::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(group_member::Column::GroupId.eq(group_id))
-        .filter(group_member::Column::UserId.eq(user_id))
+        .filter(group_member::Column::GroupId.eq(group_id.0))
+        .filter(group_member::Column::UserId.eq(user_id.0))
         .exec(tx.conn())
         .await
         .map_err(db_err)?;
@@ -372,15 +413,16 @@ pub async fn remove_member(tx: &TenantTx, group_id: Uuid, user_id: Uuid) -> Resu
 #[derive(Debug, Clone)]
 pub struct MembershipRow {
     /// The group.
-    pub group: group::Model,
-    /// `member` or `lead`.
-    pub role: String,
+    pub group: Group,
+    /// The user's role in it.
+    pub role: MemberRole,
     /// When the user joined.
     pub joined_at: DateTime<Utc>,
 }
 
 /// One page of the groups `user_id` is a direct member of.
-pub async fn groups_of_user(tx: &TenantTx, user_id: Uuid, params: &ListParams) -> Result<Page<MembershipRow>, Error> {
+pub async fn groups_of_user(tx: &TenantTx, user_id: UserId, params: &ListParams) -> Result<Page<MembershipRow>, Error> {
+    let user_id = user_id.0;
     let mine = Query::select()
         .column(group_member::Column::GroupId)
         .from(group_member::Entity)
@@ -406,8 +448,8 @@ pub async fn groups_of_user(tx: &TenantTx, user_id: Uuid, params: &ListParams) -
             .find(|l| l.group_id == g.id)
             .ok_or_else(|| Error::internal("membership vanished inside its transaction"))?;
         out.push(MembershipRow {
-            group: g.clone(),
-            role: link.role.clone(),
+            group: to_group(g.clone())?,
+            role: stored("group_members.role", &link.role)?,
             joined_at: link.joined_at,
         });
     }
@@ -420,12 +462,12 @@ pub async fn groups_of_user(tx: &TenantTx, user_id: Uuid, params: &ListParams) -
 }
 
 /// The roles `group_id` holds, by name.
-pub async fn roles_of_group(tx: &TenantTx, group_id: Uuid) -> Result<Vec<role::Model>, Error> {
+pub async fn roles_of_group(tx: &TenantTx, group_id: GroupId) -> Result<Vec<Role>, Error> {
     let held = Query::select()
         .column(group_role::Column::RoleId)
         .from(group_role::Entity)
         .and_where(group_role::Column::TenantId.eq(tx.tenant_uuid()))
-        .and_where(group_role::Column::GroupId.eq(group_id))
+        .and_where(group_role::Column::GroupId.eq(group_id.0))
         .to_owned();
     role::Entity::find()
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
@@ -434,17 +476,21 @@ pub async fn roles_of_group(tx: &TenantTx, group_id: Uuid) -> Result<Vec<role::M
         .all(tx.conn())
         .await
         .map_err(db_err)
+        .map(|rs| rs.into_iter().map(to_role).collect())
 }
 
 /// Makes `role_ids` the exact set of roles `group_id` holds: grants the missing ones and
 /// revokes the others.
 pub async fn set_roles(
     tx: &TenantTx,
-    group_id: Uuid,
-    role_ids: &[Uuid],
-    granted_by: Option<Uuid>,
+    group_id: GroupId,
+    role_ids: &[RoleId],
+    granted_by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
+    let group_id = group_id.0;
+    let role_ids: Vec<Uuid> = role_ids.iter().map(|r| r.0).collect();
+    let granted_by = granted_by.map(|u| u.0);
     group_role::Entity::delete_many()
         .filter(group_role::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(group_role::Column::GroupId.eq(group_id))

@@ -16,6 +16,7 @@ pub mod password_resets;
 pub mod roles;
 pub mod secrets;
 pub mod sessions;
+pub mod status_history;
 pub mod tenant_data;
 pub mod tenants;
 pub mod users;

@@ -3,6 +3,8 @@
 use crate::entities::{role, role_permission, user_role};
 use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
+use firelater_core::ids::{RoleId, UserId};
+use firelater_core::roles::Role;
 use firelater_core::{Error, SystemRole};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -40,29 +42,44 @@ pub async fn seed_system_roles(tx: &TenantTx, now: DateTime<Utc>) -> Result<(), 
     Ok(())
 }
 
+/// The service's view of a row.
+pub(crate) fn to_role(m: role::Model) -> Role {
+    Role {
+        id: RoleId(m.id),
+        name: m.name,
+        display_name: m.display_name,
+        description: m.description,
+        is_system: m.is_system,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
 /// The role called `name`.
-pub async fn find_by_name(tx: &TenantTx, name: &str) -> Result<Option<role::Model>, Error> {
-    role::Entity::find()
+pub async fn find_by_name(tx: &TenantTx, name: &str) -> Result<Option<Role>, Error> {
+    Ok(role::Entity::find()
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(role::Column::Name.eq(name))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_role))
 }
 
 /// Grants `role_id` to `user_id`; granting twice is a no-op.
 pub async fn grant(
     tx: &TenantTx,
-    user_id: Uuid,
-    role_id: Uuid,
-    granted_by: Option<Uuid>,
+    user_id: UserId,
+    role_id: RoleId,
+    granted_by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     user_role::Entity::insert(user_role::ActiveModel {
         tenant_id: Set(tx.tenant_uuid()),
-        user_id: Set(user_id),
-        role_id: Set(role_id),
-        granted_by: Set(granted_by),
+        user_id: Set(user_id.0),
+        role_id: Set(role_id.0),
+        granted_by: Set(granted_by.map(|u| u.0)),
         granted_at: Set(now),
     })
     .on_conflict(
@@ -77,13 +94,13 @@ pub async fn grant(
 }
 
 /// The roles of each of `user_ids`, as `(user_id, role)` pairs.
-pub async fn roles_of_users(tx: &TenantTx, user_ids: &[Uuid]) -> Result<Vec<(Uuid, role::Model)>, Error> {
+pub async fn roles_of_users(tx: &TenantTx, user_ids: &[UserId]) -> Result<Vec<(UserId, Role)>, Error> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
     let links = user_role::Entity::find()
         .filter(user_role::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(user_role::Column::UserId.is_in(user_ids.to_vec()))
+        .filter(user_role::Column::UserId.is_in(user_ids.iter().map(|u| u.0)))
         .all(tx.conn())
         .await
         .map_err(db_err)?;
@@ -96,7 +113,12 @@ pub async fn roles_of_users(tx: &TenantTx, user_ids: &[Uuid]) -> Result<Vec<(Uui
         .map_err(db_err)?;
     Ok(links
         .into_iter()
-        .filter_map(|l| roles.iter().find(|r| r.id == l.role_id).map(|r| (l.user_id, r.clone())))
+        .filter_map(|l| {
+            roles
+                .iter()
+                .find(|r| r.id == l.role_id)
+                .map(|r| (UserId(l.user_id), to_role(r.clone())))
+        })
         .collect())
 }
 
@@ -104,7 +126,7 @@ pub async fn roles_of_users(tx: &TenantTx, user_ids: &[Uuid]) -> Result<Vec<(Uui
 /// and the roles of every group they are a *direct* member of. Membership of a sub-group does
 /// not pass on the roles of the groups above it: a role on "IT" reaches IT's own members
 /// only, so granting a role to a parent never silently widens what a whole subtree may do.
-pub async fn permission_keys_of(tx: &TenantTx, user_id: Uuid) -> Result<Vec<String>, Error> {
+pub async fn permission_keys_of(tx: &TenantTx, user_id: UserId) -> Result<Vec<String>, Error> {
     let conn = tx.conn();
     let rows = conn
         .query_all_raw(crate::dialect::stmt(
@@ -119,7 +141,7 @@ pub async fn permission_keys_of(tx: &TenantTx, user_id: Uuid) -> Result<Vec<Stri
              JOIN group_roles gr ON gr.role_id = rp.role_id AND gr.tenant_id = rp.tenant_id
              JOIN group_members gm ON gm.group_id = gr.group_id AND gm.tenant_id = gr.tenant_id
              WHERE rp.tenant_id = $1 AND gm.user_id = $2",
-            vec![tx.tenant_uuid().into(), user_id.into()],
+            vec![tx.tenant_uuid().into(), user_id.0.into()],
         ))
         .await
         .map_err(db_err)?;
@@ -140,7 +162,7 @@ pub struct NewRoleRow {
 }
 
 /// Inserts a custom role.
-pub async fn insert(tx: &TenantTx, row: NewRoleRow, now: DateTime<Utc>) -> Result<role::Model, Error> {
+pub async fn insert(tx: &TenantTx, row: NewRoleRow, now: DateTime<Utc>) -> Result<Role, Error> {
     role::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tx.tenant_uuid()),
@@ -154,36 +176,38 @@ pub async fn insert(tx: &TenantTx, row: NewRoleRow, now: DateTime<Utc>) -> Resul
     }
     .insert(tx.conn())
     .await
+    .map(to_role)
     .map_err(|e| crate::unique_err(e, "name", "name", "a role with this name already exists"))
 }
 
 /// The role with `id`.
-pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<role::Model>, Error> {
-    role::Entity::find_by_id(id)
+pub async fn find(tx: &TenantTx, id: RoleId) -> Result<Option<Role>, Error> {
+    Ok(role::Entity::find_by_id(id.0)
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_role))
 }
 
 /// Lists the tenant's roles.
 pub async fn list(
     tx: &TenantTx,
     params: &firelater_core::list::ListParams,
-) -> Result<firelater_core::list::Page<role::Model>, Error> {
+) -> Result<firelater_core::list::Page<Role>, Error> {
     let select = role::Entity::find().filter(role::Column::TenantId.eq(tx.tenant_uuid()));
-    crate::repo::list::page(tx.conn(), select, params).await
+    Ok(crate::repo::list::page(tx.conn(), select, params).await?.map(to_role))
 }
 
 /// Changes a role's labels if it is still at `version`; `None` when no row matched.
 pub async fn update(
     tx: &TenantTx,
-    id: Uuid,
+    id: RoleId,
     version: i32,
     display_name: Option<String>,
     description: Option<Option<String>>,
     now: DateTime<Utc>,
-) -> Result<Option<role::Model>, Error> {
+) -> Result<Option<Role>, Error> {
     use sea_orm::sea_query::{Expr, ExprTrait};
     let mut q = role::Entity::update_many()
         .col_expr(role::Column::Version, Expr::col(role::Column::Version).add(1))
@@ -195,7 +219,7 @@ pub async fn update(
         q = q.col_expr(role::Column::Description, Expr::value(v));
     }
     let res = q
-        .filter(role::Column::Id.eq(id))
+        .filter(role::Column::Id.eq(id.0))
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(role::Column::Version.eq(version))
         .exec(tx.conn())
@@ -208,9 +232,9 @@ pub async fn update(
 }
 
 /// Deletes a role; its grants go with it.
-pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, Error> {
+pub async fn delete(tx: &TenantTx, id: RoleId) -> Result<bool, Error> {
     let res = role::Entity::delete_many()
-        .filter(role::Column::Id.eq(id))
+        .filter(role::Column::Id.eq(id.0))
         .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
         .exec(tx.conn())
         .await
@@ -219,33 +243,33 @@ pub async fn delete(tx: &TenantTx, id: Uuid) -> Result<bool, Error> {
 }
 
 /// The permission keys of each of `role_ids`, as `(role_id, key)` pairs sorted by key.
-pub async fn permissions_of_roles(tx: &TenantTx, role_ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, Error> {
+pub async fn permissions_of_roles(tx: &TenantTx, role_ids: &[RoleId]) -> Result<Vec<(RoleId, String)>, Error> {
     use sea_orm::QueryOrder;
     if role_ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows = role_permission::Entity::find()
         .filter(role_permission::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(role_permission::Column::RoleId.is_in(role_ids.to_vec()))
+        .filter(role_permission::Column::RoleId.is_in(role_ids.iter().map(|r| r.0)))
         .order_by_asc(role_permission::Column::Permission)
         .all(tx.conn())
         .await
         .map_err(db_err)?;
-    Ok(rows.into_iter().map(|r| (r.role_id, r.permission)).collect())
+    Ok(rows.into_iter().map(|r| (RoleId(r.role_id), r.permission)).collect())
 }
 
 /// Replaces the permissions of `role_id` with `keys`.
-pub async fn set_permissions(tx: &TenantTx, role_id: Uuid, keys: &[String]) -> Result<(), Error> {
+pub async fn set_permissions(tx: &TenantTx, role_id: RoleId, keys: &[String]) -> Result<(), Error> {
     role_permission::Entity::delete_many()
         .filter(role_permission::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(role_permission::Column::RoleId.eq(role_id))
+        .filter(role_permission::Column::RoleId.eq(role_id.0))
         .exec(tx.conn())
         .await
         .map_err(db_err)?;
     for key in keys {
         role_permission::ActiveModel {
             tenant_id: Set(tx.tenant_uuid()),
-            role_id: Set(role_id),
+            role_id: Set(role_id.0),
             permission: Set(key.clone()),
         }
         .insert(tx.conn())
@@ -256,10 +280,10 @@ pub async fn set_permissions(tx: &TenantTx, role_id: Uuid, keys: &[String]) -> R
 }
 
 /// Takes every role away from `user_id`.
-pub async fn revoke_all_of_user(tx: &TenantTx, user_id: Uuid) -> Result<(), Error> {
+pub async fn revoke_all_of_user(tx: &TenantTx, user_id: UserId) -> Result<(), Error> {
     user_role::Entity::delete_many()
         .filter(user_role::Column::TenantId.eq(tx.tenant_uuid()))
-        .filter(user_role::Column::UserId.eq(user_id))
+        .filter(user_role::Column::UserId.eq(user_id.0))
         .exec(tx.conn())
         .await
         .map_err(db_err)?;
@@ -268,7 +292,7 @@ pub async fn revoke_all_of_user(tx: &TenantTx, user_id: Uuid) -> Result<(), Erro
 
 /// The users holding the system `admin` role, directly or through a group they are a direct
 /// member of, restricted to `user_ids` when given and to active users when `active_only`.
-async fn admin_holders(tx: &TenantTx, user_id: Option<Uuid>, active_only: bool) -> Result<Vec<Uuid>, Error> {
+async fn admin_holders(tx: &TenantTx, user_id: Option<UserId>, active_only: bool) -> Result<Vec<Uuid>, Error> {
     let conn = tx.conn();
     let mut sql = String::from(
         "SELECT DISTINCT u.id AS id FROM users u
@@ -286,7 +310,7 @@ async fn admin_holders(tx: &TenantTx, user_id: Option<Uuid>, active_only: bool) 
     }
     if let Some(id) = user_id {
         sql.push_str(" AND u.id = $3");
-        values.push(id.into());
+        values.push(id.0.into());
     }
     let rows = conn
         .query_all_raw(crate::dialect::stmt(conn.get_database_backend(), &sql, values))
@@ -298,7 +322,7 @@ async fn admin_holders(tx: &TenantTx, user_id: Option<Uuid>, active_only: bool) 
 }
 
 /// Whether `user_id` holds the system `admin` role, directly or through a group.
-pub async fn holds_admin(tx: &TenantTx, user_id: Uuid) -> Result<bool, Error> {
+pub async fn holds_admin(tx: &TenantTx, user_id: UserId) -> Result<bool, Error> {
     Ok(!admin_holders(tx, Some(user_id), false).await?.is_empty())
 }
 

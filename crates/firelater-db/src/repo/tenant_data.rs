@@ -99,6 +99,7 @@ pub const TABLES: &[TenantTable] = &[
     TenantTable::skip("password_resets", "reset links are short-lived"),
     TenantTable::skip("sessions", "sign-ins do not move between instances"),
     TenantTable::skip("refresh_tokens", "sign-ins do not move between instances"),
+    TenantTable::rows("user_status_history", "created_at, id"),
     TenantTable::rows("id_sequences", "entity_type"),
     TenantTable::skip("idempotency_keys", "replays matter only where a request was made"),
     TenantTable::rows("audit_logs", "created_at, id"),

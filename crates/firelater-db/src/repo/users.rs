@@ -5,16 +5,18 @@ use crate::repo::list::{contains_ci, page};
 use crate::{TenantTx, db_err, unique_err};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
+use firelater_core::enums::stored;
+use firelater_core::ids::UserId;
 use firelater_core::list::{ListParams, Page};
+use firelater_core::users::{User, UserStatus};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 
 /// A user to insert.
 #[derive(Debug, Clone)]
 pub struct NewUserRow {
     /// Its id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Lower-cased email, unique in the tenant.
     pub email: String,
     /// Display name.
@@ -23,16 +25,16 @@ pub struct NewUserRow {
     pub phone: Option<String>,
     /// IANA time zone.
     pub timezone: String,
-    /// `active`, `inactive` or `pending`.
-    pub status: String,
+    /// Account status.
+    pub status: UserStatus,
     /// Argon2id hash, or none for users who sign in another way or were invited.
     pub password_hash: Option<String>,
 }
 
 /// Inserts a user in the transaction's tenant.
-pub async fn insert(tx: &TenantTx, row: NewUserRow, now: DateTime<Utc>) -> Result<user::Model, Error> {
+pub async fn insert(tx: &TenantTx, row: NewUserRow, now: DateTime<Utc>) -> Result<User, Error> {
     user::ActiveModel {
-        id: Set(row.id),
+        id: Set(row.id.0),
         tenant_id: Set(tx.tenant_uuid()),
         version: Set(1),
         created_at: Set(now),
@@ -42,7 +44,7 @@ pub async fn insert(tx: &TenantTx, row: NewUserRow, now: DateTime<Utc>) -> Resul
         avatar_url: Set(None),
         phone: Set(row.phone),
         timezone: Set(row.timezone),
-        status: Set(row.status),
+        status: Set(row.status.as_str().to_owned()),
         auth_provider: Set("local".to_owned()),
         external_id: Set(None),
         password_hash: Set(row.password_hash),
@@ -54,29 +56,55 @@ pub async fn insert(tx: &TenantTx, row: NewUserRow, now: DateTime<Utc>) -> Resul
     .insert(tx.conn())
     .await
     .map_err(|e| unique_err(e, "email", "email", "a user with this email already exists"))
+    .and_then(to_user)
+}
+
+/// The service's view of a row.
+pub(crate) fn to_user(m: user::Model) -> Result<User, Error> {
+    Ok(User {
+        id: UserId(m.id),
+        status: stored("users.status", &m.status)?,
+        email: m.email,
+        name: m.name,
+        avatar_url: m.avatar_url,
+        phone: m.phone,
+        timezone: m.timezone,
+        auth_provider: m.auth_provider,
+        password_hash: m.password_hash,
+        last_login_at: m.last_login_at,
+        failed_login_count: m.failed_login_count,
+        locked_until: m.locked_until,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
 }
 
 /// The user with `id` in the transaction's tenant.
-pub async fn find(tx: &TenantTx, id: Uuid) -> Result<Option<user::Model>, Error> {
-    user::Entity::find_by_id(id)
+pub async fn find(tx: &TenantTx, id: UserId) -> Result<Option<User>, Error> {
+    user::Entity::find_by_id(id.0)
         .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_user)
+        .transpose()
 }
 
 /// The user with `email` (lower-cased) in the transaction's tenant.
-pub async fn find_by_email(tx: &TenantTx, email: &str) -> Result<Option<user::Model>, Error> {
+pub async fn find_by_email(tx: &TenantTx, email: &str) -> Result<Option<User>, Error> {
     user::Entity::find()
         .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
         .filter(user::Column::Email.eq(email))
         .one(tx.conn())
         .await
-        .map_err(db_err)
+        .map_err(db_err)?
+        .map(to_user)
+        .transpose()
 }
 
 /// Lists the tenant's users; `q` matches name or email.
-pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<user::Model>, Error> {
+pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<User>, Error> {
     let mut select = user::Entity::find().filter(user::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(q) = &params.q {
         select = select.filter(
@@ -85,7 +113,7 @@ pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<user::Model
                 .add(contains_ci(user::Column::Email, q)),
         );
     }
-    page(tx.conn(), select, params).await
+    page(tx.conn(), select, params).await?.try_map(to_user)
 }
 
 /// Changed columns of a user; `None` leaves a column as it is.
@@ -98,7 +126,7 @@ pub struct UserChanges {
     /// New time zone.
     pub timezone: Option<String>,
     /// New status.
-    pub status: Option<String>,
+    pub status: Option<UserStatus>,
     /// New password hash.
     pub password_hash: Option<Option<String>>,
     /// New last login instant.
@@ -113,11 +141,11 @@ pub struct UserChanges {
 /// version. Returns the new row, or `None` when no row matched.
 pub async fn update(
     tx: &TenantTx,
-    id: Uuid,
+    id: UserId,
     expected_version: Option<i32>,
     changes: UserChanges,
     now: DateTime<Utc>,
-) -> Result<Option<user::Model>, Error> {
+) -> Result<Option<User>, Error> {
     // Recording a sign-in is bookkeeping, not an edit: it must not make an editor's version stale.
     let edits = changes.name.is_some()
         || changes.phone.is_some()
@@ -140,7 +168,7 @@ pub async fn update(
         q = q.col_expr(user::Column::Timezone, Expr::value(v));
     }
     if let Some(v) = changes.status {
-        q = q.col_expr(user::Column::Status, Expr::value(v));
+        q = q.col_expr(user::Column::Status, Expr::value(v.as_str()));
     }
     if let Some(v) = changes.password_hash {
         q = q.col_expr(user::Column::PasswordHash, Expr::value(v));
@@ -155,7 +183,7 @@ pub async fn update(
         q = q.col_expr(user::Column::LockedUntil, Expr::value(v));
     }
     q = q
-        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Id.eq(id.0))
         .filter(user::Column::TenantId.eq(tx.tenant_uuid()));
     if let Some(v) = expected_version {
         q = q.filter(user::Column::Version.eq(v));
@@ -171,7 +199,7 @@ pub async fn update(
 /// `lock_until` and the count starts again. Returns the lock's end when this failure locked.
 pub async fn record_failed_login(
     tx: &TenantTx,
-    id: Uuid,
+    id: UserId,
     threshold: i32,
     lock_until: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, Error> {
@@ -180,7 +208,7 @@ pub async fn record_failed_login(
             user::Column::FailedLoginCount,
             Expr::col(user::Column::FailedLoginCount).add(1),
         )
-        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Id.eq(id.0))
         .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
         .exec(tx.conn())
         .await

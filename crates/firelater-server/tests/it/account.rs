@@ -68,14 +68,14 @@ async fn five_failed_logins_lock_the_account_for_15_minutes_with_the_same_answer
     let tx = app
         .services
         .db
-        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .tenant_read(firelater_core::ids::TenantId(tenant.id.into()))
         .await
         .expect("tx");
     let user = firelater_db::repo::users::find_by_email(&tx, "lock@example.com")
         .await
         .expect("q")
         .expect("u");
-    let actions: Vec<String> = firelater_db::repo::audit::for_entity(&tx, "user", user.id)
+    let actions: Vec<String> = firelater_db::repo::audit::for_entity(&tx, "user", user.id.into())
         .await
         .expect("audit")
         .into_iter()

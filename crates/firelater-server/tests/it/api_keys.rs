@@ -44,7 +44,7 @@ async fn default_tx(app: &TestApp) -> firelater_db::TenantTx {
         .expect("tenant");
     app.services
         .db
-        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .tenant_read(firelater_core::ids::TenantId(tenant.id.into()))
         .await
         .expect("tx")
 }

@@ -323,7 +323,12 @@ async fn the_database_itself_refuses_to_change_or_delete_an_audit_entry() {
         .expect("q")
         .expect("tenant");
     for sql in ["UPDATE audit_logs SET action = 'forged'", "DELETE FROM audit_logs"] {
-        let tx = app.services.db.tenant_write(TenantId(tenant.id)).await.expect("tx");
+        let tx = app
+            .services
+            .db
+            .tenant_write(TenantId(tenant.id.into()))
+            .await
+            .expect("tx");
         let res = tx.conn().execute_unprepared(sql).await;
         assert!(res.is_err(), "{sql} was allowed");
         drop(tx);

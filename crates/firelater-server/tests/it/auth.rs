@@ -189,7 +189,7 @@ async fn passwords_are_stored_as_argon2id_hashes() {
     let tx = app
         .services
         .db
-        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .tenant_read(firelater_core::ids::TenantId(tenant.id.into()))
         .await
         .expect("tx");
     let admin = firelater_db::repo::users::find_by_email(&tx, ADMIN_EMAIL)

@@ -281,7 +281,7 @@ async fn a_user_change_is_audited_with_old_and_new_values_and_emits_its_event() 
     let tx = app
         .services
         .db
-        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .tenant_read(firelater_core::ids::TenantId(tenant.id.into()))
         .await
         .expect("tx");
     let entries = firelater_db::repo::audit::for_entity(&tx, "user", id)

@@ -91,7 +91,7 @@ async fn a_runtime_login_role_serves_and_cannot_step_around_row_level_security()
     let a = firelater_db::repo::tenants::find_by_slug(app.services.db.system(), "default")
         .await
         .expect("query")
-        .map(|t| TenantId(t.id))
+        .map(|t| TenantId(t.id.into()))
         .expect("the default tenant");
     let db = &app.services.db;
     let pool = db.system();
@@ -116,7 +116,7 @@ async fn a_runtime_login_role_serves_and_cannot_step_around_row_level_security()
         );
     }
 
-    let tx = db.tenant_read(TenantId(b.id)).await.expect("tx");
+    let tx = db.tenant_read(TenantId(b.id.into())).await.expect("tx");
     tx.conn().execute_unprepared("RESET ROLE").await.expect("RESET ROLE");
     assert_eq!(
         query(tx.conn(), "SELECT current_user::text").await.as_deref(),

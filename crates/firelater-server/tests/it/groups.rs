@@ -42,7 +42,7 @@ async fn default_tenant(app: &TestApp) -> TenantId {
         .await
         .expect("query")
         .expect("tenant");
-    TenantId(t.id)
+    TenantId(t.id.into())
 }
 
 async fn audit_actions(app: &TestApp, id: Uuid) -> Vec<(String, Option<Value>)> {
@@ -393,7 +393,7 @@ async fn recursive_members_include_every_sub_group_across_three_levels_once() {
         let id = id_of(g);
         async move {
             let mut ids: Vec<Uuid> = services
-                .group_member_ids_recursive(&ctx, id)
+                .group_member_ids_recursive(&ctx, id.into())
                 .await
                 .expect("members")
                 .into_iter()
@@ -417,7 +417,7 @@ async fn recursive_members_include_every_sub_group_across_three_levels_once() {
     assert_eq!(of(&other).await, vec![users[3]]);
     let missing = app
         .services
-        .group_member_ids_recursive(&ctx, Uuid::now_v7())
+        .group_member_ids_recursive(&ctx, Uuid::now_v7().into())
         .await
         .expect_err("no such group");
     assert_eq!(missing.code, firelater_core::ErrorCode::NotFound);
@@ -532,7 +532,7 @@ async fn another_tenants_group_is_404_everywhere() {
     let b_group = app
         .services
         .create_group(
-            &Ctx::system(TenantId(t.id)),
+            &Ctx::system(TenantId(t.id.into())),
             firelater_service::groups::NewGroup {
                 name: "Beta Team".into(),
                 ..Default::default()
@@ -616,14 +616,14 @@ async fn another_tenants_group_is_404_everywhere() {
     if app.is_postgres() {
         // Row-level security alone keeps tenant A's group out of a query without a filter.
         use sea_orm::EntityTrait;
-        let tx = app.services.db.tenant_read(TenantId(t.id)).await.expect("tx");
+        let tx = app.services.db.tenant_read(TenantId(t.id.into())).await.expect("tx");
         let all = firelater_db::entities::group::Entity::find()
             .all(tx.conn())
             .await
             .expect("query");
         tx.commit().await.expect("commit");
         let ids: Vec<Uuid> = all.iter().map(|g| g.id).collect();
-        assert_eq!(ids, vec![b_group]);
+        assert_eq!(ids, vec![b_group.0]);
     }
     app.stop().await;
 }

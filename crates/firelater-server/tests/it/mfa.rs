@@ -124,7 +124,7 @@ async fn audit_actions(app: &TestApp, user_id: &str) -> Vec<String> {
     let tx = app
         .services
         .db
-        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .tenant_read(firelater_core::ids::TenantId(tenant.id.into()))
         .await
         .expect("tx");
     let id = uuid::Uuid::parse_str(user_id).expect("uuid");

@@ -6,13 +6,11 @@ use firelater_db::repo::{audit, numbers, tenants};
 use firelater_testkit::TestApp;
 
 async fn default_tenant(app: &TestApp) -> TenantId {
-    TenantId(
-        tenants::find_by_slug(app.services.db.system(), "default")
-            .await
-            .expect("q")
-            .expect("tenant")
-            .id,
-    )
+    tenants::find_by_slug(app.services.db.system(), "default")
+        .await
+        .expect("q")
+        .expect("tenant")
+        .id
 }
 
 #[tokio::test]
@@ -93,7 +91,7 @@ async fn numbers_are_per_tenant_and_a_rolled_back_create_gives_its_number_back()
         })
         .await
         .expect("tenant");
-    let tx = db.tenant_write(TenantId(other.id)).await.expect("tx");
+    let tx = db.tenant_write(TenantId(other.id.into())).await.expect("tx");
     assert_eq!(
         numbers::next(&tx, NumberedEntity::Change, now).await.expect("n"),
         "CHG-00001",

@@ -71,6 +71,7 @@ async fn default_tenant(app: &TestApp) -> Uuid {
         .expect("q")
         .expect("tenant")
         .id
+        .0
 }
 
 #[tokio::test]
@@ -460,7 +461,7 @@ async fn deleting_a_tenant_removes_every_row_of_it_and_nothing_of_any_other_tena
     assert!(b_after.values().all(|n| *n == 0), "rows left behind: {b_after:?}");
     assert_eq!(counts(&app, a).await, a_before, "the other tenant is untouched");
     assert!(
-        firelater_db::repo::tenants::find(app.services.db.system(), b)
+        firelater_db::repo::tenants::find(app.services.db.system(), b.into())
             .await
             .expect("q")
             .is_none()
@@ -807,7 +808,7 @@ async fn an_import_is_refused_whole_when_the_tenant_exists_or_a_row_does_not_fit
     assert!(counts(&target, id).await.values().all(|n| *n == 0));
 
     let done = target.services.import_tenant(&p, &copy).await.expect("a copy fits");
-    assert_eq!((done.tenant.id, done.tenant.slug.as_str()), (id, "copy"));
+    assert_eq!((done.tenant.id.0, done.tenant.slug.as_str()), (id, "copy"));
     assert_eq!(done.rows["users"], 1);
     let me = target.login("copy", ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(me["user"]["email"], ADMIN_EMAIL);

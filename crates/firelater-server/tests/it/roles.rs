@@ -208,7 +208,7 @@ async fn a_role_change_is_audited_with_old_and_new_roles() {
     let tx = app
         .services
         .db
-        .tenant_read(firelater_core::ids::TenantId(tenant.id))
+        .tenant_read(firelater_core::ids::TenantId(tenant.id.into()))
         .await
         .expect("tx");
     let entries = firelater_db::repo::audit::for_entity(&tx, "user", uid)

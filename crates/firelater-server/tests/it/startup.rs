@@ -44,7 +44,7 @@ async fn user_count(services: &firelater_service::Services) -> u64 {
         .await
         .expect("query")
         .expect("default tenant");
-    let ctx = firelater_service::Ctx::system(firelater_core::ids::TenantId(tenant.id));
+    let ctx = firelater_service::Ctx::system(firelater_core::ids::TenantId(tenant.id.into()));
     let params = firelater_service::users::LIST.parse(&[]).expect("params");
     services.list_users(&ctx, &params).await.expect("list").total
 }

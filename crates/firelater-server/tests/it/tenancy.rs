@@ -20,7 +20,7 @@ async fn second_tenant(app: &TestApp) -> (TenantId, uuid::Uuid) {
         })
         .await
         .expect("tenant");
-    (TenantId(t.id), admin.id)
+    (TenantId(t.id.into()), admin.id.into())
 }
 
 #[tokio::test]
