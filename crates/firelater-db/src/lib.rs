@@ -120,67 +120,87 @@ pub enum Violation {
     },
 }
 
-/// Reads which constraint `e` broke. PostgreSQL reports the columns in the error's detail
-/// (`Key (tenant_id, email)=(…) already exists.`); SQLite in its message
-/// (`UNIQUE constraint failed: users.tenant_id, users.email`), but not for foreign keys.
+/// Reads which constraint `e` broke. SQLite names a unique key's columns in its message
+/// (`UNIQUE constraint failed: users.tenant_id, users.email`) but says nothing about a
+/// foreign key. PostgreSQL names the table and the constraint (it omits the key's values
+/// under row-level security), and FireLater names constraints after their columns:
+/// `uq_<table>_<columns>` for unique keys (`firelater_migration`'s `index`) and
+/// `fk_<table>_<column>` for foreign keys, where a column without `_id`/`_by` gets `_id`
+/// (`fk_groups_parent` → `parent_id`).
 pub fn constraint_violation(e: &DbErr) -> Option<Violation> {
     let (unique, message) = match e.sql_err()? {
         SqlErr::UniqueConstraintViolation(m) => (true, m),
         SqlErr::ForeignKeyConstraintViolation(m) => (false, m),
         _ => return None,
     };
-    let detail = pg_detail(e);
-    if unique {
-        if let Some(d) = detail {
-            let cols = key_columns(&d)?;
-            let table = pg_table(e).unwrap_or_default();
-            return Some(Violation::Unique { table, fields: cols });
+    if let Some((table, constraint)) = pg_table_and_constraint(e) {
+        let rest = constraint
+            .strip_prefix(if unique { "uq_" } else { "fk_" })
+            .and_then(|c| c.strip_prefix(table.as_str()))
+            .and_then(|c| c.strip_prefix('_'));
+        return Some(match (unique, rest) {
+            (true, Some(cols)) => Violation::Unique {
+                fields: split_columns(cols),
+                table,
+            },
+            (true, None) => Violation::Unique {
+                table,
+                fields: Vec::new(),
+            },
+            (false, rest) => Violation::ForeignKey {
+                field: rest.filter(|r| *r != "tenant").map(|r| {
+                    if r.ends_with("_id") || r.ends_with("_by") {
+                        r.to_owned()
+                    } else {
+                        format!("{r}_id")
+                    }
+                }),
+            },
+        });
+    }
+    if !unique {
+        return Some(Violation::ForeignKey { field: None });
+    }
+    let list = message.split("constraint failed:").nth(1)?;
+    let mut table = String::new();
+    let fields = list
+        .split(',')
+        .filter_map(|c| {
+            let (t, col) = c.trim().split_once('.')?;
+            table = t.to_owned();
+            Some(col.to_owned())
+        })
+        .collect();
+    Some(Violation::Unique { table, fields })
+}
+
+/// Splits `tenant_id_user_id_role_id` into its columns: a column ends at `id`, or at the end.
+fn split_columns(cols: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for part in cols.split('_') {
+        cur.push(part);
+        if part == "id" {
+            out.push(cur.join("_"));
+            cur.clear();
         }
-        let list = message.split("constraint failed:").nth(1)?;
-        let mut table = String::new();
-        let fields = list
-            .split(',')
-            .filter_map(|c| {
-                let (t, col) = c.trim().split_once('.')?;
-                table = t.to_owned();
-                Some(col.to_owned())
-            })
-            .collect();
-        return Some(Violation::Unique { table, fields });
     }
-    let field = detail
-        .and_then(|d| key_columns(&d))
-        .and_then(|c| c.into_iter().find(|c| c != "tenant_id"));
-    Some(Violation::ForeignKey { field })
+    if !cur.is_empty() {
+        out.push(cur.join("_"));
+    }
+    out
 }
 
-fn key_columns(detail: &str) -> Option<Vec<String>> {
-    let inner = detail.split_once("Key (")?.1.split_once(")=")?.0;
-    Some(
-        inner
-            .split(',')
-            .map(|c| c.trim().trim_matches('"').to_owned())
-            .collect(),
-    )
-}
-
-fn pg_database_error(e: &DbErr) -> Option<&sea_orm::sqlx::postgres::PgDatabaseError> {
+fn pg_table_and_constraint(e: &DbErr) -> Option<(String, String)> {
     use sea_orm::RuntimeErr;
-    match e {
+    let d = match e {
         DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x)) => match x.as_ref() {
-            sea_orm::sqlx::Error::Database(d) => d.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>(),
-            _ => None,
+            sea_orm::sqlx::Error::Database(d) => d.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()?,
+            _ => return None,
         },
-        _ => None,
-    }
-}
-
-fn pg_detail(e: &DbErr) -> Option<String> {
-    pg_database_error(e).and_then(|d| d.detail()).map(str::to_owned)
-}
-
-fn pg_table(e: &DbErr) -> Option<String> {
-    pg_database_error(e).and_then(|d| d.table()).map(str::to_owned)
+        _ => return None,
+    };
+    Some((d.table()?.to_owned(), d.constraint()?.to_owned()))
 }
 
 fn singular(table: &str) -> String {
@@ -398,5 +418,24 @@ impl SystemTx {
     /// first rows together.
     pub async fn into_tenant(self, tenant: TenantId) -> Result<TenantTx, Error> {
         TenantTx::start(self.txn, tenant, self._guard).await
+    }
+}
+
+#[cfg(test)]
+mod constraint_tests {
+    use super::split_columns;
+
+    #[test]
+    fn constraint_names_split_into_their_columns() {
+        let cases: &[(&str, &[&str])] = &[
+            ("name", &["name"]),
+            ("tenant_id_email", &["tenant_id", "email"]),
+            ("user_id_role_id", &["user_id", "role_id"]),
+            ("entity_type", &["entity_type"]),
+            ("tenant_id_key_hash", &["tenant_id", "key_hash"]),
+        ];
+        for (name, cols) in cases {
+            assert_eq!(split_columns(name), cols.to_vec(), "{name}");
+        }
     }
 }

@@ -21,6 +21,7 @@ mod mfa;
 mod numbering;
 mod operations;
 mod platform;
+mod recorder;
 mod roles;
 mod security_headers;
 mod sessions;
