@@ -6,6 +6,7 @@ pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod events;
+pub mod failpoint;
 pub mod grant;
 pub mod ids;
 pub mod list;
