@@ -66,6 +66,8 @@ pub struct Config {
     pub retention: Duration,
     /// How often the retention job runs.
     pub retention_interval: Duration,
+    /// How long a worker's claim on a job lasts: a job whose worker died runs again after it.
+    pub job_lease: Duration,
     /// The URL people use to reach FireLater, for messages.
     pub public_url: Option<String>,
 }
@@ -123,6 +125,7 @@ struct Raw {
     public_url: Option<String>,
     retention_days: Option<String>,
     retention_interval: Option<String>,
+    job_lease: Option<String>,
 }
 
 /// The names of every setting, as `FIRELATER_<NAME>` and as keys in `firelater.toml`.
@@ -155,6 +158,7 @@ pub const SETTINGS: &[&str] = &[
     "public_url",
     "retention_days",
     "retention_interval",
+    "job_lease",
 ];
 
 fn bad(name: &str, value: &str, why: &str) -> ConfigError {
@@ -246,7 +250,8 @@ impl Config {
             workers,
             public_url,
             retention_days,
-            retention_interval
+            retention_interval,
+            job_lease
         );
         Self::check(raw)
     }
@@ -398,6 +403,10 @@ impl Config {
             Some(v) => Duration::from_secs(parse_num("retention_interval", &v, 60u64, 7 * 86_400)?),
             None => Duration::from_secs(3600),
         };
+        let job_lease = match raw.job_lease {
+            Some(v) => Duration::from_secs(parse_num("job_lease", &v, 1u64, 86_400)?),
+            None => Duration::from_secs(300),
+        };
         Ok(Self {
             listen,
             database_url,
@@ -425,6 +434,7 @@ impl Config {
             public_url: raw.public_url,
             retention,
             retention_interval,
+            job_lease,
         })
     }
 
@@ -499,6 +509,15 @@ mod tests {
         assert!(e.0.contains("FIRELATER_RETENTION_DAYS"), "{e}");
         let e = load(&[("FIRELATER_RETENTION_INTERVAL", "5")]).expect_err("too often");
         assert!(e.0.contains("FIRELATER_RETENTION_INTERVAL"), "{e}");
+    }
+
+    #[test]
+    fn a_job_lease_lasts_five_minutes_by_default_and_is_configurable() {
+        assert_eq!(load(&[]).expect("defaults").job_lease, Duration::from_secs(300));
+        let c = load(&[("FIRELATER_JOB_LEASE", "3")]).expect("valid");
+        assert_eq!(c.job_lease, Duration::from_secs(3));
+        let e = load(&[("FIRELATER_JOB_LEASE", "0")]).expect_err("no lease");
+        assert!(e.0.contains("FIRELATER_JOB_LEASE"), "{e}");
     }
 
     #[test]

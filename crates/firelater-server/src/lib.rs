@@ -312,11 +312,13 @@ pub fn job_settings(config: &Config) -> firelater_jobs::JobSettings {
 pub fn spawn_workers(config: &Config, services: &Services, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let (events, _) = tokio::sync::broadcast::channel(1024);
     let registry = firelater_jobs::registry(&job_settings(config));
+    let mut worker = firelater_jobs::WorkerConfig::new(firelater_service::jobs::DEFAULT_QUEUE);
+    worker.lease = chrono::Duration::from_std(config.job_lease).unwrap_or(worker.lease);
     vec![
         tokio::spawn(firelater_jobs::run_worker(
             services.clone(),
             registry.clone(),
-            firelater_jobs::WorkerConfig::new("default"),
+            worker,
             shutdown.clone(),
         )),
         tokio::spawn(firelater_jobs::run_relay(
