@@ -281,9 +281,7 @@ pub async fn run_once(
                     }
                     Finish::AlreadyDone => {}
                     Finish::Requeue(every) => {
-                        services
-                            .requeue_job(job.id, &config.id, services.now() + every)
-                            .await?;
+                        services.requeue_job(job.id, &config.id, services.now() + every).await?;
                     }
                 }
                 metrics::counter!("jobs_processed_total", "kind" => job.kind.clone(), "outcome" => "done").increment(1);

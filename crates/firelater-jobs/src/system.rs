@@ -11,15 +11,19 @@ pub const RETENTION_JOB: &str = "system.retention";
 pub fn register(r: &mut Registry, settings: &JobSettings) {
     r.job("system.noop", |_, _| async { Ok(()) });
     let keep = settings.retention;
-    r.recurring(RETENTION_JOB, settings.retention_interval, move |services: Services, _| async move {
-        let purged = services.purge_retained(keep).await.map_err(|e| e.to_string())?;
-        tracing::info!(
-            jobs = purged.jobs,
-            events = purged.events,
-            receipts = purged.receipts,
-            idempotency_keys = purged.idempotency_keys,
-            "retention pass"
-        );
-        Ok(())
-    });
+    r.recurring(
+        RETENTION_JOB,
+        settings.retention_interval,
+        move |services: Services, _| async move {
+            let purged = services.purge_retained(keep).await.map_err(|e| e.to_string())?;
+            tracing::info!(
+                jobs = purged.jobs,
+                events = purged.events,
+                receipts = purged.receipts,
+                idempotency_keys = purged.idempotency_keys,
+                "retention pass"
+            );
+            Ok(())
+        },
+    );
 }

@@ -8,9 +8,7 @@ use crate::entities::job;
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 /// Job states.

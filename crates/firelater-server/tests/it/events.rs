@@ -81,7 +81,11 @@ async fn each_consumer_gets_each_event_it_wants_once() {
     assert!(user_events.len() >= 2, "a's and b's creation at least");
     let users = users.lock().expect("lock").clone();
     let all = all.lock().expect("lock").clone();
-    assert_eq!(users.len(), user_events.len(), "the prefix consumer got every user event");
+    assert_eq!(
+        users.len(),
+        user_events.len(),
+        "the prefix consumer got every user event"
+    );
     assert!(users.keys().all(|id| user_events.contains(id)), "and nothing else");
     assert_eq!(all.len(), events.len(), "the catch-all consumer got every event");
     assert!(users.values().chain(all.values()).all(|n| *n == 1), "once each");
@@ -142,10 +146,19 @@ async fn a_failing_consumer_retries_with_backoff_then_dead_letters_while_another
     let u = user_id(&app.create_user("fails@example.com", None, &[]).await);
     let event = app.services.events_of(u).await.expect("events")[0].clone();
     settle(&app, &registry).await;
-    assert_eq!(ok.lock().expect("lock").get(&event.id), Some(&1), "the healthy consumer is not held up");
+    assert_eq!(
+        ok.lock().expect("lock").get(&event.id),
+        Some(&1),
+        "the healthy consumer is not held up"
+    );
 
     let key = delivery_key("test.broken", event.id);
-    let broken = app.services.live_job(&key).await.expect("q").expect("queued for a retry");
+    let broken = app
+        .services
+        .live_job(&key)
+        .await
+        .expect("q")
+        .expect("queued for a retry");
     assert_eq!((broken.status.as_str(), broken.attempts), (status::QUEUED, 1));
     assert_eq!(broken.run_at - clock.now(), chrono::Duration::seconds(20), "2 × base");
     assert_eq!(broken.last_error.as_deref(), Some("the webhook endpoint is down"));
@@ -160,11 +173,19 @@ async fn a_failing_consumer_retries_with_backoff_then_dead_letters_while_another
     settle(&app, &registry).await;
     let again = app.services.job(broken.id).await.expect("q").expect("job");
     assert_eq!((again.status.as_str(), again.attempts), (status::QUEUED, 2));
-    assert_eq!(again.run_at - clock.now(), chrono::Duration::seconds(40), "the delay doubles");
+    assert_eq!(
+        again.run_at - clock.now(),
+        chrono::Duration::seconds(40),
+        "the delay doubles"
+    );
     clock.advance(chrono::Duration::seconds(41));
     settle(&app, &registry).await;
     let dead = app.services.job(broken.id).await.expect("q").expect("job");
-    assert_eq!((dead.status.as_str(), dead.attempts), (status::DEAD, 3), "the dead letter");
+    assert_eq!(
+        (dead.status.as_str(), dead.attempts),
+        (status::DEAD, 3),
+        "the dead letter"
+    );
     assert_eq!(app.services.event_receipts("test.broken").await.expect("receipts"), 0);
     assert!(ok.lock().expect("lock").values().all(|n| *n == 1));
     app.stop().await;
@@ -211,18 +232,29 @@ async fn an_event_committed_after_a_later_one_is_not_skipped_on_postgresql() {
     settle(&app, &registry).await;
     // The first transaction takes the lower seq and stays open…
     let slow = app.services.db.system_write().await.expect("tx");
-    let first = outbox::append(slow.conn(), test_event("test.slow")).await.expect("append");
+    let first = outbox::append(slow.conn(), test_event("test.slow"))
+        .await
+        .expect("append");
     // …while a later one commits.
     let fast = app.services.db.system_write().await.expect("tx");
-    let second = outbox::append(fast.conn(), test_event("test.fast")).await.expect("append");
+    let second = outbox::append(fast.conn(), test_event("test.fast"))
+        .await
+        .expect("append");
     fast.commit().await.expect("commit");
     settle(&app, &registry).await;
-    assert_eq!(seen.lock().expect("lock").keys().copied().collect::<Vec<_>>(), vec![second]);
+    assert_eq!(
+        seen.lock().expect("lock").keys().copied().collect::<Vec<_>>(),
+        vec![second]
+    );
 
     slow.commit().await.expect("commit");
     settle(&app, &registry).await;
     let seen = seen.lock().expect("lock").clone();
-    assert_eq!(seen.get(&first), Some(&1), "the lower seq, committed later, was not skipped");
+    assert_eq!(
+        seen.get(&first),
+        Some(&1),
+        "the lower seq, committed later, was not skipped"
+    );
     assert_eq!(seen.get(&second), Some(&1));
     app.stop().await;
 }
@@ -235,7 +267,9 @@ async fn two_relays_never_hand_the_same_event_on_twice() {
     settle(&app, &registry).await;
     for _ in 0..60 {
         let tx = app.services.db.system_write().await.expect("tx");
-        outbox::append(tx.conn(), test_event("test.race")).await.expect("append");
+        outbox::append(tx.conn(), test_event("test.race"))
+            .await
+            .expect("append");
         tx.commit().await.expect("commit");
     }
     let (sender, _) = broadcast::channel(1024);
@@ -296,7 +330,10 @@ async fn retention_purges_finished_jobs_handed_on_events_their_receipts_and_old_
 
     let keep = chrono::Duration::days(30);
     let nothing = app.services.purge_retained(keep).await.expect("purge");
-    assert_eq!((nothing.jobs, nothing.events, nothing.receipts, nothing.idempotency_keys), (0, 0, 0, 0));
+    assert_eq!(
+        (nothing.jobs, nothing.events, nothing.receipts, nothing.idempotency_keys),
+        (0, 0, 0, 0)
+    );
 
     clock.advance(chrono::Duration::days(31));
     let tx = app.services.db.tenant_write(tenant).await.expect("tx");
@@ -319,10 +356,17 @@ async fn retention_purges_finished_jobs_handed_on_events_their_receipts_and_old_
         .expect("enqueue");
     let (_stop, rx) = watch::channel(false);
     run_once(&app.services, &registry, &worker(), &rx).await.expect("pass");
-    assert_eq!(app.services.job(recent).await.expect("q").expect("job").status, status::DONE);
+    assert_eq!(
+        app.services.job(recent).await.expect("q").expect("job").status,
+        status::DONE
+    );
 
     let purged = app.services.purge_retained(keep).await.expect("purge");
-    assert_eq!(purged.events as usize, events.len() - 1, "all but the one with a live delivery");
+    assert_eq!(
+        purged.events as usize,
+        events.len() - 1,
+        "all but the one with a live delivery"
+    );
     assert_eq!(purged.receipts, purged.events, "the receipts went with their events");
     assert_eq!(purged.idempotency_keys, 1, "the old key only");
     let left = app.services.all_events().await.expect("events");
@@ -335,7 +379,10 @@ async fn retention_purges_finished_jobs_handed_on_events_their_receipts_and_old_
         .expect("q")
         .expect("the stuck delivery is still live");
     assert_eq!(stuck.status, status::QUEUED);
-    assert!(app.services.job(recent).await.expect("q").is_some(), "a recent job is kept");
+    assert!(
+        app.services.job(recent).await.expect("q").is_some(),
+        "a recent job is kept"
+    );
     let counts = app.services.job_counts().await.expect("counts");
     let finished: i64 = counts
         .iter()
@@ -349,7 +396,10 @@ async fn retention_purges_finished_jobs_handed_on_events_their_receipts_and_old_
         clock.advance(chrono::Duration::hours(2));
         settle(&app, &registry).await;
     }
-    assert_eq!(app.services.job(stuck.id).await.expect("q").expect("job").status, status::DEAD);
+    assert_eq!(
+        app.services.job(stuck.id).await.expect("q").expect("job").status,
+        status::DEAD
+    );
     clock.advance(chrono::Duration::days(31));
     let purged = app.services.purge_retained(keep).await.expect("purge");
     assert_eq!(purged.events, 1);
@@ -431,7 +481,9 @@ async fn killed_at(failpoint: &str) {
 
     let child = start(&db, port, None);
     wait_up(&client, &base).await;
-    let conn = Db::connect_owner(&db.url, &DbOptions::default()).await.expect("connect");
+    let conn = Db::connect_owner(&db.url, &DbOptions::default())
+        .await
+        .expect("connect");
     wait_consumed(&conn).await;
     kill(child).await;
 
@@ -479,7 +531,9 @@ async fn killed_at(failpoint: &str) {
         "every event consumed exactly once after a crash at {failpoint}: {ledger:?}"
     );
     assert_eq!(
-        deliveries::count_receipts(conn.system(), EVENT_LEDGER).await.expect("receipts"),
+        deliveries::count_receipts(conn.system(), EVENT_LEDGER)
+            .await
+            .expect("receipts"),
         events.len() as i64
     );
     kill(child).await;

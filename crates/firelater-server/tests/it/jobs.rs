@@ -238,7 +238,10 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist() {
         .await
         .expect("enqueue");
     drop(tx);
-    assert!(app.services.job(id).await.expect("q").is_none(), "rolled back with its change");
+    assert!(
+        app.services.job(id).await.expect("q").is_none(),
+        "rolled back with its change"
+    );
     assert!(app.services.live_job("sla:rolled-back").await.expect("q").is_none());
 
     let tx = app.services.db.tenant_write(tenant).await.expect("tx");
@@ -248,7 +251,12 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist() {
         .await
         .expect("enqueue");
     tx.commit().await.expect("commit");
-    let j = app.services.job(id).await.expect("q").expect("committed with its change");
+    let j = app
+        .services
+        .job(id)
+        .await
+        .expect("q")
+        .expect("committed with its change");
     assert_eq!(j.tenant_id, Some(tenant.0), "the job carries its change's tenant");
     assert_eq!(j.dedupe_key.as_deref(), Some("sla:committed"));
     app.stop().await;
@@ -291,7 +299,13 @@ async fn enqueueing_a_live_key_twice_keeps_one_job_and_a_finished_key_can_be_enq
     let mut registry = Registry::new();
     registry.register("test.ok", |_, _| async { Ok(()) });
     let (_tx, rx) = watch::channel(false);
-    assert_eq!(run_once(&app.services, &registry, &config("w"), &rx).await.expect("pass").done, 1);
+    assert_eq!(
+        run_once(&app.services, &registry, &config("w"), &rx)
+            .await
+            .expect("pass")
+            .done,
+        1
+    );
     let again = app
         .services
         .enqueue_job_keyed(job("test.ok", 3), "sla:issue-1:breach")
@@ -315,11 +329,21 @@ async fn a_queued_job_is_cancelled_by_its_key() {
         status::CANCELLED
     );
     assert!(app.services.live_job("sla:cancel-me").await.expect("q").is_none());
-    assert!(!app.services.cancel_job("sla:cancel-me").await.expect("cancel"), "nothing left to cancel");
+    assert!(
+        !app.services.cancel_job("sla:cancel-me").await.expect("cancel"),
+        "nothing left to cancel"
+    );
     let mut registry = Registry::new();
-    registry.register("test.ok", |_, _| async { Err("a cancelled job must not run".to_owned()) });
+    registry.register("test.ok", |_, _| async {
+        Err("a cancelled job must not run".to_owned())
+    });
     let (_tx, rx) = watch::channel(false);
-    assert_eq!(run_once(&app.services, &registry, &config("w"), &rx).await.expect("pass"), Default::default());
+    assert_eq!(
+        run_once(&app.services, &registry, &config("w"), &rx)
+            .await
+            .expect("pass"),
+        Default::default()
+    );
 
     // Inside a change: cancelled only if the change commits.
     let tenant = default_tenant(&app).await;
@@ -331,13 +355,30 @@ async fn a_queued_job_is_cancelled_by_its_key() {
         .expect("enqueue");
     tx.commit().await.expect("commit");
     let tx = app.services.db.tenant_write(tenant).await.expect("tx");
-    assert!(app.services.cancel_job_in(&tx, "sla:cancel-in-tx").await.expect("cancel"));
+    assert!(
+        app.services
+            .cancel_job_in(&tx, "sla:cancel-in-tx")
+            .await
+            .expect("cancel")
+    );
     drop(tx);
-    assert_eq!(app.services.job(id).await.expect("q").expect("job").status, status::QUEUED, "rolled back");
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::QUEUED,
+        "rolled back"
+    );
     let tx = app.services.db.tenant_write(tenant).await.expect("tx");
-    assert!(app.services.cancel_job_in(&tx, "sla:cancel-in-tx").await.expect("cancel"));
+    assert!(
+        app.services
+            .cancel_job_in(&tx, "sla:cancel-in-tx")
+            .await
+            .expect("cancel")
+    );
     tx.commit().await.expect("commit");
-    assert_eq!(app.services.job(id).await.expect("q").expect("job").status, status::CANCELLED);
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::CANCELLED
+    );
     app.stop().await;
 }
 
@@ -355,14 +396,21 @@ async fn a_queued_job_is_rescheduled_by_its_key() {
     registry.register("test.ok", |_, _| async { Ok(()) });
     let (_tx, rx) = watch::channel(false);
     let cfg = config("w");
-    assert_eq!(run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done, 0, "not due any more");
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        0,
+        "not due any more"
+    );
 
     // Inside a change's transaction, and only for its tenant's jobs.
     let tenant = default_tenant(&app).await;
     let even_later = later + chrono::Duration::hours(1);
     let tx = app.services.db.tenant_write(tenant).await.expect("tx");
     assert!(
-        !app.services.reschedule_job_in(&tx, "sla:move-me", even_later).await.expect("move"),
+        !app.services
+            .reschedule_job_in(&tx, "sla:move-me", even_later)
+            .await
+            .expect("move"),
         "an instance job is not the tenant's to move"
     );
     let tid = app
@@ -370,14 +418,32 @@ async fn a_queued_job_is_rescheduled_by_its_key() {
         .enqueue_job_in(&tx, job("test.ok", 3), Some("sla:tenant-timer"))
         .await
         .expect("enqueue");
-    assert!(app.services.reschedule_job_in(&tx, "sla:tenant-timer", even_later).await.expect("move"));
+    assert!(
+        app.services
+            .reschedule_job_in(&tx, "sla:tenant-timer", even_later)
+            .await
+            .expect("move")
+    );
     tx.commit().await.expect("commit");
     assert_eq!(app.services.job(tid).await.expect("q").expect("job").run_at, even_later);
 
     clock.advance(chrono::Duration::minutes(61));
-    assert_eq!(run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done, 1, "due at its new time");
-    assert_eq!(app.services.job(id).await.expect("q").expect("job").status, status::DONE);
-    assert!(!app.services.reschedule_job("sla:move-me", even_later).await.expect("move"), "done jobs stay put");
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        1,
+        "due at its new time"
+    );
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::DONE
+    );
+    assert!(
+        !app.services
+            .reschedule_job("sla:move-me", even_later)
+            .await
+            .expect("move"),
+        "done jobs stay put"
+    );
     app.stop().await;
 }
 
@@ -391,15 +457,31 @@ async fn the_retention_job_is_enqueued_once_and_requeues_itself_after_each_run()
     let first = app.services.live_job(RETENTION_JOB).await.expect("q").expect("queued");
     let (_tx, rx) = watch::channel(false);
     let cfg = WorkerConfig::new("default");
-    assert_eq!(run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done, 1, "one job, run once");
-    let next = app.services.live_job(RETENTION_JOB).await.expect("q").expect("requeued");
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        1,
+        "one job, run once"
+    );
+    let next = app
+        .services
+        .live_job(RETENTION_JOB)
+        .await
+        .expect("q")
+        .expect("requeued");
     assert_eq!(next.id, first.id, "the same row goes back to the queue");
     assert_eq!(
         (next.status.as_str(), next.attempts, next.run_at),
         (status::QUEUED, 0, clock.now() + chrono::Duration::hours(1))
     );
-    assert_eq!(run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done, 0, "not due yet");
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        0,
+        "not due yet"
+    );
     clock.advance(chrono::Duration::minutes(61));
-    assert_eq!(run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done, 1);
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        1
+    );
     app.stop().await;
 }
