@@ -8,6 +8,7 @@ pub mod clock;
 pub mod enums;
 pub mod error;
 pub mod events;
+pub mod failpoint;
 pub mod grant;
 pub mod groups;
 pub mod ids;

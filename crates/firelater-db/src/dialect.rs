@@ -115,6 +115,20 @@ pub fn claim_jobs_sql(backend: DbBackend) -> &'static str {
     }
 }
 
+/// The query the relay's hand-off transaction starts with: the oldest events not yet handed
+/// on, by `published_at IS NULL` rather than a cursor, so an event whose transaction took a
+/// lower `seq` but committed later is found by the next pass instead of skipped. On
+/// PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so two relays never hand the same
+/// event on; SQLite serialises writers, so it needs no row lock. `$1` is the limit.
+pub fn lock_unpublished_events_sql(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "SELECT * FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED"
+        }
+        _ => "SELECT * FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1",
+    }
+}
+
 /// Serialises the transactions of one tenant that take the same `key` until they end. On
 /// PostgreSQL a transaction-scoped advisory lock; SQLite already runs one writer at a time,
 /// so there it does nothing. For checks a row lock cannot cover, such as "this re-parenting

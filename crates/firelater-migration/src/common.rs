@@ -34,6 +34,8 @@ pub const INSTANCE_TABLES: &[&str] = &[
     "system_secrets",
     "outbox_events",
     "jobs",
+    "event_receipts",
+    "event_ledger",
 ];
 
 /// `CREATE TABLE IF NOT EXISTS name (id uuid primary key, tenant_id … on delete cascade,

@@ -62,6 +62,12 @@ pub struct Config {
     pub hash_limits: HashLimits,
     /// Whether `serve` also runs the job workers.
     pub run_workers: bool,
+    /// How long finished jobs and handed-on events (with their consumers' receipts) are kept.
+    pub retention: Duration,
+    /// How often the retention job runs.
+    pub retention_interval: Duration,
+    /// How long a worker's claim on a job lasts: a job whose worker died runs again after it.
+    pub job_lease: Duration,
     /// The URL people use to reach FireLater, for messages.
     pub public_url: Option<String>,
 }
@@ -117,6 +123,9 @@ struct Raw {
     hash_queue_timeout_ms: Option<String>,
     workers: Option<String>,
     public_url: Option<String>,
+    retention_days: Option<String>,
+    retention_interval: Option<String>,
+    job_lease: Option<String>,
 }
 
 /// The names of every setting, as `FIRELATER_<NAME>` and as keys in `firelater.toml`.
@@ -147,6 +156,9 @@ pub const SETTINGS: &[&str] = &[
     "hash_queue_timeout_ms",
     "workers",
     "public_url",
+    "retention_days",
+    "retention_interval",
+    "job_lease",
 ];
 
 fn bad(name: &str, value: &str, why: &str) -> ConfigError {
@@ -236,7 +248,10 @@ impl Config {
             hash_queue_max,
             hash_queue_timeout_ms,
             workers,
-            public_url
+            public_url,
+            retention_days,
+            retention_interval,
+            job_lease
         );
         Self::check(raw)
     }
@@ -380,6 +395,18 @@ impl Config {
             Some(v) => parse_bool("workers", &v)?,
             None => true,
         };
+        let retention = match raw.retention_days {
+            Some(v) => Duration::from_secs(86_400 * parse_num("retention_days", &v, 1u64, 36_500)?),
+            None => Duration::from_secs(30 * 86_400),
+        };
+        let retention_interval = match raw.retention_interval {
+            Some(v) => Duration::from_secs(parse_num("retention_interval", &v, 60u64, 7 * 86_400)?),
+            None => Duration::from_secs(3600),
+        };
+        let job_lease = match raw.job_lease {
+            Some(v) => Duration::from_secs(parse_num("job_lease", &v, 1u64, 86_400)?),
+            None => Duration::from_secs(300),
+        };
         Ok(Self {
             listen,
             database_url,
@@ -405,6 +432,9 @@ impl Config {
             hash_limits,
             run_workers,
             public_url: raw.public_url,
+            retention,
+            retention_interval,
+            job_lease,
         })
     }
 
@@ -461,6 +491,33 @@ mod tests {
         assert_eq!(c.hash_limits.max_waiters, 2 * HashLimits::WAITERS_PER_SLOT);
         let e = load(&[("FIRELATER_HASH_CONCURRENCY", "0")]).expect_err("no slots");
         assert!(e.0.contains("FIRELATER_HASH_CONCURRENCY"), "{e}");
+    }
+
+    #[test]
+    fn retention_keeps_30_days_purged_hourly_by_default_and_is_configurable() {
+        let c = load(&[]).expect("defaults");
+        assert_eq!(c.retention, Duration::from_secs(30 * 86_400));
+        assert_eq!(c.retention_interval, Duration::from_secs(3600));
+        let c = load(&[
+            ("FIRELATER_RETENTION_DAYS", "7"),
+            ("FIRELATER_RETENTION_INTERVAL", "600"),
+        ])
+        .expect("valid");
+        assert_eq!(c.retention, Duration::from_secs(7 * 86_400));
+        assert_eq!(c.retention_interval, Duration::from_secs(600));
+        let e = load(&[("FIRELATER_RETENTION_DAYS", "0")]).expect_err("nothing kept");
+        assert!(e.0.contains("FIRELATER_RETENTION_DAYS"), "{e}");
+        let e = load(&[("FIRELATER_RETENTION_INTERVAL", "5")]).expect_err("too often");
+        assert!(e.0.contains("FIRELATER_RETENTION_INTERVAL"), "{e}");
+    }
+
+    #[test]
+    fn a_job_lease_lasts_five_minutes_by_default_and_is_configurable() {
+        assert_eq!(load(&[]).expect("defaults").job_lease, Duration::from_secs(300));
+        let c = load(&[("FIRELATER_JOB_LEASE", "3")]).expect("valid");
+        assert_eq!(c.job_lease, Duration::from_secs(3));
+        let e = load(&[("FIRELATER_JOB_LEASE", "0")]).expect_err("no lease");
+        assert!(e.0.contains("FIRELATER_JOB_LEASE"), "{e}");
     }
 
     #[test]

@@ -249,7 +249,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
 
     let mut background = Vec::new();
     if config.run_workers {
-        background.extend(spawn_workers(&services, shutdown_rx.clone()));
+        background.extend(spawn_workers(&config, &services, shutdown_rx.clone()));
     }
     if let Some(limit) = limit {
         let mut rx = shutdown_rx.clone();
@@ -296,18 +296,34 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
     })
 }
 
-/// Spawns the job worker and the outbox relay.
-pub fn spawn_workers(services: &Services, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+/// The built-in jobs' settings from the configuration. `FIRELATER_EVENT_LEDGER=1` turns on the
+/// diagnostic consumer the crash tests count completions with; it is no setting of its own.
+pub fn job_settings(config: &Config) -> firelater_jobs::JobSettings {
+    let chrono = |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+    firelater_jobs::JobSettings {
+        retention: chrono(config.retention),
+        retention_interval: chrono(config.retention_interval),
+        event_ledger: std::env::var("FIRELATER_EVENT_LEDGER").is_ok_and(|v| v == "1"),
+    }
+}
+
+/// Spawns the job worker and the outbox relay. The worker enqueues the recurring jobs
+/// (retention) when none is live.
+pub fn spawn_workers(config: &Config, services: &Services, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let (events, _) = tokio::sync::broadcast::channel(1024);
+    let registry = firelater_jobs::registry(&job_settings(config));
+    let mut worker = firelater_jobs::WorkerConfig::new(firelater_service::jobs::DEFAULT_QUEUE);
+    worker.lease = chrono::Duration::from_std(config.job_lease).unwrap_or(worker.lease);
     vec![
         tokio::spawn(firelater_jobs::run_worker(
             services.clone(),
-            firelater_jobs::builtin_registry(),
-            firelater_jobs::WorkerConfig::new("default"),
+            registry.clone(),
+            worker,
             shutdown.clone(),
         )),
         tokio::spawn(firelater_jobs::run_relay(
             services.clone(),
+            registry,
             events,
             Duration::from_millis(500),
             shutdown,

@@ -185,7 +185,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = firelater_server::open_database(&config).await?;
             let services = firelater_server::services(&config, db, clock).await?;
             let (tx, rx) = tokio::sync::watch::channel(false);
-            let tasks = firelater_server::spawn_workers(&services, rx);
+            let tasks = firelater_server::spawn_workers(&config, &services, rx);
             firelater_server::shutdown_signal().await;
             let _ = tx.send(true);
             for t in tasks {

@@ -21,6 +21,8 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub dedupe_key: Option<String>,
+    pub event_id: Option<Uuid>,
 }
 
 /// No relations are navigated through SeaORM; repositories join explicitly.

@@ -7,10 +7,8 @@ use crate::dialect::{claim_jobs_sql, stmt};
 use crate::entities::job;
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 /// Job states.
@@ -23,6 +21,8 @@ pub mod status {
     pub const DONE: &str = "done";
     /// Failed its last attempt.
     pub const DEAD: &str = "dead";
+    /// Cancelled by its key before it ran.
+    pub const CANCELLED: &str = "cancelled";
 }
 
 /// A job to enqueue.
@@ -45,7 +45,43 @@ pub struct NewJob {
 /// Enqueues a job on `conn` (the transaction of the change that needs it, where there is one).
 pub async fn enqueue(conn: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>) -> Result<Uuid, Error> {
     let id = Uuid::now_v7();
-    job::ActiveModel {
+    insert(conn, id, j, None, None, now).await?;
+    Ok(id)
+}
+
+/// Enqueues a job under `key` unless a live (queued or running) job holds the key already;
+/// returns the new job's id, or the live one's. `event_id` names the outbox event a consumer
+/// job delivers.
+pub async fn enqueue_keyed(
+    conn: &impl ConnectionTrait,
+    j: NewJob,
+    key: &str,
+    event_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, Error> {
+    // Twice at most: the live job the insert collided with may finish before we look it up.
+    for _ in 0..2 {
+        let id = Uuid::now_v7();
+        if insert(conn, id, j.clone(), Some(key), event_id, now).await? {
+            return Ok(id);
+        }
+        if let Some(live) = find_live(conn, key).await? {
+            return Ok(live.id);
+        }
+    }
+    Err(Error::internal(format!("job key {key} is contended")))
+}
+
+/// Inserts a job; `false` when a live job holds `key` already (then nothing is written).
+async fn insert(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    j: NewJob,
+    key: Option<&str>,
+    event_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let model = job::ActiveModel {
         id: Set(id),
         tenant_id: Set(j.tenant_id),
         queue: Set(j.queue),
@@ -60,11 +96,102 @@ pub async fn enqueue(conn: &impl ConnectionTrait, j: NewJob, now: DateTime<Utc>)
         locked_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        dedupe_key: Set(key.map(str::to_owned)),
+        event_id: Set(event_id),
+    };
+    // No conflict target: the only unique key a fresh id can collide on is the partial index
+    // over live jobs' keys, which PostgreSQL would otherwise need spelled out with its WHERE.
+    let inserted = job::Entity::insert(model)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_without_returning(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(inserted == 1)
+}
+
+fn live() -> sea_orm::sea_query::SimpleExpr {
+    job::Column::Status.is_in([status::QUEUED, status::RUNNING])
+}
+
+/// The live (queued or running) job holding `key`.
+pub async fn find_live(conn: &impl ConnectionTrait, key: &str) -> Result<Option<job::Model>, Error> {
+    job::Entity::find()
+        .filter(job::Column::DedupeKey.eq(key))
+        .filter(live())
+        .one(conn)
+        .await
+        .map_err(db_err)
+}
+
+/// Cancels the queued job holding `key` (of `tenant` only, when given); a running job is in
+/// a worker's hands and finishes. Whether a job was cancelled.
+pub async fn cancel_by_key(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    tenant: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let mut q = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(status::CANCELLED))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::DedupeKey.eq(key))
+        .filter(job::Column::Status.eq(status::QUEUED));
+    if let Some(t) = tenant {
+        q = q.filter(job::Column::TenantId.eq(t));
     }
-    .insert(conn)
-    .await
-    .map_err(db_err)?;
-    Ok(id)
+    Ok(q.exec(conn).await.map_err(db_err)?.rows_affected > 0)
+}
+
+/// Moves the queued job holding `key` (of `tenant` only, when given) to `run_at`. Whether a
+/// job was moved.
+pub async fn reschedule_by_key(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    run_at: DateTime<Utc>,
+    tenant: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let mut q = job::Entity::update_many()
+        .col_expr(job::Column::RunAt, Expr::value(run_at))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::DedupeKey.eq(key))
+        .filter(job::Column::Status.eq(status::QUEUED));
+    if let Some(t) = tenant {
+        q = q.filter(job::Column::TenantId.eq(t));
+    }
+    Ok(q.exec(conn).await.map_err(db_err)?.rows_affected > 0)
+}
+
+/// Puts a recurring job that `worker` just ran back in the queue for `run_at`, its attempts
+/// reset: the same row, so its key stays live and it is never queued twice.
+pub async fn requeue(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    worker: &str,
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let q = job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(status::QUEUED))
+        .col_expr(job::Column::RunAt, Expr::value(run_at))
+        .col_expr(job::Column::Attempts, Expr::value(0))
+        .col_expr(job::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now));
+    let res = owned_by(q, id, worker).exec(conn).await.map_err(db_err)?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Deletes finished jobs (done, dead or cancelled) last touched before `before`.
+pub async fn purge_finished(conn: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, Error> {
+    let res = job::Entity::delete_many()
+        .filter(job::Column::Status.is_in([status::DONE, status::DEAD, status::CANCELLED]))
+        .filter(job::Column::UpdatedAt.lt(before))
+        .exec(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(res.rows_affected)
 }
 
 /// Claims up to `limit` due jobs of `queue` (and expired leases) for `worker` until `lease_until`.

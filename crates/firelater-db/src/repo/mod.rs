@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod deliveries;
 pub mod groups;
 pub mod idempotency;
 pub mod jobs;

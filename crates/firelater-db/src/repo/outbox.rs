@@ -2,12 +2,13 @@
 //! them and published afterwards by the relay, so a crash can delay an event but never lose it.
 
 use crate::db_err;
-use crate::dialect::stmt;
+use crate::dialect::{lock_unpublished_events_sql, stmt};
 use crate::entities::outbox_event;
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -57,6 +58,57 @@ pub async fn unpublished(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<
         .all(conn)
         .await
         .map_err(db_err)
+}
+
+/// The oldest events not yet handed on, in `seq` order, locked for the hand-off transaction
+/// `conn` (skipping those another relay holds; see [`lock_unpublished_events_sql`]).
+pub async fn lock_unpublished(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox_event::Model>, Error> {
+    let backend = conn.get_database_backend();
+    let rows = conn
+        .query_all_raw(stmt(
+            backend,
+            lock_unpublished_events_sql(backend),
+            vec![(limit as i64).into()],
+        ))
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|r| outbox_event::Model::from_query_result(r, "").map_err(db_err))
+        .collect()
+}
+
+/// The event with `id`.
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<outbox_event::Model>, Error> {
+    outbox_event::Entity::find()
+        .filter(outbox_event::Column::Id.eq(id))
+        .one(conn)
+        .await
+        .map_err(db_err)
+}
+
+/// Every event, oldest first (diagnostics and tests).
+pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<outbox_event::Model>, Error> {
+    outbox_event::Entity::find()
+        .order_by_asc(outbox_event::Column::Seq)
+        .all(conn)
+        .await
+        .map_err(db_err)
+}
+
+/// Deletes events handed on before `before` none of whose consumer jobs is still live
+/// (queued or running): a delivery waiting for a retry keeps its event.
+pub async fn purge_handed_on(conn: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, Error> {
+    let res = conn
+        .execute_raw(stmt(
+            conn.get_database_backend(),
+            "DELETE FROM outbox_events WHERE published_at IS NOT NULL AND published_at < $1
+             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = outbox_events.id
+                             AND j.status IN ('queued', 'running'))",
+            vec![before.into()],
+        ))
+        .await
+        .map_err(db_err)?;
+    Ok(res.rows_affected())
 }
 
 /// Marks events published.

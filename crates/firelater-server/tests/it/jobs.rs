@@ -1,7 +1,9 @@
-//! The durable job queue and the outbox relay.
+//! The durable job queue: claims, leases, backoff and the dead letter; keyed jobs enqueued,
+//! cancelled and moved in a change's transaction; recurring jobs and retention.
 
 use firelater_core::Clock;
-use firelater_jobs::{Registry, WorkerConfig, relay_once, run_once, run_worker};
+use firelater_core::ids::TenantId;
+use firelater_jobs::{RETENTION_JOB, Registry, WorkerConfig, ensure_recurring, relay_once, run_once, run_worker};
 use firelater_service::jobs::{NewJob, status};
 use firelater_testkit::{TestApp, fake_clock};
 use std::collections::HashMap;
@@ -195,7 +197,8 @@ async fn the_relay_publishes_outbox_events_in_order_once() {
     let app = TestApp::spawn().await;
     let u = app.create_user("relay@example.com", None, &[]).await;
     let (sender, mut receiver) = tokio::sync::broadcast::channel(64);
-    let n = relay_once(&app.services, &sender).await.expect("relay");
+    let registry = Registry::new();
+    let n = relay_once(&app.services, &registry, &sender).await.expect("relay");
     assert!(n >= 2, "the tenant's and the user's creation events");
     let mut names = Vec::new();
     while let Ok(e) = receiver.try_recv() {
@@ -204,7 +207,7 @@ async fn the_relay_publishes_outbox_events_in_order_once() {
     let user_id: Uuid = u["id"].as_str().expect("id").parse().expect("uuid");
     assert_eq!(names.last(), Some(&("user.created".to_owned(), Some(user_id))));
     assert_eq!(
-        relay_once(&app.services, &sender).await.expect("relay"),
+        relay_once(&app.services, &registry, &sender).await.expect("relay"),
         0,
         "published events are not sent again"
     );
@@ -212,6 +215,273 @@ async fn the_relay_publishes_outbox_events_in_order_once() {
         app.services.events_of(user_id).await.expect("events")[0]
             .published_at
             .is_some()
+    );
+    app.stop().await;
+}
+
+async fn default_tenant(app: &TestApp) -> TenantId {
+    firelater_db::repo::tenants::find_by_slug(app.services.db.system(), "default")
+        .await
+        .expect("query")
+        .map(|t| t.id)
+        .expect("the default tenant")
+}
+
+#[tokio::test]
+async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist() {
+    let app = TestApp::spawn().await;
+    let tenant = default_tenant(&app).await;
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    let id = app
+        .services
+        .enqueue_job_in(&tx, job("test.ok", 3), Some("sla:rolled-back"))
+        .await
+        .expect("enqueue");
+    drop(tx);
+    assert!(
+        app.services.job(id).await.expect("q").is_none(),
+        "rolled back with its change"
+    );
+    assert!(app.services.live_job("sla:rolled-back").await.expect("q").is_none());
+
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    let id = app
+        .services
+        .enqueue_job_in(&tx, job("test.ok", 3), Some("sla:committed"))
+        .await
+        .expect("enqueue");
+    tx.commit().await.expect("commit");
+    let j = app
+        .services
+        .job(id)
+        .await
+        .expect("q")
+        .expect("committed with its change");
+    assert_eq!(j.tenant_id, Some(tenant.0), "the job carries its change's tenant");
+    assert_eq!(j.dedupe_key.as_deref(), Some("sla:committed"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn enqueueing_a_live_key_twice_keeps_one_job_and_a_finished_key_can_be_enqueued_again() {
+    let app = TestApp::spawn().await;
+    let first = app
+        .services
+        .enqueue_job_keyed(job("test.ok", 3), "sla:issue-1:breach")
+        .await
+        .expect("enqueue");
+    let second = app
+        .services
+        .enqueue_job_keyed(job("test.ok", 3), "sla:issue-1:breach")
+        .await
+        .expect("enqueue");
+    assert_eq!(first, second, "the live job is kept");
+    let tenant = default_tenant(&app).await;
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    let third = app
+        .services
+        .enqueue_job_in(&tx, job("test.ok", 3), Some("sla:issue-1:breach"))
+        .await
+        .expect("enqueue in a change");
+    tx.commit().await.expect("commit");
+    assert_eq!(first, third, "also from inside a change's transaction");
+    let queued: i64 = app
+        .services
+        .job_counts()
+        .await
+        .expect("counts")
+        .iter()
+        .filter(|(q, s, _)| q == "test" && s == status::QUEUED)
+        .map(|(_, _, n)| n)
+        .sum();
+    assert_eq!(queued, 1);
+
+    let mut registry = Registry::new();
+    registry.register("test.ok", |_, _| async { Ok(()) });
+    let (_tx, rx) = watch::channel(false);
+    assert_eq!(
+        run_once(&app.services, &registry, &config("w"), &rx)
+            .await
+            .expect("pass")
+            .done,
+        1
+    );
+    let again = app
+        .services
+        .enqueue_job_keyed(job("test.ok", 3), "sla:issue-1:breach")
+        .await
+        .expect("enqueue");
+    assert_ne!(again, first, "a finished job's key is free again (timers re-arm)");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_queued_job_is_cancelled_by_its_key() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .services
+        .enqueue_job_keyed(job("test.ok", 3), "sla:cancel-me")
+        .await
+        .expect("enqueue");
+    assert!(app.services.cancel_job("sla:cancel-me").await.expect("cancel"));
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::CANCELLED
+    );
+    assert!(app.services.live_job("sla:cancel-me").await.expect("q").is_none());
+    assert!(
+        !app.services.cancel_job("sla:cancel-me").await.expect("cancel"),
+        "nothing left to cancel"
+    );
+    let mut registry = Registry::new();
+    registry.register("test.ok", |_, _| async {
+        Err("a cancelled job must not run".to_owned())
+    });
+    let (_tx, rx) = watch::channel(false);
+    assert_eq!(
+        run_once(&app.services, &registry, &config("w"), &rx)
+            .await
+            .expect("pass"),
+        Default::default()
+    );
+
+    // Inside a change: cancelled only if the change commits.
+    let tenant = default_tenant(&app).await;
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    let id = app
+        .services
+        .enqueue_job_in(&tx, job("test.ok", 3), Some("sla:cancel-in-tx"))
+        .await
+        .expect("enqueue");
+    tx.commit().await.expect("commit");
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    assert!(
+        app.services
+            .cancel_job_in(&tx, "sla:cancel-in-tx")
+            .await
+            .expect("cancel")
+    );
+    drop(tx);
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::QUEUED,
+        "rolled back"
+    );
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    assert!(
+        app.services
+            .cancel_job_in(&tx, "sla:cancel-in-tx")
+            .await
+            .expect("cancel")
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::CANCELLED
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_queued_job_is_rescheduled_by_its_key() {
+    let clock = fake_clock();
+    let app = TestApp::builder().fake_clock(clock.clone()).spawn().await;
+    let mut j = job("test.ok", 3);
+    j.run_at = clock.now();
+    let id = app.services.enqueue_job_keyed(j, "sla:move-me").await.expect("enqueue");
+    let later = clock.now() + chrono::Duration::hours(1);
+    assert!(app.services.reschedule_job("sla:move-me", later).await.expect("move"));
+    assert_eq!(app.services.job(id).await.expect("q").expect("job").run_at, later);
+    let mut registry = Registry::new();
+    registry.register("test.ok", |_, _| async { Ok(()) });
+    let (_tx, rx) = watch::channel(false);
+    let cfg = config("w");
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        0,
+        "not due any more"
+    );
+
+    // Inside a change's transaction, and only for its tenant's jobs.
+    let tenant = default_tenant(&app).await;
+    let even_later = later + chrono::Duration::hours(1);
+    let tx = app.services.db.tenant_write(tenant).await.expect("tx");
+    assert!(
+        !app.services
+            .reschedule_job_in(&tx, "sla:move-me", even_later)
+            .await
+            .expect("move"),
+        "an instance job is not the tenant's to move"
+    );
+    let tid = app
+        .services
+        .enqueue_job_in(&tx, job("test.ok", 3), Some("sla:tenant-timer"))
+        .await
+        .expect("enqueue");
+    assert!(
+        app.services
+            .reschedule_job_in(&tx, "sla:tenant-timer", even_later)
+            .await
+            .expect("move")
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(app.services.job(tid).await.expect("q").expect("job").run_at, even_later);
+
+    clock.advance(chrono::Duration::minutes(61));
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        1,
+        "due at its new time"
+    );
+    assert_eq!(
+        app.services.job(id).await.expect("q").expect("job").status,
+        status::DONE
+    );
+    assert!(
+        !app.services
+            .reschedule_job("sla:move-me", even_later)
+            .await
+            .expect("move"),
+        "done jobs stay put"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_retention_job_is_enqueued_once_and_requeues_itself_after_each_run() {
+    let clock = fake_clock();
+    let app = TestApp::builder().fake_clock(clock.clone()).spawn().await;
+    let registry = firelater_jobs::builtin_registry();
+    ensure_recurring(&app.services, &registry).await.expect("ensure");
+    ensure_recurring(&app.services, &registry).await.expect("ensure again");
+    let first = app.services.live_job(RETENTION_JOB).await.expect("q").expect("queued");
+    let (_tx, rx) = watch::channel(false);
+    let cfg = WorkerConfig::new("default");
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        1,
+        "one job, run once"
+    );
+    let next = app
+        .services
+        .live_job(RETENTION_JOB)
+        .await
+        .expect("q")
+        .expect("requeued");
+    assert_eq!(next.id, first.id, "the same row goes back to the queue");
+    assert_eq!(
+        (next.status.as_str(), next.attempts, next.run_at),
+        (status::QUEUED, 0, clock.now() + chrono::Duration::hours(1))
+    );
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        0,
+        "not due yet"
+    );
+    clock.advance(chrono::Duration::minutes(61));
+    assert_eq!(
+        run_once(&app.services, &registry, &cfg, &rx).await.expect("pass").done,
+        1
     );
     app.stop().await;
 }

@@ -11,6 +11,7 @@ mod connections;
 mod conventions;
 mod crash;
 mod db_roles;
+mod events;
 mod grants;
 mod groups;
 mod hashing;
