@@ -74,7 +74,9 @@ impl std::error::Error for RuleError {}
 
 /// The rule of one operation from its OpenAPI security requirements: `None` when it declares
 /// none (the route is then refused), an error for a shape this layer does not know.
-pub fn access_of(security: Option<&[utoipa::openapi::security::SecurityRequirement]>) -> Result<Option<Access>, String> {
+pub fn access_of(
+    security: Option<&[utoipa::openapi::security::SecurityRequirement]>,
+) -> Result<Option<Access>, String> {
     let Some(requirements) = security else {
         return Ok(None);
     };
@@ -195,15 +197,16 @@ pub async fn authorize(State(auth): State<Authorizer>, req: Request, next: Next)
         // Unmatched requests fall through to the 404/405 answers.
         return next.run(req).await;
     };
-    let access = match rules.rule(req.method(), &path) {
+    let method = req.method().clone();
+    let head_as_get = || {
+        (method == Method::HEAD)
+            .then(|| rules.rule(&Method::GET, &path))
+            .flatten()
+    };
+    let access = match rules.rule(&method, &path).or_else(head_as_get) {
         Some(a) => a,
-        None if req.method() == Method::HEAD && rules.rule(&Method::GET, &path).is_some() => {
-            rules.rule(&Method::GET, &path).unwrap_or(Access::Authenticated)
-        }
         None => {
-            let declared_here = rules
-                .by_route
-                .contains_key(&(req.method().as_str().to_owned(), path.clone()));
+            let declared_here = rules.by_route.contains_key(&(method.as_str().to_owned(), path.clone()));
             if !declared_here && let Some(platform) = rules.path_known(&path) {
                 // Another method of a declared path: the router would answer 405, and so does
                 // this layer, without running any handler (a platform path stays hidden when it
@@ -217,7 +220,7 @@ pub async fn authorize(State(auth): State<Authorizer>, req: Request, next: Next)
                 }
                 return StatusCode::METHOD_NOT_ALLOWED.into_response();
             }
-            tracing::error!(method = %req.method(), %path, "route has no access rule");
+            tracing::error!(%method, %path, "route has no access rule");
             return ApiError(Error::forbidden("this endpoint declares no access rule")).into_response();
         }
     };

@@ -5,9 +5,9 @@
 //! (`params(RoleListQuery)`).
 
 use firelater_core::list::{FilterKind, FilterSpec, ListSpec, MAX_PER_PAGE, Order};
+use utoipa::openapi::Required;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-use utoipa::openapi::Required;
 
 /// The largest page number a client may ask for (as [`ListSpec::parse`] checks).
 const MAX_PAGE: u64 = 1_000_000;
@@ -41,34 +41,29 @@ fn backticked(values: &[&str]) -> String {
 }
 
 fn filter(f: &FilterSpec) -> Parameter {
-    let p = f.param;
-    let (description, schema) = match f.kind {
+    let (hint, schema) = match f.kind {
         FilterKind::Text => (
-            format!("Only items whose `{p}` is exactly this."),
+            "1 to 255 characters, matched exactly.".to_owned(),
             string().min_length(Some(1)).max_length(Some(MAX_TEXT)),
         ),
         FilterKind::Enum(values) => (
-            format!("Only items whose `{p}` is one of these, comma-separated: {}.", backticked(values)),
+            format!("One or more of {}, comma-separated.", backticked(values)),
             string().pattern(Some(comma_list(values))),
         ),
         FilterKind::Uuid => (
-            format!("Only items whose `{p}` is this id."),
+            "An id.".to_owned(),
             string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
         ),
         FilterKind::Bool => (
-            format!("Only items whose `{p}` is `true`, or only those whose is `false`."),
+            "`true` or `false`.".to_owned(),
             ObjectBuilder::new().schema_type(Type::Boolean),
         ),
-        FilterKind::After => (
-            format!("Only items whose `{}` is at or after this instant (RFC 3339).", f.column),
-            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
-        ),
-        FilterKind::Before => (
-            format!("Only items whose `{}` is before this instant (RFC 3339).", f.column),
+        FilterKind::After | FilterKind::Before => (
+            "An RFC 3339 instant.".to_owned(),
             string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
         ),
     };
-    query(p, description, schema)
+    query(f.param, format!("{} {hint}", f.description), schema)
 }
 
 /// The query parameters a list endpoint with `spec` accepts: `page`, `per_page`, `sort` (an
@@ -117,11 +112,7 @@ pub fn parameters(spec: &ListSpec) -> Vec<Parameter> {
     }
     out.extend(include(spec));
     if spec.searchable {
-        out.push(query(
-            "q",
-            "Text search.".into(),
-            string().max_length(Some(MAX_Q)),
-        ));
+        out.push(query("q", "Text search.".into(), string().max_length(Some(MAX_Q))));
     }
     out
 }
@@ -190,31 +181,37 @@ mod tests {
                 param: "status",
                 column: "status",
                 kind: FilterKind::Enum(&["active", "inactive"]),
+                description: "In these states.",
             },
             FilterSpec {
                 param: "is_system",
                 column: "is_system",
                 kind: FilterKind::Bool,
+                description: "System ones (`true`) or the others (`false`).",
             },
             FilterSpec {
                 param: "owner_id",
                 column: "owner_id",
                 kind: FilterKind::Uuid,
+                description: "Owned by this user.",
             },
             FilterSpec {
                 param: "email",
                 column: "email",
                 kind: FilterKind::Text,
+                description: "Exact email.",
             },
             FilterSpec {
                 param: "created_after",
                 column: "created_at",
                 kind: FilterKind::After,
+                description: "Created at or after this instant.",
             },
             FilterSpec {
                 param: "created_before",
                 column: "created_at",
                 kind: FilterKind::Before,
+                description: "Created before this instant.",
             },
         ],
         fields: &["id", "name"],
@@ -228,7 +225,11 @@ mod tests {
         if let Some(first) = schema["enum"].get(0) {
             return first.as_str().expect("string enum").to_owned();
         }
-        match (schema["type"].as_str(), schema["format"].as_str(), schema["pattern"].as_str()) {
+        match (
+            schema["type"].as_str(),
+            schema["format"].as_str(),
+            schema["pattern"].as_str(),
+        ) {
             (Some("integer"), _, _) => "1".into(),
             (Some("boolean"), _, _) => "true".into(),
             (_, Some("uuid"), _) => uuid::Uuid::nil().to_string(),

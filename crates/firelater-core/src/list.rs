@@ -46,6 +46,9 @@ pub struct FilterSpec {
     pub column: &'static str,
     /// How it compares.
     pub kind: FilterKind,
+    /// What it selects, for the API's documentation, e.g. "Only groups managed by this
+    /// user."; the documentation adds how to write the value.
+    pub description: &'static str,
 }
 
 /// What a resource's list endpoint accepts.
@@ -305,11 +308,13 @@ mod tests {
                 param: "status",
                 column: "status",
                 kind: FilterKind::Enum(&["active", "inactive"]),
+                description: "In these states.",
             },
             FilterSpec {
                 param: "created_after",
                 column: "created_at",
                 kind: FilterKind::After,
+                description: "Created at or after this instant.",
             },
         ],
         fields: &["id", "name"],

@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 use firelater_service::api_keys::{ApiKey, CreatedApiKey, LIST, NewApiKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// An API key; the secret itself is never shown again after creation.
 #[derive(Debug, Serialize, ToSchema)]

@@ -15,9 +15,9 @@ use firelater_service::model::AuditEntry;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// One audit log entry.
 #[derive(Debug, Serialize, ToSchema)]

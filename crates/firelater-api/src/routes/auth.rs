@@ -14,9 +14,9 @@ use firelater_core::{Error, ErrorCode, ErrorKind};
 use firelater_service::auth::{LoginInput, Tokens};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// Credentials.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -243,6 +243,5 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// This module's routes that spend the per-IP sign-in budget (they check a password).
 pub fn login_budget() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(login))
+    OpenApiRouter::new().routes(routes!(login))
 }

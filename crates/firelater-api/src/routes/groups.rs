@@ -20,9 +20,9 @@ use firelater_service::model::Role;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// What `GET /groups/{id}` accepts: only `include`.
 const GET: ListSpec = ListSpec {

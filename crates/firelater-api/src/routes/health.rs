@@ -87,7 +87,6 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
     ))
 }
 
-
 /// This module's routes; each operation's access rule is the `security` of its
 /// `#[utoipa::path]`.
 pub fn router() -> OpenApiRouter<AppState> {

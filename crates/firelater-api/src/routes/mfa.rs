@@ -113,6 +113,5 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// This module's routes that spend the per-IP sign-in budget (they check a password).
 pub fn login_budget() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(disable_mfa))
+    OpenApiRouter::new().routes(routes!(disable_mfa))
 }

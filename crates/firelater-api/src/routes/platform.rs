@@ -14,9 +14,9 @@ use firelater_service::platform::{LIST, TenantSummary};
 use firelater_service::tenants::NewTenant;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoResponses, ToSchema};
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// A tenant as the platform operator sees it.
 #[derive(Debug, Serialize, ToSchema)]

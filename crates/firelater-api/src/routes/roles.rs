@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use firelater_service::roles::{LIST, NewRole, RolePatch, RoleView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// A role with its permissions.
 #[derive(Debug, Serialize, ToSchema)]

@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use firelater_service::sessions::{LIST, SessionView};
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// One live session.
 #[derive(Debug, Serialize, ToSchema)]

@@ -12,9 +12,9 @@ use firelater_service::model::{Role, User};
 use firelater_service::users::{LIST, NewUser, UserPatch, UserView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// A role as shown on a user.
 #[derive(Debug, Serialize, ToSchema)]
