@@ -163,10 +163,23 @@ pub fn fts_index_sql(backend: DbBackend, table: &str, columns: &[&str]) -> Vec<S
             pg_document(None, columns)
         )],
         _ => {
-            let cols = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-            let new = columns.iter().map(|c| format!("new.\"{c}\"")).collect::<Vec<_>>().join(", ");
-            let old = columns.iter().map(|c| format!("old.\"{c}\"")).collect::<Vec<_>>().join(", ");
-            let delete_old = format!("INSERT INTO \"{fts}\"(\"{fts}\", rowid, {cols}) VALUES ('delete', old.rowid, {old});");
+            let cols = columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let new = columns
+                .iter()
+                .map(|c| format!("new.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let old = columns
+                .iter()
+                .map(|c| format!("old.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let delete_old =
+                format!("INSERT INTO \"{fts}\"(\"{fts}\", rowid, {cols}) VALUES ('delete', old.rowid, {old});");
             let insert_new = format!("INSERT INTO \"{fts}\"(rowid, {cols}) VALUES (new.rowid, {new});");
             vec![
                 format!(
@@ -227,7 +240,10 @@ pub fn fts_match(backend: DbBackend, table: &str, columns: &[&str], q: &str) -> 
             let query = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
             Expr::cust_with_values(
                 // sea-query's placeholder for PostgreSQL is the numbered `$1`, for SQLite `?`.
-                format!("{} @@ to_tsquery('simple'::regconfig, $1)", pg_document(Some(table), columns)),
+                format!(
+                    "{} @@ to_tsquery('simple'::regconfig, $1)",
+                    pg_document(Some(table), columns)
+                ),
                 [query],
             )
         }
@@ -281,7 +297,9 @@ mod fts_tests {
             .query_all(&select)
             .await
             .unwrap_or_else(|e| panic!("search {q:?}: {e}"));
-        rows.iter().map(|r| r.try_get::<String>("", "ref").expect("ref")).collect()
+        rows.iter()
+            .map(|r| r.try_get::<String>("", "ref").expect("ref"))
+            .collect()
     }
 
     #[tokio::test]
@@ -299,7 +317,11 @@ mod fts_tests {
             let insert = format!("INSERT INTO \"{table}\" (id, ref, title, body) VALUES ($1, $2, $3, $4)");
             let row = |r: &str, t: Option<&str>, b: &str| -> Vec<Value> {
                 let id = uuid::Uuid::now_v7();
-                let id: Value = if backend == DbBackend::Postgres { id.into() } else { id.to_string().into() };
+                let id: Value = if backend == DbBackend::Postgres {
+                    id.into()
+                } else {
+                    id.to_string().into()
+                };
                 vec![id, r.into(), t.map(str::to_owned).into(), b.into()]
             };
             // A row that exists before the index, which must index it too.
@@ -314,7 +336,11 @@ mod fts_tests {
             assert_eq!(search(&db, &table, "NET").await, ["a", "c"], "prefix, any case");
             assert_eq!(search(&db, &table, "network printer").await, ["c"], "every word");
             assert_eq!(search(&db, &table, "switch").await, ["a"], "second column");
-            assert_eq!(search(&db, &table, "\"paper\" (stuck* -").await, ["b"], "syntax is only words");
+            assert_eq!(
+                search(&db, &table, "\"paper\" (stuck* -").await,
+                ["b"],
+                "syntax is only words"
+            );
             assert!(search(&db, &table, "!!!").await.is_empty(), "no words");
             assert!(search(&db, &table, "outages").await.is_empty());
 
@@ -324,8 +350,16 @@ mod fts_tests {
                 vec![],
             )
             .await;
-            assert_eq!(search(&db, &table, "network").await, ["c"], "update leaves the old words");
-            assert_eq!(search(&db, &table, "replaced").await, ["a"], "update adds the new words");
+            assert_eq!(
+                search(&db, &table, "network").await,
+                ["c"],
+                "update leaves the old words"
+            );
+            assert_eq!(
+                search(&db, &table, "replaced").await,
+                ["a"],
+                "update adds the new words"
+            );
             exec(&db, &format!("DELETE FROM \"{table}\" WHERE ref = 'c'"), vec![]).await;
             assert!(search(&db, &table, "printer offline").await.is_empty(), "delete");
 

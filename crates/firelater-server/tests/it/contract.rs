@@ -59,7 +59,13 @@ async fn json_of(res: Response) -> Value {
     res.json().await.expect("json")
 }
 
-fn send(app: &TestApp, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> reqwest::RequestBuilder {
+fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::RequestBuilder {
     let mut req = app.request(method, path);
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -92,10 +98,16 @@ async fn create(app: &TestApp, r: &Resource, token: &str) -> Value {
 
 async fn list_ids(app: &TestApp, r: &Resource, token: &str) -> Vec<String> {
     let page = json_of(
-        send(app, Method::GET, &format!("{}?per_page=100", r.collection), Some(token), None)
-            .send()
-            .await
-            .expect("list"),
+        send(
+            app,
+            Method::GET,
+            &format!("{}?per_page=100", r.collection),
+            Some(token),
+            None,
+        )
+        .send()
+        .await
+        .expect("list"),
     )
     .await;
     page["data"]
@@ -113,7 +125,11 @@ async fn contract(r: Resource) {
     let path = r.collection;
 
     // 401 without a token.
-    assert_eq!(status(&app, Method::GET, path, None, None).await, 401, "{path} list anonymous");
+    assert_eq!(
+        status(&app, Method::GET, path, None, None).await,
+        401,
+        "{path} list anonymous"
+    );
     assert_eq!(
         status(&app, Method::POST, path, None, Some((r.create)(next()))).await,
         401,
@@ -122,12 +138,17 @@ async fn contract(r: Resource) {
 
     // 403 without the permission.
     let email = format!("contract-{}@example.com", next());
-    app.create_user(&email, Some(PASSWORD), &[r.role_without_permission]).await;
+    app.create_user(&email, Some(PASSWORD), &[r.role_without_permission])
+        .await;
     let weak = app.login("default", &email, PASSWORD).await["access_token"]
         .as_str()
         .expect("token")
         .to_owned();
-    assert_eq!(status(&app, Method::GET, path, Some(&weak), None).await, 403, "{path} list");
+    assert_eq!(
+        status(&app, Method::GET, path, Some(&weak), None).await,
+        403,
+        "{path} list"
+    );
     assert_eq!(
         status(&app, Method::POST, path, Some(&weak), Some((r.create)(next()))).await,
         403,
@@ -153,7 +174,11 @@ async fn contract(r: Resource) {
     assert_eq!(actions, [r.created], "{path}: the create's audit row");
     let events = app.services.events_of(id.parse().expect("uuid")).await.expect("events");
     let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
-    assert_eq!(types, Vec::from_iter(r.created_event), "{path}: the create's outbox event");
+    assert_eq!(
+        types,
+        Vec::from_iter(r.created_event),
+        "{path}: the create's outbox event"
+    );
 
     // 422 naming the field.
     let (invalid, field) = r.invalid;
@@ -200,8 +225,14 @@ async fn contract(r: Resource) {
     let theirs = create(&app, &r, &other).await["id"].as_str().expect("id").to_owned();
     let ours = list_ids(&app, &r, &admin).await;
     assert!(ours.contains(&id), "{path}: our own object is listed");
-    assert!(!ours.contains(&theirs), "{path}: the other tenant's object is not listed");
-    assert!(!list_ids(&app, &r, &other).await.contains(&id), "{path}: ours is not in theirs");
+    assert!(
+        !ours.contains(&theirs),
+        "{path}: the other tenant's object is not listed"
+    );
+    assert!(
+        !list_ids(&app, &r, &other).await.contains(&id),
+        "{path}: ours is not in theirs"
+    );
 
     // 409 on a stale version.
     if let Some(update) = &r.update {

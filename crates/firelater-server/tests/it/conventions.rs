@@ -399,7 +399,12 @@ async fn a_request_over_the_timeout_is_a_503_problem_and_its_work_is_abandoned()
         .without_login()
         .spawn()
         .await;
-    let held = app.services.hasher.acquire().await.expect("the test takes the only slot");
+    let held = app
+        .services
+        .hasher
+        .acquire()
+        .await
+        .expect("the test takes the only slot");
     let res = app
         .try_login(
             "default",
@@ -423,7 +428,11 @@ fn example_value(schema: &Value) -> String {
     if let Some(first) = schema["enum"].get(0) {
         return first.as_str().expect("string enum").to_owned();
     }
-    match (schema["type"].as_str(), schema["format"].as_str(), schema["pattern"].as_str()) {
+    match (
+        schema["type"].as_str(),
+        schema["format"].as_str(),
+        schema["pattern"].as_str(),
+    ) {
         (Some("integer"), _, _) => "1".into(),
         (Some("boolean"), _, _) => "true".into(),
         (_, Some("uuid"), _) => uuid::Uuid::nil().to_string(),
@@ -471,7 +480,11 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
         .json()
         .await
         .expect("json");
-    let my_id = me["user"]["id"].as_str().or_else(|| me["id"].as_str()).expect("my id").to_owned();
+    let my_id = me["user"]["id"]
+        .as_str()
+        .or_else(|| me["id"].as_str())
+        .expect("my id")
+        .to_owned();
     let group: Value = app
         .admin(Method::POST, "/api/v1/groups")
         .json(&json!({"name": "Listed"}))
@@ -501,7 +514,11 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
         if query.is_empty() {
             continue;
         }
-        let id = if template.starts_with("/api/v1/groups/") { &group_id } else { &my_id };
+        let id = if template.starts_with("/api/v1/groups/") {
+            &group_id
+        } else {
+            &my_id
+        };
         let path = template.replace("{entityType}", "user").replace("{id}", id);
         let call = |q: String| {
             let req = app.request(Method::GET, &format!("{path}?{q}"));
@@ -515,7 +532,11 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
             let name = p["name"].as_str().expect("name");
             let value = example_value(&p["schema"]);
             let res = call(format!("{name}={value}")).send().await.expect("send");
-            assert_eq!(res.status(), 200, "GET {template}?{name}={value} is documented but refused");
+            assert_eq!(
+                res.status(),
+                200,
+                "GET {template}?{name}={value} is documented but refused"
+            );
             if name == "sort" || name == "fields" {
                 let res = call(format!("{name}=not_a_column")).send().await.expect("send");
                 let p_doc = &p["schema"];

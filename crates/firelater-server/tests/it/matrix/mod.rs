@@ -224,7 +224,13 @@ impl World {
         }
     }
 
-    async fn call(&self, entry: &Entry, token: Option<&str>, params: &Params, body: Option<Value>) -> reqwest::Response {
+    async fn call(
+        &self,
+        entry: &Entry,
+        token: Option<&str>,
+        params: &Params,
+        body: Option<Value>,
+    ) -> reqwest::Response {
         let mut path = entry.path.to_owned();
         for (k, v) in params {
             path = path.replace(k, v);
