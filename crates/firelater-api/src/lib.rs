@@ -5,6 +5,7 @@ pub mod access;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod list_doc;
 pub mod middleware;
 pub mod refresh_cookie;
 pub mod routes;
@@ -32,7 +33,6 @@ use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 /// HTTP settings.
 #[derive(Debug, Clone)]
@@ -91,78 +91,73 @@ pub struct AppState {
 )]
 struct ApiDoc;
 
+/// One module of the API: its routes, each declared once with its access rule (the
+/// operation's `security`), OpenAPI operation and handler in `routes/<module>.rs`.
+///
+/// Adding a module to the API is one line in [`MODULES`]. The rest of a module is registered
+/// by others, each in its own registry: its permissions in `firelater_core::Permission`, its
+/// job kinds and event consumers in `firelater_jobs::builtin_registry`, its tenant tables in
+/// `firelater_db::repo::tenant_data::TABLES` and `firelater_migration::TENANT_TABLES`.
+#[derive(Clone, Copy)]
+pub struct Module {
+    /// The module's name, as its file under `routes/`.
+    pub name: &'static str,
+    /// Its routes.
+    pub routes: fn() -> OpenApiRouter<AppState>,
+    /// Its routes that check a password and so share the per-IP sign-in budget.
+    pub login_budget: Option<fn() -> OpenApiRouter<AppState>>,
+}
+
+impl Module {
+    /// A module with these routes.
+    pub const fn new(name: &'static str, routes: fn() -> OpenApiRouter<AppState>) -> Self {
+        Self {
+            name,
+            routes,
+            login_budget: None,
+        }
+    }
+
+    /// The same module with routes that spend the sign-in budget.
+    pub const fn with_login_budget(self, routes: fn() -> OpenApiRouter<AppState>) -> Self {
+        Self {
+            login_budget: Some(routes),
+            ..self
+        }
+    }
+}
+
+/// Every module of the API, one line each.
+pub const MODULES: &[Module] = &[
+    Module::new("health", routes::health::router),
+    Module::new("auth", routes::auth::router).with_login_budget(routes::auth::login_budget),
+    Module::new("account", routes::account::router).with_login_budget(routes::account::login_budget),
+    Module::new("mfa", routes::mfa::router).with_login_budget(routes::mfa::login_budget),
+    Module::new("sessions", routes::sessions::router),
+    Module::new("api_keys", routes::api_keys::router),
+    Module::new("users", routes::users::router),
+    Module::new("groups", routes::groups::router),
+    Module::new("roles", routes::roles::router),
+    Module::new("audit", routes::audit::router),
+    Module::new("platform", routes::platform::router),
+];
+
 fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
     // Sign-in, password resets and the checks of a current password behind a session
     // (changing it, turning MFA off) share one per-IP budget, so a stolen session cannot
     // guess the password any faster than a login form can.
-    let mut login = OpenApiRouter::new()
-        .routes(routes!(routes::auth::login))
-        .routes(routes!(routes::account::forgot_password))
-        .routes(routes!(routes::account::reset_password))
-        .routes(routes!(routes::account::change_password))
-        .routes(routes!(routes::mfa::disable_mfa));
+    let mut login = OpenApiRouter::new();
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi());
+    for module in MODULES {
+        if let Some(budgeted) = module.login_budget {
+            login = login.merge(budgeted());
+        }
+        api = api.merge((module.routes)());
+    }
     if let Some(limit) = login_limit {
         login = login.layer(GovernorLayer::new(limit.0.clone()));
     }
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(login)
-        .routes(routes!(routes::auth::refresh))
-        .routes(routes!(routes::auth::logout))
-        .routes(routes!(routes::auth::me))
-        .routes(routes!(
-            routes::sessions::list_sessions,
-            routes::sessions::revoke_other_sessions
-        ))
-        .routes(routes!(routes::sessions::revoke_session))
-        .routes(routes!(routes::mfa::enroll_mfa))
-        .routes(routes!(routes::mfa::confirm_mfa))
-        .routes(routes!(routes::mfa::reset_user_mfa))
-        .routes(routes!(
-            routes::api_keys::list_api_keys,
-            routes::api_keys::create_api_key
-        ))
-        .routes(routes!(routes::api_keys::revoke_api_key))
-        .routes(routes!(routes::users::list_users, routes::users::create_user))
-        .routes(routes!(
-            routes::users::get_user,
-            routes::users::update_user,
-            routes::users::deactivate_user
-        ))
-        .routes(routes!(routes::groups::list_groups, routes::groups::create_group))
-        .routes(routes!(
-            routes::groups::get_group,
-            routes::groups::update_group,
-            routes::groups::delete_group
-        ))
-        .routes(routes!(
-            routes::groups::list_group_members,
-            routes::groups::add_group_member
-        ))
-        .routes(routes!(routes::groups::remove_group_member))
-        .routes(routes!(routes::groups::set_group_roles))
-        .routes(routes!(routes::groups::list_user_groups))
-        .routes(routes!(routes::roles::list_roles, routes::roles::create_role))
-        .routes(routes!(
-            routes::roles::get_role,
-            routes::roles::update_role,
-            routes::roles::delete_role
-        ))
-        .routes(routes!(routes::roles::list_permissions))
-        .routes(routes!(routes::roles::set_user_roles))
-        .routes(routes!(routes::account::unlock_user))
-        .routes(routes!(
-            routes::account::get_notification_preferences,
-            routes::account::set_notification_preferences
-        ))
-        .routes(routes!(routes::audit::list_audit_logs))
-        .routes(routes!(routes::audit::get_entity_history))
-        .routes(routes!(routes::platform::list_tenants, routes::platform::create_tenant))
-        .routes(routes!(routes::platform::suspend_tenant))
-        .routes(routes!(routes::platform::resume_tenant))
-        .routes(routes!(routes::platform::delete_tenant))
-        .routes(routes!(routes::health::healthz))
-        .routes(routes!(routes::health::readyz))
-        .routes(routes!(routes::health::metrics))
+    api.merge(login)
 }
 
 fn finish_openapi(mut doc: OpenApiDoc) -> OpenApiDoc {
@@ -192,6 +187,12 @@ fn finish_openapi(mut doc: OpenApiDoc) -> OpenApiDoc {
 /// The OpenAPI 3.1 document of every endpoint.
 pub fn openapi() -> OpenApiDoc {
     finish_openapi(api_routes(None).split_for_parts().1)
+}
+
+/// The access rule of every route, from the document and [`routes::docs::UNDOCUMENTED`]; an
+/// error names an operation whose `security` is not a rule (e.g. an unknown permission).
+pub fn rules() -> Result<access::Rules, access::RuleError> {
+    access::Rules::from_openapi(&openapi(), routes::docs::UNDOCUMENTED)
 }
 
 /// The per-IP login rate limiter; [`LoginLimit::forget_idle`] should run now and then.
@@ -230,10 +231,16 @@ impl MakeRequestId for MakeUuidV7 {
     }
 }
 
-/// The whole application: API, docs, health, with the middleware stack.
-pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Router {
+/// The whole application: API, docs, health, with the middleware stack. Fails when an
+/// operation's `security` is not an access rule (see [`access`]).
+pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Result<Router, access::RuleError> {
     let (api, doc) = api_routes(login_limit).split_for_parts();
-    let doc = Arc::new(finish_openapi(doc));
+    let doc = finish_openapi(doc);
+    let authorizer = access::Authorizer {
+        state: state.clone(),
+        rules: Arc::new(access::Rules::from_openapi(&doc, routes::docs::UNDOCUMENTED)?),
+    };
+    let doc = Arc::new(doc);
     let config = state.config.clone();
     let request_id = HeaderName::from_static("x-request-id");
     let mut app = api
@@ -252,7 +259,7 @@ pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Router {
             state.clone(),
             middleware::idempotency,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), access::authorize))
+        .layer(axum::middleware::from_fn_with_state(authorizer, access::authorize))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::middleware::from_fn(middleware::metrics))
         .with_state(state);
@@ -275,13 +282,28 @@ pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Router {
                 .max_age(Duration::from_secs(600)),
         );
     }
-    app.layer(TimeoutLayer::with_status_code(
-        StatusCode::SERVICE_UNAVAILABLE,
-        config.request_timeout,
-    ))
-    .layer(axum::middleware::from_fn(middleware::problems))
-    .layer(CatchPanicLayer::new())
-    .layer(TraceLayer::new_for_http())
-    .layer(PropagateRequestIdLayer::new(request_id.clone()))
-    .layer(SetRequestIdLayer::new(request_id, MakeUuidV7))
+    Ok(app
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(middleware::problems))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeUuidV7)))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The whole OpenAPI document, as clients see it: any change to an operation, parameter,
+    /// schema or access rule shows up as a diff of `snapshots/…openapi.snap` to review
+    /// (`cargo insta review`). `scripts/test.sh` sets `INSTA_UPDATE=no`, so a changed or new
+    /// snapshot fails there instead of being written.
+    #[test]
+    fn the_openapi_document_is_the_reviewed_one() {
+        let mut doc = super::openapi();
+        doc.info.version = "[version]".to_owned();
+        insta::assert_json_snapshot!("openapi", doc);
+    }
 }

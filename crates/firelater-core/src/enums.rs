@@ -10,6 +10,10 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vdoc:meta])* $variant:ident = $s:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        // The OpenAPI derive cannot read a name passed through a macro, so it takes the
+        // variant names in snake_case: a value must be its variant's name in snake_case,
+        // which `enums::tests` checks for every enum.
+        #[serde(rename_all = "snake_case")]
         $vis enum $name {
             $($(#[$vdoc])* #[serde(rename = $s)] $variant,)+
         }
@@ -69,4 +73,37 @@ impl UnknownValue {
 pub fn stored<T: std::str::FromStr<Err = UnknownValue>>(column: &str, s: &str) -> Result<T, crate::Error> {
     s.parse()
         .map_err(|e: UnknownValue| crate::Error::internal(format!("column {column} holds {e}")))
+}
+
+/// The values an enum's OpenAPI schema lists.
+#[cfg(test)]
+pub(crate) fn schema_values<T: utoipa::PartialSchema>() -> Vec<String> {
+    let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+    schema["enum"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema_values;
+    use crate::groups::{GroupType, MemberRole};
+    use crate::tenants::TenantStatus;
+    use crate::users::UserStatus;
+
+    macro_rules! check {
+        ($($t:ty),*) => {$(
+            assert_eq!(schema_values::<$t>(), <$t>::NAMES, "{} schema", stringify!($t));
+            for v in <$t>::ALL {
+                assert_eq!(serde_json::to_value(v).ok(), Some(serde_json::json!(v.as_str())));
+                assert_eq!(v.as_str().parse::<$t>().ok(), Some(*v));
+            }
+        )*};
+    }
+
+    #[test]
+    fn every_enum_documents_stores_and_parses_the_same_names() {
+        check!(UserStatus, TenantStatus, GroupType, MemberRole);
+    }
 }

@@ -46,6 +46,9 @@ pub struct FilterSpec {
     pub column: &'static str,
     /// How it compares.
     pub kind: FilterKind,
+    /// What it selects, for the API's documentation, e.g. "Only groups managed by this
+    /// user."; the documentation adds how to write the value.
+    pub description: &'static str,
 }
 
 /// What a resource's list endpoint accepts.
@@ -304,6 +307,7 @@ fn parse_filter(spec: &FilterSpec, value: &str) -> std::result::Result<FilterVal
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rstest::rstest;
 
     const SPEC: ListSpec = ListSpec {
         sortable: &["created_at", "name"],
@@ -314,11 +318,13 @@ mod tests {
                 param: "status",
                 column: "status",
                 kind: FilterKind::Enum(&["active", "inactive"]),
+                description: "In these states.",
             },
             FilterSpec {
                 param: "created_after",
                 column: "created_at",
                 kind: FilterKind::After,
+                description: "Created at or after this instant.",
             },
         ],
         fields: &["id", "name"],
@@ -339,19 +345,36 @@ mod tests {
         );
     }
 
-    #[test]
-    fn per_page_over_100_negative_or_zero_is_rejected_naming_the_field() {
-        for bad in ["101", "-1", "0", "abc", "99999999999999999999999"] {
-            let e = SPEC.parse(&q(&[("per_page", bad)])).expect_err(bad);
-            assert_eq!(e.code, ErrorCode::InvalidQuery);
-            assert!(e.fields.contains_key("per_page"), "{bad}");
+    #[rstest]
+    #[case::over_100("per_page", "101")]
+    #[case::negative("per_page", "-1")]
+    #[case::zero("per_page", "0")]
+    #[case::not_a_number("per_page", "abc")]
+    #[case::overflowing("per_page", "99999999999999999999999")]
+    #[case::page_zero("page", "0")]
+    #[case::page_over_a_million("page", "1000001")]
+    #[case::sort_outside_the_allow_list("sort", "password_hash")]
+    #[case::order_sideways("order", "sideways")]
+    #[case::q_over_200_characters("q", &"x".repeat(201))]
+    #[case::given_twice_is_named_too("fields", "id")]
+    fn a_wrong_paging_or_sorting_parameter_is_rejected_naming_it(#[case] param: &str, #[case] bad: &str) {
+        let mut pairs = q(&[(param, bad)]);
+        if param == "fields" {
+            pairs.push(("fields".into(), "name".into()));
         }
+        let e = SPEC.parse(&pairs).expect_err(bad);
+        assert_eq!(e.code, ErrorCode::InvalidQuery);
+        assert_eq!(e.fields.keys().collect::<Vec<_>>(), [param], "{param}={bad}");
     }
 
-    #[test]
-    fn sort_outside_the_allow_list_is_rejected() {
-        let e = SPEC.parse(&q(&[("sort", "password_hash")])).expect_err("not sortable");
-        assert!(e.fields.contains_key("sort"));
+    #[rstest]
+    #[case("page", "1000000")]
+    #[case("per_page", "100")]
+    #[case("per_page", "1")]
+    #[case("q", "")]
+    #[case("fields", "")]
+    fn a_parameter_at_its_limit_is_accepted(#[case] param: &str, #[case] value: &str) {
+        assert!(SPEC.parse(&q(&[(param, value)])).is_ok(), "{param}={value}");
     }
 
     #[test]

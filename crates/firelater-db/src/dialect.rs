@@ -145,3 +145,242 @@ pub async fn lock_tenant_key(conn: &impl ConnectionTrait, tenant: TenantId, key:
     .await
     .map(|_| ())
 }
+
+/// The name of the full-text index of `table`: SQLite's FTS5 table, PostgreSQL's GIN index.
+pub fn fts_name(table: &str) -> String {
+    format!("{table}_fts")
+}
+
+/// PostgreSQL's document of a row: the searched columns, joined by spaces. The GIN index and
+/// [`fts_match`] write it identically, so the planner uses the index.
+fn pg_document(table: Option<&str>, columns: &[&str]) -> String {
+    let prefix = table.map(|t| format!("\"{t}\".")).unwrap_or_default();
+    let parts: Vec<String> = columns
+        .iter()
+        .map(|c| format!("coalesce({prefix}\"{c}\", '')"))
+        .collect();
+    format!("to_tsvector('simple'::regconfig, {})", parts.join(" || ' ' || "))
+}
+
+/// The statements that give `table` a full-text index over its text `columns`, for a
+/// migration. SQLite: an external-content FTS5 table `<table>_fts` keyed by the table's
+/// `rowid`, kept in step by insert, update and delete triggers, and filled from the rows
+/// already there. (A `VACUUM` may renumber the `rowid`s of a table without an integer primary
+/// key: run [`fts_rebuild_sql`] after one.) PostgreSQL: a GIN index `<table>_fts` on the
+/// `simple` text-search vector of the columns. Search it with [`fts_match`]; drop it with
+/// [`fts_drop_sql`].
+pub fn fts_index_sql(backend: DbBackend, table: &str, columns: &[&str]) -> Vec<String> {
+    let fts = fts_name(table);
+    match backend {
+        DbBackend::Postgres => vec![format!(
+            "CREATE INDEX \"{fts}\" ON \"{table}\" USING GIN ({})",
+            pg_document(None, columns)
+        )],
+        _ => {
+            let cols = columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let new = columns
+                .iter()
+                .map(|c| format!("new.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let old = columns
+                .iter()
+                .map(|c| format!("old.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let delete_old =
+                format!("INSERT INTO \"{fts}\"(\"{fts}\", rowid, {cols}) VALUES ('delete', old.rowid, {old});");
+            let insert_new = format!("INSERT INTO \"{fts}\"(rowid, {cols}) VALUES (new.rowid, {new});");
+            vec![
+                format!(
+                    "CREATE VIRTUAL TABLE \"{fts}\" USING fts5({cols}, content='{table}', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+                ),
+                format!("CREATE TRIGGER \"{fts}_ai\" AFTER INSERT ON \"{table}\" BEGIN {insert_new} END"),
+                format!("CREATE TRIGGER \"{fts}_ad\" AFTER DELETE ON \"{table}\" BEGIN {delete_old} END"),
+                format!("CREATE TRIGGER \"{fts}_au\" AFTER UPDATE ON \"{table}\" BEGIN {delete_old} {insert_new} END"),
+                fts_rebuild_sql(backend, table).unwrap_or_default(),
+            ]
+        }
+    }
+}
+
+/// SQLite: the statement that rebuilds `table`'s FTS5 index from the table; PostgreSQL keeps
+/// its index itself (`None`).
+pub fn fts_rebuild_sql(backend: DbBackend, table: &str) -> Option<String> {
+    let fts = fts_name(table);
+    (backend != DbBackend::Postgres).then(|| format!("INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('rebuild')"))
+}
+
+/// The statements that undo [`fts_index_sql`].
+pub fn fts_drop_sql(backend: DbBackend, table: &str) -> Vec<String> {
+    let fts = fts_name(table);
+    match backend {
+        DbBackend::Postgres => vec![format!("DROP INDEX IF EXISTS \"{fts}\"")],
+        _ => vec![
+            format!("DROP TRIGGER IF EXISTS \"{fts}_ai\""),
+            format!("DROP TRIGGER IF EXISTS \"{fts}_ad\""),
+            format!("DROP TRIGGER IF EXISTS \"{fts}_au\""),
+            format!("DROP TABLE IF EXISTS \"{fts}\""),
+        ],
+    }
+}
+
+/// The words of a search, letters and digits only, so no search can be read as FTS5 or
+/// `tsquery` syntax.
+fn search_words(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(32)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The condition "this row of `table` matches the search `q`" over the `columns` indexed by
+/// [`fts_index_sql`]: every word of `q` must occur in one of them, as a word or the start of
+/// one (`net` finds `network`), ignoring case (and, on SQLite, diacritics). A `q` without
+/// letters or digits matches nothing. `q` is bound as a value, never spliced into the SQL.
+pub fn fts_match(backend: DbBackend, table: &str, columns: &[&str], q: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    let words = search_words(q);
+    if words.is_empty() {
+        return Expr::cust("1 = 0");
+    }
+    match backend {
+        DbBackend::Postgres => {
+            let query = words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ");
+            Expr::cust_with_values(
+                // sea-query's placeholder for PostgreSQL is the numbered `$1`, for SQLite `?`.
+                format!(
+                    "{} @@ to_tsquery('simple'::regconfig, $1)",
+                    pg_document(Some(table), columns)
+                ),
+                [query],
+            )
+        }
+        _ => {
+            let fts = fts_name(table);
+            let query = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+            Expr::cust_with_values(
+                format!("\"{table}\".rowid IN (SELECT rowid FROM \"{fts}\" WHERE \"{fts}\" MATCH ?)"),
+                [query],
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod fts_tests {
+    use super::*;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+    const COLUMNS: &[&str] = &["title", "body"];
+
+    async fn databases() -> Vec<DatabaseConnection> {
+        let mut out = Vec::new();
+        let sqlite = Database::connect(ConnectOptions::new("sqlite::memory:").max_connections(1).to_owned())
+            .await
+            .expect("sqlite");
+        out.push(sqlite);
+        if let Ok(url) = std::env::var("FIRELATER_TEST_DATABASE_URL") {
+            out.push(Database::connect(url).await.expect("postgres"));
+        }
+        out
+    }
+
+    async fn exec(db: &DatabaseConnection, sql: &str, values: Vec<Value>) {
+        db.execute_raw(stmt(db.get_database_backend(), sql, values))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    async fn search(db: &DatabaseConnection, table: &str, q: &str) -> Vec<String> {
+        let backend = db.get_database_backend();
+        let select = Query::select()
+            .column(Alias::new("ref"))
+            .from(Alias::new(table))
+            .and_where(fts_match(backend, table, COLUMNS, q))
+            .and_where(Expr::col(Alias::new("ref")).ne("never"))
+            .order_by(Alias::new("ref"), sea_orm::sea_query::Order::Asc)
+            .to_owned();
+        let rows = db
+            .query_all(&select)
+            .await
+            .unwrap_or_else(|e| panic!("search {q:?}: {e}"));
+        rows.iter()
+            .map(|r| r.try_get::<String>("", "ref").expect("ref"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn fts_finds_rows_by_words_and_prefixes_and_follows_inserts_updates_and_deletes() {
+        for db in databases().await {
+            let backend = db.get_database_backend();
+            let table = format!("fts_probe_{}", uuid::Uuid::now_v7().simple());
+            let pk = if backend == DbBackend::Postgres { "uuid" } else { "text" };
+            exec(
+                &db,
+                &format!("CREATE TABLE \"{table}\" (id {pk} PRIMARY KEY, ref text NOT NULL, title text, body text)"),
+                vec![],
+            )
+            .await;
+            let insert = format!("INSERT INTO \"{table}\" (id, ref, title, body) VALUES ($1, $2, $3, $4)");
+            let row = |r: &str, t: Option<&str>, b: &str| -> Vec<Value> {
+                let id = uuid::Uuid::now_v7();
+                let id: Value = if backend == DbBackend::Postgres {
+                    id.into()
+                } else {
+                    id.to_string().into()
+                };
+                vec![id, r.into(), t.map(str::to_owned).into(), b.into()]
+            };
+            // A row that exists before the index, which must index it too.
+            exec(&db, &insert, row("a", Some("Network outage"), "The core switch failed")).await;
+            for s in fts_index_sql(backend, &table, COLUMNS) {
+                exec(&db, &s, vec![]).await;
+            }
+            exec(&db, &insert, row("b", Some("Printer jam"), "Paper stuck on floor 3")).await;
+            exec(&db, &insert, row("c", None, "network printer offline; Café")).await;
+
+            assert_eq!(search(&db, &table, "network").await, ["a", "c"], "{backend:?}");
+            assert_eq!(search(&db, &table, "NET").await, ["a", "c"], "prefix, any case");
+            assert_eq!(search(&db, &table, "network printer").await, ["c"], "every word");
+            assert_eq!(search(&db, &table, "switch").await, ["a"], "second column");
+            assert_eq!(
+                search(&db, &table, "\"paper\" (stuck* -").await,
+                ["b"],
+                "syntax is only words"
+            );
+            assert!(search(&db, &table, "!!!").await.is_empty(), "no words");
+            assert!(search(&db, &table, "outages").await.is_empty());
+
+            exec(
+                &db,
+                &format!("UPDATE \"{table}\" SET title = 'Switch replaced' WHERE ref = 'a'"),
+                vec![],
+            )
+            .await;
+            assert_eq!(
+                search(&db, &table, "network").await,
+                ["c"],
+                "update leaves the old words"
+            );
+            assert_eq!(
+                search(&db, &table, "replaced").await,
+                ["a"],
+                "update adds the new words"
+            );
+            exec(&db, &format!("DELETE FROM \"{table}\" WHERE ref = 'c'"), vec![]).await;
+            assert!(search(&db, &table, "printer offline").await.is_empty(), "delete");
+
+            for s in fts_drop_sql(backend, &table) {
+                exec(&db, &s, vec![]).await;
+            }
+            exec(&db, &format!("DROP TABLE \"{table}\""), vec![]).await;
+        }
+    }
+}

@@ -239,7 +239,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Runn
     let security = firelater_api::security::SecurityHeaders { hsts: https };
     // Outermost, around the web app too (it is the API router's fallback, outside its layers):
     // nothing leaves without the security headers, and an oversized head is refused first.
-    let app = web::with_web_app(firelater_api::router(state, limit.as_ref()))
+    let app = web::with_web_app(firelater_api::router(state, limit.as_ref())?)
         .layer(axum::middleware::from_fn(firelater_api::security::head_limits))
         .layer(axum::middleware::from_fn_with_state(
             security,

@@ -45,16 +45,19 @@ pub const LIST: ListSpec = ListSpec {
             param: "status",
             column: "status",
             kind: FilterKind::Enum(TENANT_STATUSES),
+            description: "Tenants in these states.",
         },
         FilterSpec {
             param: "created_after",
             column: "created_at",
             kind: FilterKind::After,
+            description: "Created at or after this instant.",
         },
         FilterSpec {
             param: "created_before",
             column: "created_at",
             kind: FilterKind::Before,
+            description: "Created before this instant.",
         },
     ],
     fields: &[

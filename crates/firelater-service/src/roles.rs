@@ -25,6 +25,7 @@ pub const LIST: ListSpec = ListSpec {
         param: "is_system",
         column: "is_system",
         kind: FilterKind::Bool,
+        description: "Only system roles (`true`) or only custom ones (`false`).",
     }],
     fields: &[
         "id",

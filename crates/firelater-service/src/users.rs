@@ -24,26 +24,31 @@ pub const LIST: ListSpec = ListSpec {
             param: "status",
             column: "status",
             kind: FilterKind::Enum(UserStatus::NAMES),
+            description: "Users in these states.",
         },
         FilterSpec {
             param: "email",
             column: "email",
             kind: FilterKind::Text,
+            description: "Exact email.",
         },
         FilterSpec {
             param: "auth_provider",
             column: "auth_provider",
             kind: FilterKind::Text,
+            description: "Exact auth provider.",
         },
         FilterSpec {
             param: "created_after",
             column: "created_at",
             kind: FilterKind::After,
+            description: "Created at or after this instant.",
         },
         FilterSpec {
             param: "created_before",
             column: "created_at",
             kind: FilterKind::Before,
+            description: "Created before this instant.",
         },
     ],
     fields: &[

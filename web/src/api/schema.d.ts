@@ -908,10 +908,10 @@ export interface components {
             joined_at: string;
             /** @description Their display name. */
             name: string;
-            /** @description `member` or `lead`. */
-            role: string;
-            /** @description Their account status: `active`, `inactive` or `pending`. */
-            status: string;
+            /** @description Their role in the group. */
+            role: components["schemas"]["MemberRole"];
+            /** @description Their account status. */
+            status: components["schemas"]["UserStatus"];
             /**
              * Format: uuid
              * @description The member's user id.
@@ -952,8 +952,8 @@ export interface components {
             roles?: components["schemas"]["RoleRef"][] | null;
             /** @description Free-form settings. */
             settings: Record<string, never>;
-            /** @description `team`, `department` or `distribution`. */
-            type: string;
+            /** @description The kind of group. */
+            type: components["schemas"]["GroupType"];
             /**
              * Format: date-time
              * @description Last changed.
@@ -971,7 +971,7 @@ export interface components {
             roles: components["schemas"]["RoleRef"][];
         };
         /**
-         * @description The kind of a group.
+         * @description What kind of group it is.
          * @enum {string}
          */
         GroupType: "team" | "department" | "distribution";
@@ -1191,10 +1191,10 @@ export interface components {
                 joined_at: string;
                 /** @description Their display name. */
                 name: string;
-                /** @description `member` or `lead`. */
-                role: string;
-                /** @description Their account status: `active`, `inactive` or `pending`. */
-                status: string;
+                /** @description Their role in the group. */
+                role: components["schemas"]["MemberRole"];
+                /** @description Their account status. */
+                status: components["schemas"]["UserStatus"];
                 /**
                  * Format: uuid
                  * @description The member's user id.
@@ -1240,8 +1240,8 @@ export interface components {
                 roles?: components["schemas"]["RoleRef"][] | null;
                 /** @description Free-form settings. */
                 settings: Record<string, never>;
-                /** @description `team`, `department` or `distribution`. */
-                type: string;
+                /** @description The kind of group. */
+                type: components["schemas"]["GroupType"];
                 /**
                  * Format: date-time
                  * @description Last changed.
@@ -1342,7 +1342,7 @@ export interface components {
                 /** @description Slug, used at login. */
                 slug: string;
                 /** @description `active` or `suspended`. */
-                status: string;
+                status: components["schemas"]["TenantStatus"];
                 /**
                  * Format: date-time
                  * @description Last changed.
@@ -1385,10 +1385,10 @@ export interface components {
                  * @description The parent group.
                  */
                 parent_id?: string | null;
-                /** @description The user's role in the group: `member` or `lead`. */
-                role: string;
-                /** @description `team`, `department` or `distribution`. */
-                type: string;
+                /** @description The user's role in the group. */
+                role: components["schemas"]["MemberRole"];
+                /** @description The kind of group. */
+                type: components["schemas"]["GroupType"];
             }[];
             /** @description Paging information. */
             meta: components["schemas"]["PageMeta"];
@@ -1423,7 +1423,7 @@ export interface components {
                 /** @description Roles, with `include=roles`. */
                 roles?: components["schemas"]["RoleRef"][] | null;
                 /** @description `active`, `inactive` or `pending`. */
-                status: string;
+                status: components["schemas"]["UserStatus"];
                 /** @description IANA time zone. */
                 timezone: string;
                 /**
@@ -1584,7 +1584,7 @@ export interface components {
             /** @description Slug, used at login. */
             slug: string;
             /** @description `active` or `suspended`. */
-            status: string;
+            status: components["schemas"]["TenantStatus"];
             /**
              * Format: date-time
              * @description Last changed.
@@ -1601,6 +1601,11 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description Whether a tenant's users may use FireLater.
+         * @enum {string}
+         */
+        TenantStatus: "active" | "suspended";
         /** @description The tenant of the signed-in user. */
         TenantSummary: {
             /**
@@ -1712,10 +1717,10 @@ export interface components {
              * @description The parent group.
              */
             parent_id?: string | null;
-            /** @description The user's role in the group: `member` or `lead`. */
-            role: string;
-            /** @description `team`, `department` or `distribution`. */
-            type: string;
+            /** @description The user's role in the group. */
+            role: components["schemas"]["MemberRole"];
+            /** @description The kind of group. */
+            type: components["schemas"]["GroupType"];
         };
         /** @description A user. */
         UserResponse: {
@@ -1745,7 +1750,7 @@ export interface components {
             /** @description Roles, with `include=roles`. */
             roles?: components["schemas"]["RoleRef"][] | null;
             /** @description `active`, `inactive` or `pending`. */
-            status: string;
+            status: components["schemas"]["UserStatus"];
             /** @description IANA time zone. */
             timezone: string;
             /**
@@ -1759,6 +1764,11 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description Where a user's account stands.
+         * @enum {string}
+         */
+        UserStatus: "active" | "inactive" | "pending";
     };
     responses: never;
     parameters: never;
@@ -1775,16 +1785,18 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `created_at` when absent. */
                 sort?: "created_at" | "name" | "last_used_at" | "expires_at";
-                /** @description Sort direction. */
+                /** @description Sort direction; `desc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Keys created by this user. */
+                /** @description Keys created by this user. An id. */
                 created_by?: string;
-                /** @description Created at or after (RFC 3339). */
+                /** @description Created at or after this instant. An RFC 3339 instant. */
                 created_after?: string;
-                /** @description Created before (RFC 3339). */
+                /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
+                /** @description Only these fields, comma-separated: `id`, `name`, `prefix`, `permissions`, `created_by`, `created_at`, `expires_at`, `last_used_at`, `revoked_at`. */
+                fields?: string;
             };
             header?: never;
             path?: never;
@@ -2035,22 +2047,24 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `created_at` when absent. */
                 sort?: "created_at";
-                /** @description Sort direction; newest first by default. */
+                /** @description Sort direction; `desc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Entries by this actor (user or API key id). */
+                /** @description Entries by this actor (user or API key id). An id. */
                 actor_id?: string;
-                /** @description Entries about this kind of entity, e.g. `user`. */
+                /** @description Entries about this kind of entity, e.g. `user`. 1 to 255 characters, matched exactly. */
                 entity_type?: string;
-                /** @description Entries about this entity. */
+                /** @description Entries about this entity. An id. */
                 entity_id?: string;
-                /** @description Exact action, e.g. `auth.login_failed`. */
+                /** @description Exact action, e.g. `auth.login_failed`. 1 to 255 characters, matched exactly. */
                 action?: string;
-                /** @description At or after (RFC 3339). */
+                /** @description Created at or after this instant. An RFC 3339 instant. */
                 created_after?: string;
-                /** @description Before (RFC 3339). */
+                /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
+                /** @description Only these fields, comma-separated: `id`, `actor_id`, `actor_type`, `action`, `entity_type`, `entity_id`, `changes`, `ip`, `user_agent`, `request_id`, `created_at`. */
+                fields?: string;
             };
             header?: never;
             path?: never;
@@ -2112,10 +2126,12 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `created_at` when absent. */
                 sort?: "created_at";
-                /** @description Sort direction; oldest first by default. */
+                /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
+                /** @description Only these fields, comma-separated: `id`, `actor_id`, `actor_type`, `action`, `entity_type`, `entity_id`, `changes`, `ip`, `user_agent`, `request_id`, `created_at`. */
+                fields?: string;
             };
             header?: never;
             path: {
@@ -2889,10 +2905,12 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `last_used_at` when absent. */
                 sort?: "last_used_at" | "created_at";
-                /** @description Sort direction. */
+                /** @description Sort direction; `desc` when absent. */
                 order?: "asc" | "desc";
+                /** @description Only these fields, comma-separated: `id`, `user_agent`, `ip`, `created_at`, `last_used_at`, `current`. */
+                fields?: string;
             };
             header?: never;
             path?: never;
@@ -3137,24 +3155,26 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `name` when absent. */
                 sort?: "name" | "created_at" | "updated_at" | "type";
-                /** @description Sort direction. */
+                /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Type filter: one or more of `team`, `department`, `distribution`, comma-separated. */
+                /** @description Groups of these kinds. One or more of `team`, `department`, `distribution`, comma-separated. */
                 type?: string;
-                /** @description Only the direct sub-groups of this group. */
+                /** @description Only the direct sub-groups of this group. An id. */
                 parent_id?: string;
-                /** @description Only groups managed by this user. */
+                /** @description Only groups managed by this user. An id. */
                 manager_id?: string;
-                /** @description Created at or after (RFC 3339). */
+                /** @description Created at or after this instant. An RFC 3339 instant. */
                 created_after?: string;
-                /** @description Created before (RFC 3339). */
+                /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Text search in the name. */
+                /** @description Only these fields, comma-separated: `id`, `name`, `description`, `type`, `parent_id`, `manager_id`, `email`, `settings`, `version`, `created_at`, `updated_at`, `members`. */
+                fields?: string;
+                /** @description Relations to embed, comma-separated: `members`. */
+                include?: string;
+                /** @description Text search. */
                 q?: string;
-                /** @description `members` to embed each group's direct members. */
-                include?: "members";
             };
             header?: never;
             path?: never;
@@ -3311,7 +3331,7 @@ export interface operations {
     get_group: {
         parameters: {
             query?: {
-                /** @description `members`, `roles` or both, comma-separated. */
+                /** @description Relations to embed, comma-separated: `members`, `roles`. */
                 include?: string;
             };
             header?: never;
@@ -3569,12 +3589,14 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `joined_at` when absent. */
                 sort?: "joined_at" | "role";
-                /** @description Sort direction. */
+                /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Role filter: `member`, `lead` or both, comma-separated. */
+                /** @description Members with these roles in the group. One or more of `member`, `lead`, comma-separated. */
                 role?: string;
+                /** @description Only these fields, comma-separated: `user_id`, `name`, `email`, `status`, `role`, `joined_at`. */
+                fields?: string;
             };
             header?: never;
             path: {
@@ -3991,17 +4013,19 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `created_at` when absent. */
                 sort?: "created_at" | "name" | "slug";
-                /** @description Sort direction. */
+                /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Status filter: one or more of `active`, `suspended`, comma-separated. */
+                /** @description Tenants in these states. One or more of `active`, `suspended`, comma-separated. */
                 status?: string;
-                /** @description Created at or after (RFC 3339). */
+                /** @description Created at or after this instant. An RFC 3339 instant. */
                 created_after?: string;
-                /** @description Created before (RFC 3339). */
+                /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Text search in name and slug. */
+                /** @description Only these fields, comma-separated: `id`, `name`, `slug`, `status`, `user_count`, `version`, `created_at`, `updated_at`. */
+                fields?: string;
+                /** @description Text search. */
                 q?: string;
             };
             header?: never;
@@ -4398,12 +4422,14 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description `name` or `created_at`. */
-                sort?: string;
-                /** @description `asc` or `desc`. */
-                order?: string;
-                /** @description Only system roles (`true`) or only custom ones (`false`). */
+                /** @description Sort column; `name` when absent. */
+                sort?: "name" | "created_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Only system roles (`true`) or only custom ones (`false`). `true` or `false`. */
                 is_system?: boolean;
+                /** @description Only these fields, comma-separated: `id`, `name`, `display_name`, `description`, `is_system`, `permissions`, `version`. */
+                fields?: string;
             };
             header?: never;
             path?: never;
@@ -4812,24 +4838,26 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `created_at` when absent. */
                 sort?: "created_at" | "updated_at" | "name" | "email" | "last_login_at";
-                /** @description Sort direction. */
+                /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Status filter: one or more of `active`, `inactive`, `pending`, comma-separated. */
+                /** @description Users in these states. One or more of `active`, `inactive`, `pending`, comma-separated. */
                 status?: string;
-                /** @description Exact email. */
+                /** @description Exact email. 1 to 255 characters, matched exactly. */
                 email?: string;
-                /** @description Exact auth provider. */
+                /** @description Exact auth provider. 1 to 255 characters, matched exactly. */
                 auth_provider?: string;
-                /** @description Created at or after (RFC 3339). */
+                /** @description Created at or after this instant. An RFC 3339 instant. */
                 created_after?: string;
-                /** @description Created before (RFC 3339). */
+                /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Text search in name and email. */
+                /** @description Only these fields, comma-separated: `id`, `email`, `name`, `phone`, `timezone`, `status`, `auth_provider`, `last_login_at`, `version`, `created_at`, `updated_at`, `roles`. */
+                fields?: string;
+                /** @description Relations to embed, comma-separated: `roles`. */
+                include?: string;
+                /** @description Text search. */
                 q?: string;
-                /** @description `roles` to embed each user's roles. */
-                include?: "roles";
             };
             header?: never;
             path?: never;
@@ -4986,8 +5014,8 @@ export interface operations {
     get_user: {
         parameters: {
             query?: {
-                /** @description `roles` to embed the user's roles. */
-                include?: "roles";
+                /** @description Relations to embed, comma-separated: `roles`. */
+                include?: string;
             };
             header?: never;
             path: {
@@ -5246,13 +5274,15 @@ export interface operations {
                 page?: number;
                 /** @description Page size, 1 to 100. */
                 per_page?: number;
-                /** @description Sort column. */
+                /** @description Sort column; `name` when absent. */
                 sort?: "name" | "created_at" | "type";
-                /** @description Sort direction. */
+                /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Type filter: one or more of `team`, `department`, `distribution`, comma-separated. */
+                /** @description Groups of these kinds. One or more of `team`, `department`, `distribution`, comma-separated. */
                 type?: string;
-                /** @description Text search in the group name. */
+                /** @description Only these fields, comma-separated: `id`, `name`, `description`, `type`, `parent_id`, `role`, `joined_at`. */
+                fields?: string;
+                /** @description Text search. */
                 q?: string;
             };
             header?: never;

@@ -10,6 +10,8 @@ use chrono::{DateTime, Utc};
 use firelater_service::preferences::{NotificationPreference, Preference};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A new password.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -147,7 +149,7 @@ pub async fn change_password(
 
 /// Lifts a user's lockout.
 #[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "users", operation_id = "unlock_user",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")),
+    security(("bearer" = ["users:admin"])), params(("id" = Uuid, Path, description = "User id")),
     responses((status = 204, description = "Unlocked"), WriteErrors))]
 pub async fn unlock_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
     state.services.unlock_user(&ctx, id.into()).await?;
@@ -156,7 +158,7 @@ pub async fn unlock_user(State(state): State<AppState>, Auth(ctx): Auth, IdPath(
 
 /// Emails a single-use reset link valid for an hour, if the account exists. The answer is
 /// the same either way.
-#[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "auth", operation_id = "forgot_password",
+#[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "auth", security(()), operation_id = "forgot_password",
     request_body = ForgotPasswordRequest,
     responses((status = 202, description = "If the account exists, a link is on its way", body = AcceptedResponse), PublicErrors))]
 pub async fn forgot_password(
@@ -170,7 +172,7 @@ pub async fn forgot_password(
 }
 
 /// Sets a new password with the emailed token; the token works once, for an hour.
-#[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "auth", operation_id = "reset_password",
+#[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "auth", security(()), operation_id = "reset_password",
     request_body = ResetPasswordRequest,
     responses((status = 204, description = "Changed; sign in with the new password"), PublicErrors))]
 pub async fn reset_password(
@@ -228,4 +230,20 @@ pub async fn set_notification_preferences(
             .await?
             .into(),
     ))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(unlock_user))
+        .routes(routes!(get_notification_preferences, set_notification_preferences))
+}
+
+/// This module's routes that spend the per-IP sign-in budget (they check a password).
+pub fn login_budget() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(forgot_password))
+        .routes(routes!(reset_password))
+        .routes(routes!(change_password))
 }

@@ -5,15 +5,16 @@
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
 use crate::error::ApiResult;
-use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
-use crate::routes::users::SortOrder;
+use crate::extract::{Auth, IdPath, Json, QueryPairs};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_service::api_keys::{ApiKey, CreatedApiKey, LIST, NewApiKey};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// An API key; the secret itself is never shown again after creation.
@@ -88,57 +89,24 @@ pub struct CreateApiKeyRequest {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Sort columns of `GET /api-keys`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ApiKeySort {
-    /// Creation time.
-    CreatedAt,
-    /// Name.
-    Name,
-    /// Last use.
-    LastUsedAt,
-    /// Expiry.
-    ExpiresAt,
-}
-
-/// Query parameters of `GET /api-keys`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ApiKeyListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<ApiKeySort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Keys created by this user.
-    pub created_by: Option<Uuid>,
-    /// Created at or after (RFC 3339).
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before (RFC 3339).
-    pub created_before: Option<DateTime<Utc>>,
-}
+crate::list_query!(
+    /// The query of `GET /api-keys`.
+    pub ApiKeyListQuery = LIST
+);
 
 /// Lists the tenant's API keys, revoked ones included; never their secrets.
 #[utoipa::path(get, path = "/api/v1/api-keys", tag = "api-keys", operation_id = "list_api_keys",
-    security(("bearer" = [])), params(ApiKeyListQuery),
+    security(("bearer" = ["api_keys:read"])), params(ApiKeyListQuery),
     responses((status = 200, description = "A page of API keys", body = Paged<ApiKeyResponse>), ReadErrors))]
 pub async fn list_api_keys(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = ApiKeyListQuery::parse(&q)?;
     let page = state.services.list_api_keys(&ctx, &params).await?;
     Ok(Paged::from_page(page, ApiKeyResponse::from).into_response(&params))
 }
 
 /// Creates an API key with a subset of your permissions; the answer holds the key, once.
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", operation_id = "create_api_key",
-    security(("bearer" = [])), request_body = CreateApiKeyRequest,
+    security(("bearer" = ["api_keys:create"])), request_body = CreateApiKeyRequest,
     responses((status = 201, description = "Created; `key` is shown this once", body = CreatedApiKeyResponse), WriteErrors))]
 pub async fn create_api_key(
     State(state): State<AppState>,
@@ -156,7 +124,7 @@ pub async fn create_api_key(
 
 /// Revokes an API key; it stops working on its next request.
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "api-keys", operation_id = "revoke_api_key",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "API key id")),
+    security(("bearer" = ["api_keys:revoke"])), params(("id" = Uuid, Path, description = "API key id")),
     responses((status = 204, description = "Revoked (or already revoked)"), WriteErrors))]
 pub async fn revoke_api_key(
     State(state): State<AppState>,
@@ -165,4 +133,12 @@ pub async fn revoke_api_key(
 ) -> ApiResult<StatusCode> {
     state.services.revoke_api_key(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_api_keys, create_api_key))
+        .routes(routes!(revoke_api_key))
 }

@@ -4,8 +4,7 @@
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, QueryPairs, list_params};
-use crate::routes::users::SortOrder;
+use crate::extract::{Auth, QueryPairs};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::Response;
@@ -13,9 +12,11 @@ use chrono::{DateTime, Utc};
 use firelater_core::{Error, ErrorCode};
 use firelater_service::audit::{HISTORY, LIST};
 use firelater_service::model::AuditEntry;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// One audit log entry.
@@ -68,64 +69,6 @@ impl From<AuditEntry> for AuditLogResponse {
     }
 }
 
-/// Sort columns of the audit log.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditLogSort {
-    /// When it happened.
-    CreatedAt,
-}
-
-/// Query parameters of `GET /audit-logs`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditLogListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<AuditLogSort>,
-    /// Sort direction; newest first by default.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Entries by this actor (user or API key id).
-    pub actor_id: Option<Uuid>,
-    /// Entries about this kind of entity, e.g. `user`.
-    #[param(min_length = 1, max_length = 255)]
-    pub entity_type: Option<String>,
-    /// Entries about this entity.
-    pub entity_id: Option<Uuid>,
-    /// Exact action, e.g. `auth.login_failed`.
-    #[param(min_length = 1, max_length = 255)]
-    pub action: Option<String>,
-    /// At or after (RFC 3339).
-    pub created_after: Option<DateTime<Utc>>,
-    /// Before (RFC 3339).
-    pub created_before: Option<DateTime<Utc>>,
-}
-
-/// Query parameters of `GET /audit-logs/{entityType}/{id}`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditHistoryQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<AuditLogSort>,
-    /// Sort direction; oldest first by default.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-}
-
 /// The `{entityType}/{id}` of a history path; a malformed id is a 400 naming it.
 pub struct EntityPath {
     /// The kind of entity, checked by the service.
@@ -155,19 +98,29 @@ impl<S: Send + Sync> FromRequestParts<S> for EntityPath {
     }
 }
 
+crate::list_query!(
+    /// The query of `GET /audit-logs`.
+    pub AuditLogListQuery = LIST
+);
+
+crate::list_query!(
+    /// The query of `GET /audit-logs/{entityType}/{id}`.
+    pub AuditHistoryQuery = HISTORY
+);
+
 /// Lists the tenant's audit log, newest first.
 #[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", operation_id = "list_audit_logs",
-    security(("bearer" = [])), params(AuditLogListQuery),
+    security(("bearer" = ["audit_logs:read"])), params(AuditLogListQuery),
     responses((status = 200, description = "A page of audit entries", body = Paged<AuditLogResponse>), ReadErrors))]
 pub async fn list_audit_logs(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = AuditLogListQuery::parse(&q)?;
     let page = state.services.list_audit_logs(&ctx, &params).await?;
     Ok(Paged::from_page(page, AuditLogResponse::from).into_response(&params))
 }
 
 /// The history of one entity, oldest first; 404 when it has none in this tenant.
 #[utoipa::path(get, path = "/api/v1/audit-logs/{entityType}/{id}", tag = "audit", operation_id = "get_entity_history",
-    security(("bearer" = [])),
+    security(("bearer" = ["audit_logs:read"])),
     params(
         ("entityType" = String, Path, pattern = "^[a-z][a-z0-9_]{0,49}$", description = "The kind of entity, e.g. user"),
         ("id" = Uuid, Path, description = "The entity's id"),
@@ -180,10 +133,18 @@ pub async fn get_entity_history(
     path: EntityPath,
     q: QueryPairs,
 ) -> ApiResult<Response> {
-    let params = list_params(&HISTORY, &q)?;
+    let params = AuditHistoryQuery::parse(&q)?;
     let page = state
         .services
         .audit_history(&ctx, &path.entity_type, path.id, &params)
         .await?;
     Ok(Paged::from_page(page, AuditLogResponse::from).into_response(&params))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_audit_logs))
+        .routes(routes!(get_entity_history))
 }

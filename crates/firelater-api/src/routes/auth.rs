@@ -14,6 +14,8 @@ use firelater_core::{Error, ErrorCode, ErrorKind};
 use firelater_service::auth::{LoginInput, Tokens};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// Credentials.
@@ -124,7 +126,7 @@ fn clear_cookie(state: &AppState) -> axum::http::HeaderValue {
 }
 
 /// Signs in with tenant, email and password.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), operation_id = "login",
     request_body = LoginRequest,
     params(("X-Requested-With" = Option<String>, Header, description = "`firelater`; required with `use_cookie`")),
     responses((status = 200, description = "Signed in; with `use_cookie` the refresh token is in the cookie only", body = TokenResponse,
@@ -160,7 +162,7 @@ pub async fn login(
 /// Rotates a refresh token for a new token pair. A token presented twice revokes its session.
 /// The token comes from the body, or when the body has none from the refresh cookie, which is
 /// then rotated in turn (and removed when it no longer works).
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", operation_id = "refresh_token",
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", security(()), operation_id = "refresh_token",
     request_body = RefreshRequest,
     params(("X-Requested-With" = Option<String>, Header, description = "`firelater`; required when the token comes from the cookie")),
     responses((status = 200, description = "New tokens; from the cookie, the new refresh token is in the cookie only", body = TokenResponse,
@@ -228,4 +230,18 @@ pub async fn me(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult<axu
         roles: me.roles,
         permissions: me.permissions.iter().map(|p| p.key().to_owned()).collect(),
     }))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// This module's routes that spend the per-IP sign-in budget (they check a password).
+pub fn login_budget() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login))
 }

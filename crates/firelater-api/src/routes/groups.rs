@@ -4,8 +4,8 @@
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
-use crate::routes::users::{RoleRef, SortOrder};
+use crate::extract::{Auth, IdPath, Json, QueryPairs};
+use crate::routes::users::RoleRef;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -19,7 +19,9 @@ use firelater_service::groups::{
 use firelater_service::model::Role;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// What `GET /groups/{id}` accepts: only `include`.
@@ -262,147 +264,6 @@ pub struct SetGroupRolesRequest {
     pub roles: Vec<String>,
 }
 
-/// Query parameters of `GET /groups`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GroupListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<GroupSort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Type filter: one or more of `team`, `department`, `distribution`, comma-separated.
-    #[serde(rename = "type")]
-    #[param(
-        rename = "type",
-        pattern = "^(team|department|distribution)(,(team|department|distribution))*$"
-    )]
-    pub kind: Option<String>,
-    /// Only the direct sub-groups of this group.
-    pub parent_id: Option<Uuid>,
-    /// Only groups managed by this user.
-    pub manager_id: Option<Uuid>,
-    /// Created at or after (RFC 3339).
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before (RFC 3339).
-    pub created_before: Option<DateTime<Utc>>,
-    /// Text search in the name.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// `members` to embed each group's direct members.
-    #[param(inline)]
-    pub include: Option<GroupListInclude>,
-}
-
-/// Sort columns of `GET /groups`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupSort {
-    /// Name.
-    Name,
-    /// Creation time.
-    CreatedAt,
-    /// Last change.
-    UpdatedAt,
-    /// Type.
-    Type,
-}
-
-/// Relations a listed group can embed.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupListInclude {
-    /// The group's direct members.
-    Members,
-}
-
-/// Query parameters of `GET /groups/{id}`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GroupGetQuery {
-    /// `members`, `roles` or both, comma-separated.
-    #[param(pattern = "^(members|roles)(,(members|roles))*$")]
-    pub include: Option<String>,
-}
-
-/// Query parameters of `GET /groups/{id}/members`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GroupMemberListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<GroupMemberSort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Role filter: `member`, `lead` or both, comma-separated.
-    #[param(pattern = "^(member|lead)(,(member|lead))*$")]
-    pub role: Option<String>,
-}
-
-/// Sort columns of `GET /groups/{id}/members`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupMemberSort {
-    /// When they joined.
-    JoinedAt,
-    /// Their role.
-    Role,
-}
-
-/// Query parameters of `GET /users/{id}/groups`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserGroupListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<UserGroupSort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Type filter: one or more of `team`, `department`, `distribution`, comma-separated.
-    #[serde(rename = "type")]
-    #[param(
-        rename = "type",
-        pattern = "^(team|department|distribution)(,(team|department|distribution))*$"
-    )]
-    pub kind: Option<String>,
-    /// Text search in the group name.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-}
-
-/// Sort columns of `GET /users/{id}/groups`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UserGroupSort {
-    /// Group name.
-    Name,
-    /// Group creation time.
-    CreatedAt,
-    /// Group type.
-    Type,
-}
-
 /// The `{id}` and `{userId}` of `/groups/{id}/members/{userId}`; a parameter that is not a
 /// UUID is a 400 naming it.
 pub struct MemberPath {
@@ -434,19 +295,39 @@ impl<S: Send + Sync> FromRequestParts<S> for MemberPath {
     }
 }
 
+crate::list_query!(
+    /// The query of `GET /groups`.
+    pub GroupListQuery = LIST
+);
+
+crate::list_query!(
+    /// The query of `GET /groups/{id}`.
+    include pub GroupGetQuery = GET
+);
+
+crate::list_query!(
+    /// The query of `GET /groups/{id}/members`.
+    pub GroupMemberListQuery = MEMBER_LIST
+);
+
+crate::list_query!(
+    /// The query of `GET /users/{id}/groups`.
+    pub UserGroupListQuery = USER_GROUP_LIST
+);
+
 /// Lists the tenant's groups.
 #[utoipa::path(get, path = "/api/v1/groups", tag = "groups", operation_id = "list_groups",
-    security(("bearer" = [])), params(GroupListQuery),
+    security(("bearer" = ["groups:read"])), params(GroupListQuery),
     responses((status = 200, description = "A page of groups", body = Paged<GroupResponse>), ReadErrors))]
 pub async fn list_groups(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = GroupListQuery::parse(&q)?;
     let page = state.services.list_groups(&ctx, &params).await?;
     Ok(Paged::from_page(page, GroupResponse::from).into_response(&params))
 }
 
 /// Creates a group.
 #[utoipa::path(post, path = "/api/v1/groups", tag = "groups", operation_id = "create_group",
-    security(("bearer" = [])), request_body = CreateGroupRequest,
+    security(("bearer" = ["groups:create"])), request_body = CreateGroupRequest,
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried create return the first result")),
     responses((status = 201, description = "Created", body = GroupResponse), WriteErrors))]
 pub async fn create_group(
@@ -469,7 +350,7 @@ pub async fn create_group(
 
 /// One group.
 #[utoipa::path(get, path = "/api/v1/groups/{id}", tag = "groups", operation_id = "get_group",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id"), GroupGetQuery),
+    security(("bearer" = ["groups:read"])), params(("id" = Uuid, Path, description = "Group id"), GroupGetQuery),
     responses((status = 200, description = "The group", body = GroupResponse), ReadErrors))]
 pub async fn get_group(
     State(state): State<AppState>,
@@ -477,7 +358,7 @@ pub async fn get_group(
     IdPath(id): IdPath,
     q: QueryPairs,
 ) -> ApiResult<axum::Json<GroupResponse>> {
-    let params = list_params(&GET, &q)?;
+    let params = GroupGetQuery::parse(&q)?;
     let (members, roles) = (params.includes("members"), params.includes("roles"));
     let group = state.services.get_group(&ctx, id.into(), members, roles).await?;
     Ok(axum::Json(group.into()))
@@ -485,7 +366,7 @@ pub async fn get_group(
 
 /// Changes a group.
 #[utoipa::path(put, path = "/api/v1/groups/{id}", tag = "groups", operation_id = "update_group",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")), request_body = UpdateGroupRequest,
+    security(("bearer" = ["groups:update"])), params(("id" = Uuid, Path, description = "Group id")), request_body = UpdateGroupRequest,
     responses((status = 200, description = "The changed group", body = GroupResponse), WriteErrors))]
 pub async fn update_group(
     State(state): State<AppState>,
@@ -510,7 +391,7 @@ pub async fn update_group(
 /// Deletes a group: its memberships and role grants go with it, its sub-groups become
 /// top-level groups.
 #[utoipa::path(delete, path = "/api/v1/groups/{id}", tag = "groups", operation_id = "delete_group",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")),
+    security(("bearer" = ["groups:delete"])), params(("id" = Uuid, Path, description = "Group id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
 pub async fn delete_group(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
     state.services.delete_group(&ctx, id.into()).await?;
@@ -519,7 +400,7 @@ pub async fn delete_group(State(state): State<AppState>, Auth(ctx): Auth, IdPath
 
 /// Lists a group's direct members.
 #[utoipa::path(get, path = "/api/v1/groups/{id}/members", tag = "groups", operation_id = "list_group_members",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id"), GroupMemberListQuery),
+    security(("bearer" = ["groups:read"])), params(("id" = Uuid, Path, description = "Group id"), GroupMemberListQuery),
     responses((status = 200, description = "A page of members", body = Paged<GroupMemberResponse>), ReadErrors))]
 pub async fn list_group_members(
     State(state): State<AppState>,
@@ -527,14 +408,14 @@ pub async fn list_group_members(
     IdPath(id): IdPath,
     q: QueryPairs,
 ) -> ApiResult<Response> {
-    let params = list_params(&MEMBER_LIST, &q)?;
+    let params = GroupMemberListQuery::parse(&q)?;
     let page = state.services.list_group_members(&ctx, id.into(), &params).await?;
     Ok(Paged::from_page(page, GroupMemberResponse::from).into_response(&params))
 }
 
 /// Adds a user to a group.
 #[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "groups", operation_id = "add_group_member",
-    security(("bearer" = [])), request_body = AddGroupMemberRequest,
+    security(("bearer" = ["groups:update"])), request_body = AddGroupMemberRequest,
     params(("id" = Uuid, Path, description = "Group id"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried add return the first result")),
     responses((status = 201, description = "Added", body = GroupMemberResponse), WriteErrors))]
@@ -554,7 +435,7 @@ pub async fn add_group_member(
 
 /// Removes a user from a group.
 #[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{userId}", tag = "groups", operation_id = "remove_group_member",
-    security(("bearer" = [])),
+    security(("bearer" = ["groups:update"])),
     params(("id" = Uuid, Path, description = "Group id"), ("userId" = Uuid, Path, description = "The member's user id")),
     responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove_group_member(
@@ -571,7 +452,7 @@ pub async fn remove_group_member(
 
 /// Replaces the set of roles a group holds for its direct members.
 #[utoipa::path(put, path = "/api/v1/groups/{id}/roles", tag = "groups", operation_id = "set_group_roles",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Group id")), request_body = SetGroupRolesRequest,
+    security(("bearer" = ["roles:admin"])), params(("id" = Uuid, Path, description = "Group id")), request_body = SetGroupRolesRequest,
     responses((status = 200, description = "The roles the group now holds", body = GroupRolesResponse), WriteErrors))]
 pub async fn set_group_roles(
     State(state): State<AppState>,
@@ -595,7 +476,19 @@ pub async fn list_user_groups(
     IdPath(id): IdPath,
     q: QueryPairs,
 ) -> ApiResult<Response> {
-    let params = list_params(&USER_GROUP_LIST, &q)?;
+    let params = UserGroupListQuery::parse(&q)?;
     let page = state.services.user_groups(&ctx, id.into(), &params).await?;
     Ok(Paged::from_page(page, UserGroupResponse::from).into_response(&params))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group, update_group, delete_group))
+        .routes(routes!(list_group_members, add_group_member))
+        .routes(routes!(remove_group_member))
+        .routes(routes!(set_group_roles))
+        .routes(routes!(list_user_groups))
 }

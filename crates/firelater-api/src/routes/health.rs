@@ -10,6 +10,8 @@ use firelater_core::{Error, ErrorCode};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Health status.
 #[derive(Debug, Serialize, ToSchema)]
@@ -19,13 +21,13 @@ pub struct HealthResponse {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "Alive", body = HealthResponse)))]
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()), responses((status = 200, description = "Alive", body = HealthResponse)))]
 pub async fn healthz() -> Json<HealthResponse> {
     Json(HealthResponse { status: "ok" })
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "system", responses(
+#[utoipa::path(get, path = "/readyz", tag = "system", security(()), responses(
     (status = 200, description = "Ready", body = HealthResponse),
     (status = 503, description = "The database does not answer", body = HealthResponse),
 ))]
@@ -54,7 +56,7 @@ fn is_metrics_token(bearer: Option<&str>, expected: &str) -> bool {
 
 /// Prometheus metrics: request counts and latencies by route and status, job counts. With
 /// `FIRELATER_METRICS_TOKEN` set, only for `Authorization: Bearer <token>`.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses(
+#[utoipa::path(get, path = "/metrics", tag = "system", security(()), responses(
     (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
     (status = 401, description = "A metrics token is configured and was not sent", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -83,6 +85,15 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
     ))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A pending enrolment, for the authenticator app.
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,7 +91,7 @@ pub async fn disable_mfa(
 
 /// Removes a user's MFA, for one who lost their authenticator and recovery codes.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/mfa", tag = "users", operation_id = "reset_user_mfa",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")),
+    security(("bearer" = ["users:admin"])), params(("id" = Uuid, Path, description = "User id")),
     responses((status = 204, description = "The user's MFA is off"), WriteErrors))]
 pub async fn reset_user_mfa(
     State(state): State<AppState>,
@@ -98,4 +100,18 @@ pub async fn reset_user_mfa(
 ) -> ApiResult<StatusCode> {
     state.services.reset_mfa(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(enroll_mfa))
+        .routes(routes!(confirm_mfa))
+        .routes(routes!(reset_user_mfa))
+}
+
+/// This module's routes that spend the per-IP sign-in budget (they check a password).
+pub fn login_budget() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(disable_mfa))
 }

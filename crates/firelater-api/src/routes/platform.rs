@@ -5,8 +5,7 @@
 use crate::AppState;
 use crate::dto::Paged;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{IdPath, Json, Platform, QueryPairs, list_params};
-use crate::routes::users::SortOrder;
+use crate::extract::{IdPath, Json, Platform, QueryPairs};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -14,7 +13,9 @@ use chrono::{DateTime, Utc};
 use firelater_service::platform::{LIST, TenantSummary};
 use firelater_service::tenants::NewTenant;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoResponses, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// A tenant as the platform operator sees it.
@@ -74,46 +75,6 @@ pub struct CreateTenantRequest {
     #[serde(default)]
     #[schema(min_length = 1, max_length = 255)]
     pub admin_name: Option<String>,
-}
-
-/// Sort columns of the tenant list.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TenantSort {
-    /// Creation time.
-    CreatedAt,
-    /// Display name.
-    Name,
-    /// Slug.
-    Slug,
-}
-
-/// Query parameters of `GET /platform/tenants`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TenantListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<TenantSort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Status filter: one or more of `active`, `suspended`, comma-separated.
-    #[param(pattern = "^(active|suspended)(,(active|suspended))*$")]
-    pub status: Option<String>,
-    /// Created at or after (RFC 3339).
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before (RFC 3339).
-    pub created_before: Option<DateTime<Utc>>,
-    /// Text search in name and slug.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
 }
 
 /// Errors of a platform read.
@@ -188,12 +149,17 @@ pub enum PlatformWriteErrors {
     Unprocessable(Problem),
 }
 
+crate::list_query!(
+    /// The query of `GET /platform/tenants`.
+    pub TenantListQuery = LIST
+);
+
 /// Lists the instance's tenants with their user counts.
 #[utoipa::path(get, path = "/api/v1/platform/tenants", tag = "platform", operation_id = "list_tenants",
     security(("platform" = [])), params(TenantListQuery),
     responses((status = 200, description = "A page of tenants", body = Paged<TenantResponse>), PlatformReadErrors))]
 pub async fn list_tenants(State(state): State<AppState>, Platform(p): Platform, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = TenantListQuery::parse(&q)?;
     let page = state.services.list_tenants(&p, &params).await?;
     Ok(Paged::from_page(page, TenantResponse::from).into_response(&params))
 }
@@ -255,4 +221,14 @@ pub async fn delete_tenant(
 ) -> ApiResult<StatusCode> {
     state.services.delete_tenant(&p, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tenants, create_tenant))
+        .routes(routes!(suspend_tenant))
+        .routes(routes!(resume_tenant))
+        .routes(routes!(delete_tenant))
 }

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
 use crate::error::ApiResult;
-use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
+use crate::extract::{Auth, IdPath, Json, QueryPairs};
 use crate::routes::users::RoleRef;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,7 +11,9 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_service::roles::{LIST, NewRole, RolePatch, RoleView};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// A role with its permissions.
@@ -112,39 +114,24 @@ pub struct SetUserRolesRequest {
     pub roles: Vec<String>,
 }
 
-/// Query parameters of `GET /roles`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RoleListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// `name` or `created_at`.
-    #[param(pattern = "^(name|created_at)$")]
-    pub sort: Option<String>,
-    /// `asc` or `desc`.
-    #[param(pattern = "^(asc|desc)$")]
-    pub order: Option<String>,
-    /// Only system roles (`true`) or only custom ones (`false`).
-    pub is_system: Option<bool>,
-}
+crate::list_query!(
+    /// The query of `GET /roles`.
+    pub RoleListQuery = LIST
+);
 
 /// Lists roles with their permissions.
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles", operation_id = "list_roles",
-    security(("bearer" = [])), params(RoleListQuery),
+    security(("bearer" = ["roles:read"])), params(RoleListQuery),
     responses((status = 200, description = "A page of roles", body = Paged<RoleResponse>), ReadErrors))]
 pub async fn list_roles(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = RoleListQuery::parse(&q)?;
     let page = state.services.list_roles(&ctx, &params).await?;
     Ok(Paged::from_page(page, RoleResponse::from).into_response(&params))
 }
 
 /// Creates a custom role.
 #[utoipa::path(post, path = "/api/v1/roles", tag = "roles", operation_id = "create_role",
-    security(("bearer" = [])), request_body = CreateRoleRequest,
+    security(("bearer" = ["roles:admin"])), request_body = CreateRoleRequest,
     responses((status = 201, description = "Created", body = RoleResponse), WriteErrors))]
 pub async fn create_role(
     State(state): State<AppState>,
@@ -163,7 +150,7 @@ pub async fn create_role(
 
 /// One role with its permissions.
 #[utoipa::path(get, path = "/api/v1/roles/{id}", tag = "roles", operation_id = "get_role",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Role id")),
+    security(("bearer" = ["roles:read"])), params(("id" = Uuid, Path, description = "Role id")),
     responses((status = 200, description = "The role", body = RoleResponse), ReadErrors))]
 pub async fn get_role(
     State(state): State<AppState>,
@@ -175,7 +162,7 @@ pub async fn get_role(
 
 /// Changes a role's labels or permissions.
 #[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "roles", operation_id = "update_role",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Role id")), request_body = UpdateRoleRequest,
+    security(("bearer" = ["roles:admin"])), params(("id" = Uuid, Path, description = "Role id")), request_body = UpdateRoleRequest,
     responses((status = 200, description = "The changed role", body = RoleResponse), WriteErrors))]
 pub async fn update_role(
     State(state): State<AppState>,
@@ -196,7 +183,7 @@ pub async fn update_role(
 
 /// Deletes a custom role.
 #[utoipa::path(delete, path = "/api/v1/roles/{id}", tag = "roles", operation_id = "delete_role",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "Role id")),
+    security(("bearer" = ["roles:admin"])), params(("id" = Uuid, Path, description = "Role id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
 pub async fn delete_role(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
     state.services.delete_role(&ctx, id.into()).await?;
@@ -205,7 +192,7 @@ pub async fn delete_role(State(state): State<AppState>, Auth(ctx): Auth, IdPath(
 
 /// Every permission a role can grant.
 #[utoipa::path(get, path = "/api/v1/permissions", tag = "roles", operation_id = "list_permissions",
-    security(("bearer" = [])),
+    security(("bearer" = ["roles:read"])),
     responses((status = 200, description = "All permissions", body = Vec<PermissionResponse>), ReadErrors))]
 pub async fn list_permissions(
     State(state): State<AppState>,
@@ -226,7 +213,7 @@ pub async fn list_permissions(
 
 /// Replaces the roles a user holds.
 #[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "roles", operation_id = "set_user_roles",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), request_body = SetUserRolesRequest,
+    security(("bearer" = ["roles:admin"])), params(("id" = Uuid, Path, description = "User id")), request_body = SetUserRolesRequest,
     responses((status = 200, description = "The user's roles now", body = Vec<RoleRef>), WriteErrors))]
 pub async fn set_user_roles(
     State(state): State<AppState>,
@@ -245,4 +232,14 @@ pub async fn set_user_roles(
             })
             .collect(),
     ))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_roles, create_role))
+        .routes(routes!(get_role, update_role, delete_role))
+        .routes(routes!(list_permissions))
+        .routes(routes!(set_user_roles))
 }

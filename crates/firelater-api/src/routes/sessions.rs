@@ -4,15 +4,16 @@
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
 use crate::error::ApiResult;
-use crate::extract::{Auth, IdPath, QueryPairs, list_params};
-use crate::routes::users::SortOrder;
+use crate::extract::{Auth, IdPath, QueryPairs};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_service::sessions::{LIST, SessionView};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// One live session.
@@ -45,40 +46,17 @@ impl From<SessionView> for SessionResponse {
     }
 }
 
-/// Sort columns of `GET /auth/sessions`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionSort {
-    /// Last use.
-    LastUsedAt,
-    /// Sign-in time.
-    CreatedAt,
-}
-
-/// Query parameters of `GET /auth/sessions`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SessionListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<SessionSort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-}
+crate::list_query!(
+    /// The query of `GET /auth/sessions`.
+    pub SessionListQuery = LIST
+);
 
 /// Lists your live sessions, the current one marked.
 #[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", operation_id = "list_sessions",
     security(("bearer" = [])), params(SessionListQuery),
     responses((status = 200, description = "A page of your live sessions", body = Paged<SessionResponse>), ReadErrors))]
 pub async fn list_sessions(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = SessionListQuery::parse(&q)?;
     let page = state.services.list_my_sessions(&ctx, &params).await?;
     Ok(Paged::from_page(page, SessionResponse::from).into_response(&params))
 }
@@ -103,4 +81,12 @@ pub async fn revoke_session(
 pub async fn revoke_other_sessions(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult<StatusCode> {
     state.services.revoke_my_other_sessions(&ctx).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sessions, revoke_other_sessions))
+        .routes(routes!(revoke_session))
 }

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::dto::{Paged, ReadErrors, WriteErrors};
 use crate::error::ApiResult;
-use crate::extract::{Auth, IdPath, Json, QueryPairs, list_params};
+use crate::extract::{Auth, IdPath, Json, QueryPairs};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use firelater_service::model::{Role, User};
 use firelater_service::users::{LIST, NewUser, UserPatch, UserView};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// A role as shown on a user.
@@ -136,99 +138,37 @@ pub(crate) fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Op
     Option::<String>::deserialize(d).map(Some)
 }
 
-/// Query parameters of `GET /users`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserListQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<u64>,
-    /// Page size, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
-    /// Sort column.
-    #[param(inline)]
-    pub sort: Option<UserSort>,
-    /// Sort direction.
-    #[param(inline)]
-    pub order: Option<SortOrder>,
-    /// Status filter: one or more of `active`, `inactive`, `pending`, comma-separated.
-    #[param(pattern = "^(active|inactive|pending)(,(active|inactive|pending))*$")]
-    pub status: Option<String>,
-    /// Exact email.
-    #[param(min_length = 1, max_length = 255)]
-    pub email: Option<String>,
-    /// Exact auth provider.
-    #[param(min_length = 1, max_length = 255)]
-    pub auth_provider: Option<String>,
-    /// Created at or after (RFC 3339).
-    pub created_after: Option<DateTime<Utc>>,
-    /// Created before (RFC 3339).
-    pub created_before: Option<DateTime<Utc>>,
-    /// Text search in name and email.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// `roles` to embed each user's roles.
-    #[param(inline)]
-    pub include: Option<UserInclude>,
-}
+crate::list_query!(
+    /// The query of `GET /users`.
+    pub UserListQuery = LIST
+);
 
-/// Sort columns of `GET /users`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UserSort {
-    /// Creation time.
-    CreatedAt,
-    /// Last change.
-    UpdatedAt,
-    /// Display name.
-    Name,
-    /// Email.
-    Email,
-    /// Last sign-in.
-    LastLoginAt,
-}
+/// What `GET /users/{id}` accepts: only `include`.
+const GET: firelater_core::list::ListSpec = firelater_core::list::ListSpec {
+    filters: &[],
+    sortable: &["id"],
+    default_sort: "id",
+    ..LIST
+};
 
-/// Sort direction.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-/// Relations a user can embed.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UserInclude {
-    /// The user's roles.
-    Roles,
-}
-
-/// Query parameters of `GET /users/{id}`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserGetQuery {
-    /// `roles` to embed the user's roles.
-    #[param(inline)]
-    pub include: Option<UserInclude>,
-}
+crate::list_query!(
+    /// The query of `GET /users/{id}`.
+    include pub UserGetQuery = GET
+);
 
 /// Lists the tenant's users.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", operation_id = "list_users",
-    security(("bearer" = [])), params(UserListQuery),
+    security(("bearer" = ["users:read"])), params(UserListQuery),
     responses((status = 200, description = "A page of users", body = Paged<UserResponse>), ReadErrors))]
 pub async fn list_users(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
-    let params = list_params(&LIST, &q)?;
+    let params = UserListQuery::parse(&q)?;
     let page = state.services.list_users(&ctx, &params).await?;
     Ok(Paged::from_page(page, UserResponse::from).into_response(&params))
 }
 
 /// Creates a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "create_user",
-    security(("bearer" = [])), request_body = CreateUserRequest,
+    security(("bearer" = ["users:create"])), request_body = CreateUserRequest,
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried create return the first result")),
     responses((status = 201, description = "Created", body = UserResponse), WriteErrors))]
 pub async fn create_user(
@@ -258,13 +198,7 @@ pub async fn get_user(
     IdPath(id): IdPath,
     q: QueryPairs,
 ) -> ApiResult<axum::Json<UserResponse>> {
-    let spec = firelater_core::list::ListSpec {
-        filters: &[],
-        sortable: &["id"],
-        default_sort: "id",
-        ..LIST
-    };
-    let params = list_params(&spec, &q)?;
+    let params = UserGetQuery::parse(&q)?;
     let user = state
         .services
         .get_user(&ctx, id.into(), params.includes("roles"))
@@ -294,7 +228,7 @@ pub async fn update_user(
 
 /// Deactivates a user: they can no longer sign in and their sessions end. Nothing is deleted.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", operation_id = "deactivate_user",
-    security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")),
+    security(("bearer" = ["users:delete"])), params(("id" = Uuid, Path, description = "User id")),
     responses((status = 200, description = "The deactivated user", body = UserResponse), WriteErrors))]
 pub async fn deactivate_user(
     State(state): State<AppState>,
@@ -303,4 +237,12 @@ pub async fn deactivate_user(
 ) -> ApiResult<axum::Json<UserResponse>> {
     let user = state.services.deactivate_user(&ctx, id.into()).await?;
     Ok(axum::Json(user.into()))
+}
+
+/// This module's routes; each operation's access rule is the `security` of its
+/// `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user, deactivate_user))
 }

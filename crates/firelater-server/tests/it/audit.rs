@@ -303,9 +303,9 @@ async fn no_route_can_create_change_or_delete_an_audit_entry() {
             assert_eq!(methods, vec!["get"], "{path} is read-only");
         }
     }
-    for (method, path, _) in firelater_api::access::RULES {
+    for (method, path, _) in firelater_api::rules().expect("rules").iter() {
         assert!(
-            !path.contains("audit") || *method == "GET",
+            !path.contains("audit") || method == "GET",
             "{method} {path} would write the audit log"
         );
     }

@@ -383,13 +383,28 @@ async fn cors_allows_only_configured_origins() {
 }
 
 #[tokio::test]
-async fn a_request_over_the_timeout_is_a_503_problem() {
+async fn a_request_over_the_timeout_is_a_503_problem_and_its_work_is_abandoned() {
+    // The login cannot finish: the test holds the only password-hashing slot (with a queue
+    // deadline no test reaches) until the answer is in, so the request timeout is the only
+    // way the request can end; no clock is raced.
     let app = TestApp::builder()
-        .config(|c| c.request_timeout = std::time::Duration::from_millis(1))
+        .config(|c| {
+            c.request_timeout = std::time::Duration::from_millis(200);
+            c.hash_limits = firelater_service::password::HashLimits {
+                concurrency: 1,
+                max_waiters: 1,
+                queue_timeout: std::time::Duration::from_secs(3600),
+            };
+        })
         .without_login()
         .spawn()
         .await;
-    // A login verifies an Argon2id hash, which takes far longer than a millisecond.
+    let held = app
+        .services
+        .hasher
+        .acquire()
+        .await
+        .expect("the test takes the only slot");
     let res = app
         .try_login(
             "default",
@@ -399,5 +414,153 @@ async fn a_request_over_the_timeout_is_a_503_problem() {
         .await;
     let p = problem(res, 503).await;
     assert_eq!(p["code"], "timeout");
+    assert_eq!(
+        app.services.hasher.waiting(),
+        0,
+        "the timed-out request gave its place in the hashing queue back"
+    );
+    drop(held);
+    app.stop().await;
+}
+
+/// A value the documented schema of a query parameter allows, as a client would send it.
+fn example_value(schema: &Value) -> String {
+    if let Some(first) = schema["enum"].get(0) {
+        return first.as_str().expect("string enum").to_owned();
+    }
+    match (
+        schema["type"].as_str(),
+        schema["format"].as_str(),
+        schema["pattern"].as_str(),
+    ) {
+        (Some("integer"), _, _) => "1".into(),
+        (Some("boolean"), _, _) => "true".into(),
+        (_, Some("uuid"), _) => uuid::Uuid::nil().to_string(),
+        (_, Some("date-time"), _) => "2026-01-01T00:00:00Z".into(),
+        (_, _, Some(pattern)) => pattern
+            .trim_start_matches("^(")
+            .split(['|', ')'])
+            .next()
+            .expect("first alternative")
+            .to_owned(),
+        _ => "x".into(),
+    }
+}
+
+/// The alternatives of a documented `^(a|b)(,(a|b))*$` pattern.
+fn pattern_values(schema: &Value) -> Vec<String> {
+    let pattern = schema["pattern"].as_str().expect("pattern");
+    let one = pattern
+        .trim_start_matches("^(")
+        .split(')')
+        .next()
+        .expect("alternatives");
+    one.split('|').map(str::to_owned).collect()
+}
+
+/// What a 422 says a parameter must be: the list after "one of: ".
+fn allowed_by_problem(p: &Value, param: &str) -> Vec<String> {
+    let message = p["errors"][param][0].as_str().expect("message");
+    let list = message.rsplit("one of: ").next().expect("a list");
+    list.split(", ").map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn every_documented_query_parameter_is_accepted_and_the_documented_choices_are_the_accepted_ones() {
+    const PLATFORM: &str = "platform-operator-token-for-the-list-test-0123456789";
+    let app = TestApp::builder()
+        .config(|c| c.platform_admin_token = Some(PLATFORM.into()))
+        .spawn()
+        .await;
+    let me: Value = app
+        .admin(Method::GET, "/api/v1/auth/me")
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let my_id = me["user"]["id"]
+        .as_str()
+        .or_else(|| me["id"].as_str())
+        .expect("my id")
+        .to_owned();
+    let group: Value = app
+        .admin(Method::POST, "/api/v1/groups")
+        .json(&json!({"name": "Listed"}))
+        .send()
+        .await
+        .expect("group")
+        .json()
+        .await
+        .expect("json");
+    let group_id = group["id"].as_str().expect("group id").to_owned();
+    let doc: Value = app
+        .request(Method::GET, "/api/v1/openapi.json")
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+
+    let mut checked = 0;
+    for (template, item) in doc["paths"].as_object().expect("paths") {
+        let Some(op) = item.get("get") else { continue };
+        let query: Vec<&Value> = op["parameters"]
+            .as_array()
+            .map(|ps| ps.iter().filter(|p| p["in"] == "query").collect())
+            .unwrap_or_default();
+        if query.is_empty() {
+            continue;
+        }
+        let id = if template.starts_with("/api/v1/groups/") {
+            &group_id
+        } else {
+            &my_id
+        };
+        let path = template.replace("{entityType}", "user").replace("{id}", id);
+        let call = |q: String| {
+            let req = app.request(Method::GET, &format!("{path}?{q}"));
+            if template.starts_with("/api/v1/platform/") {
+                req.bearer_auth(PLATFORM)
+            } else {
+                req.bearer_auth(&app.admin_token)
+            }
+        };
+        for p in &query {
+            let name = p["name"].as_str().expect("name");
+            let value = example_value(&p["schema"]);
+            let res = call(format!("{name}={value}")).send().await.expect("send");
+            assert_eq!(
+                res.status(),
+                200,
+                "GET {template}?{name}={value} is documented but refused"
+            );
+            if name == "sort" || name == "fields" {
+                let res = call(format!("{name}=not_a_column")).send().await.expect("send");
+                let p_doc = &p["schema"];
+                let documented: Vec<String> = if name == "sort" {
+                    serde_json::from_value(p_doc["enum"].clone()).expect("enum")
+                } else {
+                    pattern_values(p_doc)
+                };
+                let refused = problem(res, 400).await;
+                assert_eq!(
+                    allowed_by_problem(&refused, name),
+                    documented,
+                    "GET {template}: the documented {name} choices are the accepted ones"
+                );
+            }
+        }
+        let res = call("not_a_parameter=1".into()).send().await.expect("send");
+        let refused = problem(res, 400).await;
+        assert!(
+            refused["errors"].get("not_a_parameter").is_some(),
+            "GET {template} names an undocumented parameter: {refused}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} operations take query parameters");
     app.stop().await;
 }

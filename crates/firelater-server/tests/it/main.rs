@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod auth_cookie;
 mod connections;
+mod contract;
 mod conventions;
 mod crash;
 mod db_roles;

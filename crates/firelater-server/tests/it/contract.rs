@@ -1,0 +1,332 @@
+//! The resource contract: one battery of checks every resource of the API passes, run for
+//! each resource from a small descriptor. A new resource adds one descriptor and one test.
+//!
+//! - without a token, its list and its create are 401;
+//! - a user without the permission gets 403 for both;
+//! - a create is 201 and writes its audit row (read back through
+//!   `GET /audit-logs/{entityType}/{id}`) and its outbox event;
+//! - an invalid body is a 422 that names the bad field;
+//! - the list has the shared shape (`data`, `meta {page, per_page, total}`);
+//! - another tenant's administrator gets 404 for the object, and each tenant's list leaves
+//!   out the other's rows;
+//! - an update with a stale `version` is a 409 (for resources that update).
+
+use firelater_testkit::TestApp;
+use reqwest::{Method, Response};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const PASSWORD: &str = "contract password 123";
+
+/// How to update a resource, for the optimistic-locking check.
+struct Update {
+    /// A valid change; the battery adds `version`.
+    body: fn() -> Value,
+    /// The event an update writes (`None` only while the resource writes no events yet).
+    event: Option<&'static str>,
+}
+
+/// What the battery needs to know about one resource.
+struct Resource {
+    /// The collection, e.g. `/api/v1/users`: `GET` lists, `POST` creates.
+    collection: &'static str,
+    /// How to reach one object (`{collection}/{id}`) to prove another tenant cannot: `GET`,
+    /// or `DELETE` for a resource that cannot be read alone.
+    item_method: Method,
+    /// A system role without the permission the list and the create need.
+    role_without_permission: &'static str,
+    /// A valid create body; `n` makes unique names.
+    create: fn(n: u32) -> Value,
+    /// An invalid create body and the field its 422 must name.
+    invalid: (fn() -> Value, &'static str),
+    /// The audit log's entity type, as in `/audit-logs/{entityType}/{id}`.
+    entity_type: &'static str,
+    /// The audit action of a create.
+    created: &'static str,
+    /// The outbox event of a create (`None` only while the resource writes no events yet).
+    created_event: Option<&'static str>,
+    /// How it updates, if it does.
+    update: Option<Update>,
+}
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+fn next() -> u32 {
+    SEQ.fetch_add(1, Ordering::Relaxed)
+}
+
+async fn json_of(res: Response) -> Value {
+    res.json().await.expect("json")
+}
+
+fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::RequestBuilder {
+    let mut req = app.request(method, path);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req
+}
+
+async fn status(app: &TestApp, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> u16 {
+    send(app, method, path, token, body)
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
+}
+
+async fn create(app: &TestApp, r: &Resource, token: &str) -> Value {
+    let res = send(app, Method::POST, r.collection, Some(token), Some((r.create)(next())))
+        .send()
+        .await
+        .expect("create");
+    let code = res.status().as_u16();
+    let body = json_of(res).await;
+    assert_eq!(code, 201, "{} create: {body}", r.collection);
+    body
+}
+
+async fn list_ids(app: &TestApp, r: &Resource, token: &str) -> Vec<String> {
+    let page = json_of(
+        send(
+            app,
+            Method::GET,
+            &format!("{}?per_page=100", r.collection),
+            Some(token),
+            None,
+        )
+        .send()
+        .await
+        .expect("list"),
+    )
+    .await;
+    page["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|o| o["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// Runs the whole contract for `r` on a fresh app.
+async fn contract(r: Resource) {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token.clone();
+    let path = r.collection;
+
+    // 401 without a token.
+    assert_eq!(
+        status(&app, Method::GET, path, None, None).await,
+        401,
+        "{path} list anonymous"
+    );
+    assert_eq!(
+        status(&app, Method::POST, path, None, Some((r.create)(next()))).await,
+        401,
+        "{path} create anonymous"
+    );
+
+    // 403 without the permission.
+    let email = format!("contract-{}@example.com", next());
+    app.create_user(&email, Some(PASSWORD), &[r.role_without_permission])
+        .await;
+    let weak = app.login("default", &email, PASSWORD).await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    assert_eq!(
+        status(&app, Method::GET, path, Some(&weak), None).await,
+        403,
+        "{path} list"
+    );
+    assert_eq!(
+        status(&app, Method::POST, path, Some(&weak), Some((r.create)(next()))).await,
+        403,
+        "{path} create"
+    );
+
+    // 201, with its audit row and its outbox event.
+    let created = create(&app, &r, &admin).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let history = json_of(
+        app.admin(Method::GET, &format!("/api/v1/audit-logs/{}/{id}", r.entity_type))
+            .send()
+            .await
+            .expect("history"),
+    )
+    .await;
+    let actions: Vec<&str> = history["data"]
+        .as_array()
+        .expect("history data")
+        .iter()
+        .filter_map(|a| a["action"].as_str())
+        .collect();
+    assert_eq!(actions, [r.created], "{path}: the create's audit row");
+    let events = app.services.events_of(id.parse().expect("uuid")).await.expect("events");
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(
+        types,
+        Vec::from_iter(r.created_event),
+        "{path}: the create's outbox event"
+    );
+
+    // 422 naming the field.
+    let (invalid, field) = r.invalid;
+    let res = send(&app, Method::POST, path, Some(&admin), Some(invalid()))
+        .send()
+        .await
+        .expect("invalid");
+    assert_eq!(res.status(), 422, "{path} invalid body");
+    let problem = json_of(res).await;
+    assert!(
+        problem["errors"].get(field).is_some(),
+        "{path}: the 422 names {field}: {problem}"
+    );
+
+    // The list's shape.
+    let page = json_of(app.admin(Method::GET, path).send().await.expect("list")).await;
+    assert!(page["data"].is_array(), "{path}: {page}");
+    for key in ["page", "per_page", "total"] {
+        assert!(page["meta"][key].is_u64(), "{path}: meta.{key} in {page}");
+    }
+    assert_eq!(page["meta"]["page"], 1);
+
+    // Another tenant: 404 for the object, and neither list shows the other's rows.
+    app.services
+        .create_tenant(firelater_service::tenants::NewTenant {
+            name: "Other".into(),
+            slug: "other".into(),
+            admin_email: "admin@other.example".into(),
+            admin_name: "Other Admin".into(),
+            admin_password: PASSWORD.into(),
+        })
+        .await
+        .expect("tenant B");
+    let other = app.login("other", "admin@other.example", PASSWORD).await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let item = format!("{path}/{id}");
+    assert_eq!(
+        status(&app, r.item_method.clone(), &item, Some(&other), None).await,
+        404,
+        "{item} as another tenant's administrator"
+    );
+    let theirs = create(&app, &r, &other).await["id"].as_str().expect("id").to_owned();
+    let ours = list_ids(&app, &r, &admin).await;
+    assert!(ours.contains(&id), "{path}: our own object is listed");
+    assert!(
+        !ours.contains(&theirs),
+        "{path}: the other tenant's object is not listed"
+    );
+    assert!(
+        !list_ids(&app, &r, &other).await.contains(&id),
+        "{path}: ours is not in theirs"
+    );
+
+    // 409 on a stale version.
+    if let Some(update) = &r.update {
+        let version = created["version"].as_i64().expect("version");
+        let mut body = (update.body)();
+        body["version"] = json!(version);
+        assert_eq!(
+            status(&app, Method::PUT, &item, Some(&admin), Some(body.clone())).await,
+            200,
+            "{item} update"
+        );
+        assert_eq!(
+            status(&app, Method::PUT, &item, Some(&admin), Some(body)).await,
+            409,
+            "{item} update with a stale version"
+        );
+        let events = app.services.events_of(id.parse().expect("uuid")).await.expect("events");
+        let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+        let expected: Vec<&str> = r.created_event.into_iter().chain(update.event).collect();
+        assert_eq!(types, expected, "{item}: one event per change");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn users_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/users",
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"email": format!("made-{n}@example.com"), "name": "Made"}),
+        invalid: (|| json!({"email": "not an email", "name": "Bad"}), "email"),
+        entity_type: "user",
+        created: "user.created",
+        created_event: Some("user.created"),
+        update: Some(Update {
+            body: || json!({"name": "Renamed"}),
+            event: Some("user.updated"),
+        }),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn groups_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/groups",
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("Group {n}")}),
+        invalid: (|| json!({"name": "Bad", "type": "gang"}), "type"),
+        entity_type: "group",
+        created: "group.created",
+        created_event: Some("group.created"),
+        update: Some(Update {
+            body: || json!({"description": "changed"}),
+            event: Some("group.updated"),
+        }),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_keys_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/api-keys",
+        // A key cannot be read alone; revoking another tenant's is the probe.
+        item_method: Method::DELETE,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("key-{n}"), "permissions": ["users:read"]}),
+        invalid: (|| json!({"name": "bad", "permissions": ["users:fly"]}), "permissions"),
+        entity_type: "api_key",
+        created: "api_key.created",
+        created_event: Some("api_key.created"),
+        update: None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/roles",
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("made-{n}"), "display_name": "Made", "permissions": ["users:read"]}),
+        invalid: (|| json!({"name": "Not A Name!", "display_name": "Bad"}), "name"),
+        entity_type: "role",
+        created: "role.created",
+        created_event: Some("role.created"),
+        update: Some(Update {
+            body: || json!({"display_name": "Renamed"}),
+            event: Some("role.updated"),
+        }),
+    })
+    .await;
+}
