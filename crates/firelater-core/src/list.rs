@@ -51,6 +51,25 @@ pub struct FilterSpec {
     pub description: &'static str,
 }
 
+impl FilterSpec {
+    /// `created_after`: rows created at or after an instant; every resource with
+    /// `created_at` takes it.
+    pub const CREATED_AFTER: FilterSpec = FilterSpec {
+        param: "created_after",
+        column: "created_at",
+        kind: FilterKind::After,
+        description: "Created at or after this instant.",
+    };
+
+    /// `created_before`: rows created before an instant.
+    pub const CREATED_BEFORE: FilterSpec = FilterSpec {
+        param: "created_before",
+        column: "created_at",
+        kind: FilterKind::Before,
+        description: "Created before this instant.",
+    };
+}
+
 /// What a resource's list endpoint accepts.
 #[derive(Debug, Clone, Copy)]
 pub struct ListSpec {

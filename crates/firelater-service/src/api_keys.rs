@@ -47,18 +47,8 @@ pub const LIST: ListSpec = ListSpec {
             kind: FilterKind::Uuid,
             description: "Keys created by this user.",
         },
-        FilterSpec {
-            param: "created_after",
-            column: "created_at",
-            kind: FilterKind::After,
-            description: "Created at or after this instant.",
-        },
-        FilterSpec {
-            param: "created_before",
-            column: "created_at",
-            kind: FilterKind::Before,
-            description: "Created before this instant.",
-        },
+        FilterSpec::CREATED_AFTER,
+        FilterSpec::CREATED_BEFORE,
     ],
     fields: &[
         "id",

@@ -52,18 +52,8 @@ pub const LIST: ListSpec = ListSpec {
             kind: FilterKind::Uuid,
             description: "Only groups managed by this user.",
         },
-        FilterSpec {
-            param: "created_after",
-            column: "created_at",
-            kind: FilterKind::After,
-            description: "Created at or after this instant.",
-        },
-        FilterSpec {
-            param: "created_before",
-            column: "created_at",
-            kind: FilterKind::Before,
-            description: "Created before this instant.",
-        },
+        FilterSpec::CREATED_AFTER,
+        FilterSpec::CREATED_BEFORE,
     ],
     fields: &[
         "id",
@@ -175,6 +165,17 @@ pub struct GroupView {
     pub members: Option<Vec<GroupMember>>,
     /// The roles it holds, with `include=roles`.
     pub roles: Option<Vec<Role>>,
+}
+
+impl GroupView {
+    /// A group without its relations.
+    pub fn of(group: Group) -> Self {
+        Self {
+            group,
+            members: None,
+            roles: None,
+        }
+    }
 }
 
 /// A group one user belongs to, with their role in it.
@@ -328,11 +329,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        Ok(GroupView {
-            group: g,
-            members: None,
-            roles: None,
-        })
+        Ok(GroupView::of(g))
     }
 
     /// Lists groups (needs `groups:read`); `include=members` embeds each group's members.
@@ -441,11 +438,7 @@ impl Services {
             .field("settings", &before.settings, &settings);
         if diff.is_empty() {
             tx.commit().await?;
-            return Ok(GroupView {
-                group: before,
-                members: None,
-                roles: None,
-            });
+            return Ok(GroupView::of(before));
         }
         let changes = groups::GroupChanges {
             name: (name != before.name).then_some(name),
@@ -467,11 +460,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        Ok(GroupView {
-            group: after,
-            members: None,
-            roles: None,
-        })
+        Ok(GroupView::of(after))
     }
 
     /// Deletes a group (needs `groups:delete`). Its memberships and role grants go with it;

@@ -38,18 +38,8 @@ pub const LIST: ListSpec = ListSpec {
             kind: FilterKind::Text,
             description: "Exact auth provider.",
         },
-        FilterSpec {
-            param: "created_after",
-            column: "created_at",
-            kind: FilterKind::After,
-            description: "Created at or after this instant.",
-        },
-        FilterSpec {
-            param: "created_before",
-            column: "created_at",
-            kind: FilterKind::Before,
-            description: "Created before this instant.",
-        },
+        FilterSpec::CREATED_AFTER,
+        FilterSpec::CREATED_BEFORE,
     ],
     fields: &[
         "id",
@@ -106,6 +96,13 @@ pub struct UserView {
     pub user: User,
     /// Their roles, when included.
     pub roles: Option<Vec<Role>>,
+}
+
+impl UserView {
+    /// A user without their roles.
+    pub fn of(user: User) -> Self {
+        Self { user, roles: None }
+    }
 }
 
 /// A user as events describe them.
@@ -310,10 +307,7 @@ impl Services {
             record::change(&tx, ctx, now, change).await?;
         }
         tx.commit().await?;
-        Ok(UserView {
-            user: after,
-            roles: None,
-        })
+        Ok(UserView::of(after))
     }
 
     /// Deactivates a user (needs `users:delete`): they can no longer sign in and every
@@ -329,10 +323,7 @@ impl Services {
         self.check_over_user(&tx, ctx, id).await?;
         if before.status == UserStatus::Inactive {
             tx.commit().await?;
-            return Ok(UserView {
-                user: before,
-                roles: None,
-            });
+            return Ok(UserView::of(before));
         }
         let changes = users::UserChanges {
             status: Some(UserStatus::Inactive),
@@ -354,9 +345,6 @@ impl Services {
             );
         record::change(&tx, ctx, now, change).await?;
         tx.commit().await?;
-        Ok(UserView {
-            user: after,
-            roles: None,
-        })
+        Ok(UserView::of(after))
     }
 }
