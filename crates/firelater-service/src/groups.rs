@@ -12,7 +12,7 @@ use firelater_core::audit::Diff;
 use firelater_core::error::Validator;
 use firelater_core::events::{Event, GroupData, GroupMemberData, GroupRolesData};
 use firelater_core::grant::Conferral;
-use firelater_core::groups::{Group, GroupType, MemberRole};
+use firelater_core::groups::{Group, GroupType, MemberRole, Membership};
 use firelater_core::ids::{GroupId, UserId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::roles::Role;
@@ -204,6 +204,30 @@ fn member_of(row: groups::MemberRow) -> GroupMember {
         role: row.member.role,
         joined_at: row.member.joined_at,
         user: row.user,
+    }
+}
+
+/// A membership as events describe it.
+fn member_data(m: &Membership) -> GroupMemberData {
+    GroupMemberData {
+        group_id: m.group_id.0,
+        user_id: m.user_id.0,
+        role: m.role.as_str().to_owned(),
+    }
+}
+
+/// A membership as the audit log records it.
+fn member_json(m: &Membership) -> Value {
+    json!({"user_id": m.user_id, "role": m.role})
+}
+
+/// Takes the tenant's access lock (what a change confers is decided on what it reads: no
+/// other access change in between), then finds the group: 404 when there is none.
+async fn lock_access_to(tx: &TenantTx, group_id: GroupId) -> Result<(), Error> {
+    roles::lock_access(tx).await?;
+    match groups::find(tx, group_id).await? {
+        Some(_) => Ok(()),
+        None => Err(Error::not_found("group")),
     }
 }
 
@@ -548,11 +572,7 @@ impl Services {
         let role = role.unwrap_or(MemberRole::Member);
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        // What this change confers is decided on what it reads: no other access change in between.
-        roles::lock_access(&tx).await?;
-        if groups::find(&tx, group_id).await?.is_none() {
-            return Err(Error::not_found("group"));
-        }
+        lock_access_to(&tx, group_id).await?;
         let user = users::find(&tx, user_id)
             .await?
             .ok_or_else(|| Error::field("user_id", "no user with this id"))?;
@@ -566,19 +586,9 @@ impl Services {
             return Err(e);
         }
         let m = groups::add_member(&tx, group_id, user_id, role, now).await?;
-        let diff = Diff::new().created("member", &json!({"user_id": user_id, "role": m.role}));
-        record::change(
-            &tx,
-            ctx,
-            now,
-            Change::event(Event::GroupMemberAdded(GroupMemberData {
-                group_id: group_id.0,
-                user_id: user_id.0,
-                role: m.role.as_str().to_owned(),
-            }))
-            .diff(diff),
-        )
-        .await?;
+        let diff = Diff::new().created("member", &member_json(&m));
+        let change = Change::event(Event::GroupMemberAdded(member_data(&m))).diff(diff);
+        record::change(&tx, ctx, now, change).await?;
         tx.commit().await?;
         Ok(GroupMember {
             user,
@@ -592,11 +602,7 @@ impl Services {
         ctx.require(Permission::GroupsUpdate)?;
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        // What this change confers is decided on what it reads: no other access change in between.
-        roles::lock_access(&tx).await?;
-        if groups::find(&tx, group_id).await?.is_none() {
-            return Err(Error::not_found("group"));
-        }
+        lock_access_to(&tx, group_id).await?;
         let m = groups::find_member(&tx, group_id, user_id)
             .await?
             .ok_or_else(|| Error::not_found("group member"))?;
@@ -607,20 +613,9 @@ impl Services {
         if takes_admin {
             self.ensure_an_admin_remains(&tx).await?;
         }
-        let old = Some(json!({"user_id": user_id, "role": m.role}));
-        let diff = Diff::new().field("member", &old, &None);
-        record::change(
-            &tx,
-            ctx,
-            now,
-            Change::event(Event::GroupMemberRemoved(GroupMemberData {
-                group_id: group_id.0,
-                user_id: user_id.0,
-                role: m.role.as_str().to_owned(),
-            }))
-            .diff(diff),
-        )
-        .await?;
+        let diff = Diff::new().field("member", &Some(member_json(&m)), &None);
+        let change = Change::event(Event::GroupMemberRemoved(member_data(&m))).diff(diff);
+        record::change(&tx, ctx, now, change).await?;
         tx.commit().await
     }
 
@@ -671,11 +666,7 @@ impl Services {
         wanted.dedup();
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        // What this change confers is decided on what it reads: no other access change in between.
-        roles::lock_access(&tx).await?;
-        if groups::find(&tx, group_id).await?.is_none() {
-            return Err(Error::not_found("group"));
-        }
+        lock_access_to(&tx, group_id).await?;
         let mut found = Vec::with_capacity(wanted.len());
         let mut unknown = Vec::new();
         for name in &wanted {
