@@ -1795,8 +1795,6 @@ export interface operations {
                 created_after?: string;
                 /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Only these fields, comma-separated: `id`, `name`, `prefix`, `permissions`, `created_by`, `created_at`, `expires_at`, `last_used_at`, `revoked_at`. */
-                fields?: string;
             };
             header?: never;
             path?: never;
@@ -2063,8 +2061,6 @@ export interface operations {
                 created_after?: string;
                 /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Only these fields, comma-separated: `id`, `actor_id`, `actor_type`, `action`, `entity_type`, `entity_id`, `changes`, `ip`, `user_agent`, `request_id`, `created_at`. */
-                fields?: string;
             };
             header?: never;
             path?: never;
@@ -2130,8 +2126,6 @@ export interface operations {
                 sort?: "created_at";
                 /** @description Sort direction; `asc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Only these fields, comma-separated: `id`, `actor_id`, `actor_type`, `action`, `entity_type`, `entity_id`, `changes`, `ip`, `user_agent`, `request_id`, `created_at`. */
-                fields?: string;
             };
             header?: never;
             path: {
@@ -2909,8 +2903,6 @@ export interface operations {
                 sort?: "last_used_at" | "created_at";
                 /** @description Sort direction; `desc` when absent. */
                 order?: "asc" | "desc";
-                /** @description Only these fields, comma-separated: `id`, `user_agent`, `ip`, `created_at`, `last_used_at`, `current`. */
-                fields?: string;
             };
             header?: never;
             path?: never;
@@ -3169,8 +3161,6 @@ export interface operations {
                 created_after?: string;
                 /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Only these fields, comma-separated: `id`, `name`, `description`, `type`, `parent_id`, `manager_id`, `email`, `settings`, `version`, `created_at`, `updated_at`, `members`. */
-                fields?: string;
                 /** @description Relations to embed, comma-separated: `members`. */
                 include?: string;
                 /** @description Text search. */
@@ -3595,8 +3585,6 @@ export interface operations {
                 order?: "asc" | "desc";
                 /** @description Members with these roles in the group. One or more of `member`, `lead`, comma-separated. */
                 role?: string;
-                /** @description Only these fields, comma-separated: `user_id`, `name`, `email`, `status`, `role`, `joined_at`. */
-                fields?: string;
             };
             header?: never;
             path: {
@@ -4023,8 +4011,6 @@ export interface operations {
                 created_after?: string;
                 /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Only these fields, comma-separated: `id`, `name`, `slug`, `status`, `user_count`, `version`, `created_at`, `updated_at`. */
-                fields?: string;
                 /** @description Text search. */
                 q?: string;
             };
@@ -4428,8 +4414,6 @@ export interface operations {
                 order?: "asc" | "desc";
                 /** @description Only system roles (`true`) or only custom ones (`false`). `true` or `false`. */
                 is_system?: boolean;
-                /** @description Only these fields, comma-separated: `id`, `name`, `display_name`, `description`, `is_system`, `permissions`, `version`. */
-                fields?: string;
             };
             header?: never;
             path?: never;
@@ -4852,8 +4836,6 @@ export interface operations {
                 created_after?: string;
                 /** @description Created before this instant. An RFC 3339 instant. */
                 created_before?: string;
-                /** @description Only these fields, comma-separated: `id`, `email`, `name`, `phone`, `timezone`, `status`, `auth_provider`, `last_login_at`, `version`, `created_at`, `updated_at`, `roles`. */
-                fields?: string;
                 /** @description Relations to embed, comma-separated: `roles`. */
                 include?: string;
                 /** @description Text search. */
@@ -5280,8 +5262,6 @@ export interface operations {
                 order?: "asc" | "desc";
                 /** @description Groups of these kinds. One or more of `team`, `department`, `distribution`, comma-separated. */
                 type?: string;
-                /** @description Only these fields, comma-separated: `id`, `name`, `description`, `type`, `parent_id`, `role`, `joined_at`. */
-                fields?: string;
                 /** @description Text search. */
                 q?: string;
             };
