@@ -92,6 +92,7 @@ error_codes! {
     GrantRequiresAdmin => ("grant_requires_admin", Forbidden, "Only an administrator can grant the admin role"),
     TargetOutranksActor => ("target_outranks_actor", Forbidden, "The account has as much access as yours or more"),
     LastAdmin => ("last_admin", Conflict, "The tenant's last administrator cannot be removed"),
+    UserNotInactive => ("user_not_inactive", Conflict, "Only an inactive user can be reactivated"),
     CsrfCheckFailed => ("csrf_check_failed", Forbidden, "Cross-site request refused"),
     NotFound => ("not_found", NotFound, "Not found"),
     RouteNotFound => ("route_not_found", NotFound, "No such endpoint"),

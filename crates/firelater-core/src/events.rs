@@ -266,6 +266,8 @@ events! {
     UserUpdated(UserData) = "user.updated", version 1, on "user" by id;
     /// A user was deactivated.
     UserDeactivated(UserData) = "user.deactivated", version 1, on "user" by id;
+    /// A deactivated user was reactivated: they can sign in again.
+    UserReactivated(UserData) = "user.reactivated", version 1, on "user" by id;
     /// The roles a user holds directly changed.
     UserRolesChanged(UserRolesData) = "user.roles_changed", version 1, on "user" by user_id;
     /// A user's password was changed by them or set by an administrator.

@@ -17,6 +17,7 @@ pub mod numbering;
 pub mod permission;
 pub mod roles;
 pub mod tenants;
+pub mod useragent;
 pub mod users;
 pub mod validate;
 

@@ -6,8 +6,10 @@ use crate::Services;
 use crate::ctx::Ctx;
 use firelater_core::list::{Filter, FilterKind, FilterSpec, FilterValue, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission};
+use firelater_db::TenantTx;
 use firelater_db::entities::audit_log;
-use firelater_db::repo::audit;
+use firelater_db::repo::{api_keys, audit, groups, roles, users};
+use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 /// The longest entity type name (the column's width).
@@ -18,9 +20,11 @@ const FIELDS: &[&str] = &[
     "id",
     "actor_id",
     "actor_type",
+    "actor_name",
     "action",
     "entity_type",
     "entity_id",
+    "entity_name",
     "changes",
     "ip",
     "user_agent",
@@ -77,6 +81,75 @@ pub const HISTORY: ListSpec = ListSpec {
     searchable: false,
 };
 
+/// An audit entry with the names of its actor and entity, as they are now.
+#[derive(Debug, Clone)]
+pub struct AuditView {
+    /// The entry.
+    pub entry: audit_log::Model,
+    /// The acting user's name or API key's name; `None` for the system, the platform operator
+    /// or an actor that no longer exists.
+    pub actor_name: Option<String>,
+    /// The name of the entity when it is a user, group, role (its display name) or API key
+    /// that still exists; `None` otherwise.
+    pub entity_name: Option<String>,
+}
+
+/// The kinds of actor and entity whose names the audit log shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Named {
+    User,
+    ApiKey,
+    Group,
+    Role,
+}
+
+impl Named {
+    fn of(entity_type: &str) -> Option<Self> {
+        match entity_type {
+            "user" => Some(Self::User),
+            "api_key" => Some(Self::ApiKey),
+            "group" => Some(Self::Group),
+            "role" => Some(Self::Role),
+            _ => None,
+        }
+    }
+}
+
+/// Names the actors and entities of a page of entries: one query per kind present on the
+/// page, whatever its length.
+async fn with_names(tx: &TenantTx, page: Page<audit_log::Model>) -> Result<Page<AuditView>, Error> {
+    let actor = |e: &audit_log::Model| {
+        let kind = Named::of(&e.actor_type).filter(|k| matches!(k, Named::User | Named::ApiKey))?;
+        Some((kind, e.actor_id?))
+    };
+    let entity = |e: &audit_log::Model| Some((Named::of(&e.entity_type)?, e.entity_id?));
+    let wanted: BTreeSet<(Named, Uuid)> = page
+        .items
+        .iter()
+        .flat_map(|e| [actor(e), entity(e)])
+        .flatten()
+        .collect();
+    let mut names: HashMap<(Named, Uuid), String> = HashMap::new();
+    for kind in [Named::User, Named::ApiKey, Named::Group, Named::Role] {
+        let ids: Vec<Uuid> = wanted.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let found = match kind {
+            Named::User => users::names_of(tx, &ids).await?,
+            Named::ApiKey => api_keys::names_of(tx, &ids).await?,
+            Named::Group => groups::names_of(tx, &ids).await?,
+            Named::Role => roles::names_of(tx, &ids).await?,
+        };
+        names.extend(found.into_iter().map(|(id, name)| ((kind, id), name)));
+    }
+    Ok(page.map(|entry| AuditView {
+        actor_name: actor(&entry).and_then(|k| names.get(&k).cloned()),
+        entity_name: entity(&entry).and_then(|k| names.get(&k).cloned()),
+        entry,
+    }))
+}
+
 /// Checks an entity type as it appears in a path: `user`, `api_key`, … (lower-case letters,
 /// digits and underscores, starting with a letter).
 pub fn entity_type(value: &str) -> Result<String, Error> {
@@ -100,10 +173,11 @@ pub fn entity_type(value: &str) -> Result<String, Error> {
 impl Services {
     /// Lists the tenant's audit entries, newest first unless asked otherwise (needs
     /// `audit_logs:read`).
-    pub async fn list_audit_logs(&self, ctx: &Ctx, params: &ListParams) -> Result<Page<audit_log::Model>, Error> {
+    pub async fn list_audit_logs(&self, ctx: &Ctx, params: &ListParams) -> Result<Page<AuditView>, Error> {
         ctx.require(Permission::AuditLogsRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let page = audit::list(&tx, params).await?;
+        let page = with_names(&tx, page).await?;
         tx.commit().await?;
         Ok(page)
     }
@@ -116,7 +190,7 @@ impl Services {
         entity_type: &str,
         entity_id: Uuid,
         params: &ListParams,
-    ) -> Result<Page<audit_log::Model>, Error> {
+    ) -> Result<Page<AuditView>, Error> {
         ctx.require(Permission::AuditLogsRead)?;
         let entity_type = self::entity_type(entity_type)?;
         let mut params = params.clone();
@@ -130,10 +204,11 @@ impl Services {
         });
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let page = audit::list(&tx, &params).await?;
-        tx.commit().await?;
         if page.total == 0 {
             return Err(Error::not_found("entity history"));
         }
+        let page = with_names(&tx, page).await?;
+        tx.commit().await?;
         Ok(page)
     }
 }

@@ -15,7 +15,7 @@ use firelater_core::ids::{SessionId, TenantId, UserId};
 use firelater_core::tenants::{Tenant, TenantStatus};
 use firelater_core::users::{User, UserStatus};
 use firelater_core::{Error, ErrorCode, Permission, validate};
-use firelater_db::repo::{roles, sessions, tenants, users};
+use firelater_db::repo::{mfa, roles, sessions, tenants, users};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -80,6 +80,8 @@ pub struct Tokens {
     pub expires_in: i64,
     /// The signed-in user.
     pub user: User,
+    /// Whether they have multi-factor authentication on.
+    pub mfa_enabled: bool,
 }
 
 /// The signed-in user with their tenant, roles and permissions.
@@ -87,6 +89,8 @@ pub struct Tokens {
 pub struct Me {
     /// The user.
     pub user: User,
+    /// Whether they have multi-factor authentication on.
+    pub mfa_enabled: bool,
     /// Their tenant.
     pub tenant: Tenant,
     /// Names of their roles.
@@ -243,6 +247,7 @@ impl Services {
                 user_id: user.id.0,
             }));
         record::change(&tx, &ctx, now, change).await?;
+        let mfa_enabled = mfa::is_enabled(&tx, user.id).await?;
         tx.commit().await?;
         let (access_token, expires_in) = self.access_token(user.id, tenant_id, session, now)?;
         Ok(Tokens {
@@ -250,6 +255,7 @@ impl Services {
             refresh_token: refresh,
             expires_in,
             user,
+            mfa_enabled,
         })
     }
 
@@ -306,6 +312,7 @@ impl Services {
         )
         .await?;
         sessions::touch(&tx, session.id, now).await?;
+        let mfa_enabled = mfa::is_enabled(&tx, user.id).await?;
         tx.commit().await?;
         let (access_token, expires_in) = self.access_token(user.id, tenant_id, SessionId(session.id), now)?;
         Ok(Tokens {
@@ -313,6 +320,7 @@ impl Services {
             refresh_token: refresh,
             expires_in,
             user,
+            mfa_enabled,
         })
     }
 
@@ -392,9 +400,11 @@ impl Services {
             .into_iter()
             .map(|(_, r)| r.name)
             .collect();
+        let mfa_enabled = mfa::is_enabled(&tx, user.id).await?;
         tx.commit().await?;
         Ok(Me {
             user,
+            mfa_enabled,
             tenant,
             roles,
             permissions: ctx.permissions.clone(),

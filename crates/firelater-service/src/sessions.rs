@@ -11,7 +11,7 @@ use firelater_core::audit::Diff;
 use firelater_core::events::{Event, SessionData};
 use firelater_core::ids::{SessionId, TenantId};
 use firelater_core::list::{ListParams, ListSpec, Order, Page};
-use firelater_core::{Error, ErrorCode};
+use firelater_core::{Error, ErrorCode, useragent};
 use firelater_db::TenantTx;
 use firelater_db::repo::sessions;
 use uuid::Uuid;
@@ -28,7 +28,15 @@ pub const LIST: ListSpec = ListSpec {
     default_sort: "last_used_at",
     default_order: Order::Desc,
     filters: &[],
-    fields: &["id", "user_agent", "ip", "created_at", "last_used_at", "current"],
+    fields: &[
+        "id",
+        "user_agent",
+        "device",
+        "ip",
+        "created_at",
+        "last_used_at",
+        "current",
+    ],
     includes: &[],
     searchable: false,
 };
@@ -40,6 +48,8 @@ pub struct SessionView {
     pub id: Uuid,
     /// The client's user agent at sign-in.
     pub user_agent: Option<String>,
+    /// The user agent in words, e.g. "Firefox on Windows" (`core::useragent::describe`).
+    pub device: String,
     /// The client's IP at sign-in.
     pub ip: Option<String>,
     /// Signed in.
@@ -74,6 +84,7 @@ impl Services {
         Ok(page.map(|s| SessionView {
             current: Some(s.id) == current,
             id: s.id,
+            device: useragent::describe(s.user_agent.as_deref().unwrap_or_default()),
             user_agent: s.user_agent,
             ip: s.ip,
             created_at: s.created_at,

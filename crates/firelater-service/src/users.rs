@@ -1,4 +1,4 @@
-//! Users of a tenant: create, list, read, update and deactivate. Users are never deleted, so
+//! Users of a tenant: create, list, read, update, deactivate and reactivate. Users are never deleted, so
 //! their history stays attributed.
 
 use crate::Services;
@@ -12,7 +12,8 @@ use firelater_core::list::{FilterKind, FilterSpec, FilterValue, ListParams, List
 use firelater_core::roles::Role;
 use firelater_core::users::{User, UserStatus};
 use firelater_core::{Error, ErrorCode, Permission, validate};
-use firelater_db::repo::{roles, sessions, status_history, users};
+use firelater_db::TenantTx;
+use firelater_db::repo::{mfa, roles, sessions, status_history, users};
 
 /// What `GET /users` accepts.
 pub const LIST: ListSpec = ListSpec {
@@ -50,6 +51,7 @@ pub const LIST: ListSpec = ListSpec {
         "status",
         "auth_provider",
         "last_login_at",
+        "mfa_enabled",
         "version",
         "created_at",
         "updated_at",
@@ -89,19 +91,26 @@ pub struct UserPatch {
     pub timezone: Option<String>,
 }
 
-/// A user with the roles asked for by `include=roles`.
+/// A user with the roles asked for by `include=roles` and whether they use MFA.
 #[derive(Debug, Clone)]
 pub struct UserView {
     /// The user.
     pub user: User,
     /// Their roles, when included.
     pub roles: Option<Vec<Role>>,
+    /// Whether they have multi-factor authentication on (an enrolment confirmed with a code).
+    pub mfa_enabled: bool,
 }
 
 impl UserView {
-    /// A user without their roles.
-    pub fn of(user: User) -> Self {
-        Self { user, roles: None }
+    /// A user without their roles, with their MFA state read in `tx`.
+    pub(crate) async fn load(tx: &TenantTx, user: User) -> Result<Self, Error> {
+        let mfa_enabled = mfa::is_enabled(tx, user.id).await?;
+        Ok(Self {
+            user,
+            roles: None,
+            mfa_enabled,
+        })
     }
 }
 
@@ -201,6 +210,8 @@ impl Services {
         Ok(UserView {
             user: u,
             roles: Some(granted),
+            // Nobody has enrolled a user who did not exist a moment ago.
+            mfa_enabled: false,
         })
     }
 
@@ -221,9 +232,10 @@ impl Services {
         let params = &params;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let page = users::list(&tx, params).await?;
+        let ids: Vec<UserId> = page.items.iter().map(|u| u.id).collect();
+        let with_mfa = mfa::enabled_among(&tx, &ids).await?;
         let with_roles = params.includes("roles") || params.fields.as_ref().is_some_and(|f| f.contains(&"roles"));
         let mut role_pairs = if with_roles {
-            let ids: Vec<UserId> = page.items.iter().map(|u| u.id).collect();
             roles::roles_of_users(&tx, &ids).await?
         } else {
             Vec::new()
@@ -237,7 +249,12 @@ impl Services {
                 role_pairs = rest;
                 mine.into_iter().map(|(_, r)| r).collect()
             });
-            UserView { user: u, roles }
+            let mfa_enabled = with_mfa.contains(&u.id);
+            UserView {
+                user: u,
+                roles,
+                mfa_enabled,
+            }
         }))
     }
 
@@ -259,8 +276,13 @@ impl Services {
         } else {
             None
         };
+        let mfa_enabled = mfa::is_enabled(&tx, id).await?;
         tx.commit().await?;
-        Ok(UserView { user, roles })
+        Ok(UserView {
+            user,
+            roles,
+            mfa_enabled,
+        })
     }
 
     /// Changes a user's profile (needs `users:update`, or to be that user); a stale
@@ -306,8 +328,9 @@ impl Services {
             let change = Change::event(Event::UserUpdated(event_data(&after))).diff(diff);
             record::change(&tx, ctx, now, change).await?;
         }
+        let view = UserView::load(&tx, after).await?;
         tx.commit().await?;
-        Ok(UserView::of(after))
+        Ok(view)
     }
 
     /// Deactivates a user (needs `users:delete`): they can no longer sign in and every
@@ -322,8 +345,9 @@ impl Services {
         let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
         self.check_over_user(&tx, ctx, id).await?;
         if before.status == UserStatus::Inactive {
+            let view = UserView::load(&tx, before).await?;
             tx.commit().await?;
-            return Ok(UserView::of(before));
+            return Ok(view);
         }
         let changes = users::UserChanges {
             status: Some(UserStatus::Inactive),
@@ -344,7 +368,47 @@ impl Services {
                 None,
             );
         record::change(&tx, ctx, now, change).await?;
+        let view = UserView::load(&tx, after).await?;
         tx.commit().await?;
-        Ok(UserView::of(after))
+        Ok(view)
+    }
+
+    /// Reactivates a deactivated user (needs `users:delete`, like deactivation): they can
+    /// sign in again with their old password. A user who is not inactive is a 409
+    /// `user_not_inactive`.
+    pub async fn reactivate_user(&self, ctx: &Ctx, id: UserId) -> Result<UserView, Error> {
+        ctx.require(Permission::UsersDelete)?;
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        self.check_over_user(&tx, ctx, id).await?;
+        // Only an inactive user is reactivated: a pending one becomes active by setting a
+        // password, which the transition table also allows.
+        if before.status != UserStatus::Inactive || !before.status.can_transition(UserStatus::Active) {
+            return Err(Error::new(
+                ErrorCode::UserNotInactive,
+                format!("the user is {}, not inactive", before.status),
+            ));
+        }
+        let changes = users::UserChanges {
+            status: Some(UserStatus::Active),
+            ..Default::default()
+        };
+        let after = users::update(&tx, id, None, changes, now)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        let diff = Diff::new().field("status", &before.status, &after.status);
+        let change = Change::event(Event::UserReactivated(event_data(&after)))
+            .diff(diff)
+            .status(
+                status_history::USERS,
+                Some(before.status.as_str()),
+                after.status.as_str(),
+                None,
+            );
+        record::change(&tx, ctx, now, change).await?;
+        let view = UserView::load(&tx, after).await?;
+        tx.commit().await?;
+        Ok(view)
     }
 }

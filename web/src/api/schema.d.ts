@@ -599,6 +599,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivates a deactivated user: they can sign in again. A user who is not inactive is a
+         *     409 `user_not_inactive`.
+         */
+        post: operations["reactivate_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/roles": {
         parameters: {
             query?: never;
@@ -753,6 +773,11 @@ export interface components {
              * @description Who acted: a user or API key id; absent for the system and the platform operator.
              */
             actor_id?: string | null;
+            /**
+             * @description The acting user's or API key's name as it is now; absent for the system and the
+             *     platform operator.
+             */
+            actor_name?: string | null;
             /** @description `user`, `api_key`, `system` or `platform`. */
             actor_type: string;
             /**
@@ -772,6 +797,11 @@ export interface components {
              * @description The entity's id.
              */
             entity_id?: string | null;
+            /**
+             * @description The entity's name as it is now, for a user, group, role (display name) or API key that
+             *     still exists; absent for other kinds.
+             */
+            entity_name?: string | null;
             /** @description The kind of entity, e.g. `user`. */
             entity_type: string;
             /**
@@ -1142,6 +1172,11 @@ export interface components {
                  * @description Who acted: a user or API key id; absent for the system and the platform operator.
                  */
                 actor_id?: string | null;
+                /**
+                 * @description The acting user's or API key's name as it is now; absent for the system and the
+                 *     platform operator.
+                 */
+                actor_name?: string | null;
                 /** @description `user`, `api_key`, `system` or `platform`. */
                 actor_type: string;
                 /**
@@ -1161,6 +1196,11 @@ export interface components {
                  * @description The entity's id.
                  */
                 entity_id?: string | null;
+                /**
+                 * @description The entity's name as it is now, for a user, group, role (display name) or API key that
+                 *     still exists; absent for other kinds.
+                 */
+                entity_name?: string | null;
                 /** @description The kind of entity, e.g. `user`. */
                 entity_type: string;
                 /**
@@ -1306,6 +1346,11 @@ export interface components {
                 /** @description Whether this is the session making this request. */
                 current: boolean;
                 /**
+                 * @description The user agent in words: "Chrome on Linux", "Safari on iPhone", "curl", or
+                 *     "Unknown browser".
+                 */
+                device: string;
+                /**
                  * Format: uuid
                  * @description Session id.
                  */
@@ -1416,6 +1461,8 @@ export interface components {
                  * @description Last successful sign-in.
                  */
                 last_login_at?: string | null;
+                /** @description Whether multi-factor authentication is on (set up and confirmed with a code). */
+                mfa_enabled: boolean;
                 /** @description Display name. */
                 name: string;
                 /** @description Phone number. */
@@ -1542,6 +1589,11 @@ export interface components {
             created_at: string;
             /** @description Whether this is the session making this request. */
             current: boolean;
+            /**
+             * @description The user agent in words: "Chrome on Linux", "Safari on iPhone", "curl", or
+             *     "Unknown browser".
+             */
+            device: string;
             /**
              * Format: uuid
              * @description Session id.
@@ -1743,6 +1795,8 @@ export interface components {
              * @description Last successful sign-in.
              */
             last_login_at?: string | null;
+            /** @description Whether multi-factor authentication is on (set up and confirmed with a code). */
+            mfa_enabled: boolean;
             /** @description Display name. */
             name: string;
             /** @description Phone number. */
@@ -5594,6 +5648,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reactivate_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reactivated user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
             /** @description Malformed request */
             400: {

@@ -10,8 +10,7 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_core::{Error, ErrorCode};
-use firelater_service::audit::{HISTORY, LIST};
-use firelater_service::model::AuditEntry;
+use firelater_service::audit::{AuditView, HISTORY, LIST};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
@@ -28,12 +27,18 @@ pub struct AuditLogResponse {
     pub actor_id: Option<Uuid>,
     /// `user`, `api_key`, `system` or `platform`.
     pub actor_type: String,
+    /// The acting user's or API key's name as it is now; absent for the system and the
+    /// platform operator.
+    pub actor_name: Option<String>,
     /// What happened, e.g. `user.updated` or `auth.login_failed`.
     pub action: String,
     /// The kind of entity, e.g. `user`.
     pub entity_type: String,
     /// The entity's id.
     pub entity_id: Option<Uuid>,
+    /// The entity's name as it is now, for a user, group, role (display name) or API key that
+    /// still exists; absent for other kinds.
+    pub entity_name: Option<String>,
     /// For changes, `{field: {old, new}}` with only the fields that changed; for other events,
     /// their details.
     pub changes: Option<BTreeMap<String, serde_json::Value>>,
@@ -47,8 +52,9 @@ pub struct AuditLogResponse {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<AuditEntry> for AuditLogResponse {
-    fn from(e: AuditEntry) -> Self {
+impl From<AuditView> for AuditLogResponse {
+    fn from(v: AuditView) -> Self {
+        let e = v.entry;
         let changes = e.changes.map(|c| match c {
             serde_json::Value::Object(map) => map.into_iter().collect(),
             other => BTreeMap::from([("value".to_owned(), other)]),
@@ -57,9 +63,11 @@ impl From<AuditEntry> for AuditLogResponse {
             id: e.id,
             actor_id: e.actor_id,
             actor_type: e.actor_type,
+            actor_name: v.actor_name,
             action: e.action,
             entity_type: e.entity_type,
             entity_id: e.entity_id,
+            entity_name: v.entity_name,
             changes,
             ip: e.ip,
             user_agent: e.user_agent,

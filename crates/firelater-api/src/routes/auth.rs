@@ -73,7 +73,7 @@ impl From<Tokens> for TokenResponse {
             refresh_token: Some(t.refresh_token),
             token_type: "Bearer",
             expires_in: t.expires_in,
-            user: UserResponse::from_user(t.user, None),
+            user: UserResponse::from_user(t.user, None, t.mfa_enabled),
         }
     }
 }
@@ -221,7 +221,7 @@ pub async fn logout(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult
 pub async fn me(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult<axum::Json<MeResponse>> {
     let me = state.services.me(&ctx).await?;
     Ok(axum::Json(MeResponse {
-        user: UserResponse::from_user(me.user, None),
+        user: UserResponse::from_user(me.user, None, me.mfa_enabled),
         tenant: TenantSummary {
             id: me.tenant.id.into(),
             name: me.tenant.name,

@@ -23,6 +23,9 @@ pub struct SessionResponse {
     pub id: Uuid,
     /// The client's user agent at sign-in.
     pub user_agent: Option<String>,
+    /// The user agent in words: "Chrome on Linux", "Safari on iPhone", "curl", or
+    /// "Unknown browser".
+    pub device: String,
     /// The client's IP address at sign-in.
     pub ip: Option<String>,
     /// Signed in.
@@ -38,6 +41,7 @@ impl From<SessionView> for SessionResponse {
         Self {
             id: s.id,
             user_agent: s.user_agent,
+            device: s.device,
             ip: s.ip,
             created_at: s.created_at,
             last_used_at: s.last_used_at,

@@ -46,6 +46,8 @@ pub struct UserResponse {
     pub auth_provider: String,
     /// Last successful sign-in.
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Whether multi-factor authentication is on (set up and confirmed with a code).
+    pub mfa_enabled: bool,
     /// Optimistic-locking version; send it back on update.
     pub version: i32,
     /// Created.
@@ -58,8 +60,8 @@ pub struct UserResponse {
 }
 
 impl UserResponse {
-    /// The response for a user and, when loaded, their roles.
-    pub fn from_user(u: User, roles: Option<Vec<Role>>) -> Self {
+    /// The response for a user, their MFA state and, when loaded, their roles.
+    pub fn from_user(u: User, roles: Option<Vec<Role>>, mfa_enabled: bool) -> Self {
         Self {
             id: u.id.into(),
             email: u.email,
@@ -69,6 +71,7 @@ impl UserResponse {
             status: u.status,
             auth_provider: u.auth_provider,
             last_login_at: u.last_login_at,
+            mfa_enabled,
             version: u.version,
             created_at: u.created_at,
             updated_at: u.updated_at,
@@ -87,7 +90,7 @@ impl UserResponse {
 
 impl From<UserView> for UserResponse {
     fn from(v: UserView) -> Self {
-        Self::from_user(v.user, v.roles)
+        Self::from_user(v.user, v.roles, v.mfa_enabled)
     }
 }
 
@@ -239,10 +242,25 @@ pub async fn deactivate_user(
     Ok(axum::Json(user.into()))
 }
 
+/// Reactivates a deactivated user: they can sign in again. A user who is not inactive is a
+/// 409 `user_not_inactive`.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "users", operation_id = "reactivate_user",
+    security(("bearer" = ["users:delete"])), params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, description = "The reactivated user", body = UserResponse), WriteErrors))]
+pub async fn reactivate_user(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<axum::Json<UserResponse>> {
+    let user = state.services.reactivate_user(&ctx, id.into()).await?;
+    Ok(axum::Json(user.into()))
+}
+
 /// This module's routes; each operation's access rule is the `security` of its
 /// `#[utoipa::path]`.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user, deactivate_user))
+        .routes(routes!(reactivate_user))
 }

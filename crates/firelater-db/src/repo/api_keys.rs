@@ -171,3 +171,23 @@ pub async fn auth_state(tx: &TenantTx, key_hash: &str) -> Result<Option<ApiKeyAu
     row.map(|r| ApiKeyAuthState::from_query_result(&r, "").map_err(db_err))
         .transpose()
 }
+
+/// The names of the API keys `ids` of this tenant that exist, by id, in one query (for showing
+/// names beside ids, e.g. in the audit log).
+pub async fn names_of(tx: &TenantTx, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>, Error> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = api_key::Entity::find()
+        .select_only()
+        .column(api_key::Column::Id)
+        .column(api_key::Column::Name)
+        .filter(api_key::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(api_key::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(rows.into_iter().collect())
+}

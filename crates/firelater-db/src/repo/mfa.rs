@@ -5,8 +5,10 @@ use crate::entities::user_mfa;
 use crate::{TenantTx, db_err};
 use chrono::{DateTime, Utc};
 use firelater_core::Error;
+use firelater_core::ids::UserId;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// The enrolment of `user_id`, pending or enabled.
@@ -88,4 +90,28 @@ pub async fn delete(tx: &TenantTx, user_id: Uuid) -> Result<bool, Error> {
         .await
         .map_err(db_err)?;
     Ok(res.rows_affected > 0)
+}
+
+/// Which of `user_ids` have multi-factor authentication on (an enrolment confirmed with a
+/// code), in one query.
+pub async fn enabled_among(tx: &TenantTx, user_ids: &[UserId]) -> Result<HashSet<UserId>, Error> {
+    if user_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<Uuid> = user_mfa::Entity::find()
+        .select_only()
+        .column(user_mfa::Column::UserId)
+        .filter(user_mfa::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(user_mfa::Column::UserId.is_in(user_ids.iter().map(|u| u.0)))
+        .filter(user_mfa::Column::EnabledAt.is_not_null())
+        .into_tuple()
+        .all(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Whether `user_id` has multi-factor authentication on.
+pub async fn is_enabled(tx: &TenantTx, user_id: UserId) -> Result<bool, Error> {
+    Ok(enabled_among(tx, &[user_id]).await?.contains(&user_id))
 }

@@ -340,3 +340,23 @@ pub async fn lock_access(tx: &TenantTx) -> Result<(), Error> {
         .await
         .map_err(db_err)
 }
+
+/// The display names of the roles `ids` of this tenant that exist, by id, in one query (for showing
+/// names beside ids, e.g. in the audit log).
+pub async fn names_of(tx: &TenantTx, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>, Error> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = role::Entity::find()
+        .select_only()
+        .column(role::Column::Id)
+        .column(role::Column::DisplayName)
+        .filter(role::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(role::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(rows.into_iter().collect())
+}

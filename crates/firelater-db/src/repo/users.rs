@@ -11,6 +11,7 @@ use firelater_core::list::{ListParams, Page};
 use firelater_core::users::{User, UserStatus};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
 
 /// A user to insert.
 #[derive(Debug, Clone)]
@@ -234,4 +235,24 @@ pub async fn count(tx: &TenantTx) -> Result<u64, Error> {
         .count(tx.conn())
         .await
         .map_err(db_err)
+}
+
+/// The display names of the users `ids` of this tenant that exist, by id, in one query (for showing
+/// names beside ids, e.g. in the audit log).
+pub async fn names_of(tx: &TenantTx, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>, Error> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .filter(user::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(tx.conn())
+        .await
+        .map_err(db_err)?;
+    Ok(rows.into_iter().collect())
 }

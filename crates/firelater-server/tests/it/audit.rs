@@ -1,5 +1,6 @@
-//! The audit log API: listing with filters, one entity's history, who may read it, tenant
-//! isolation, and that no route (nor the application's database role) can change an entry.
+//! The audit log API: listing with filters, one entity's history, the names of actors and
+//! entities, who may read it, tenant isolation, and that no route (nor the application's
+//! database role) can change an entry.
 
 use firelater_core::ids::TenantId;
 use firelater_service::tenants::NewTenant;
@@ -150,10 +151,12 @@ async fn an_entry_records_who_did_what_with_old_and_new_values_ip_user_agent_and
         vec![
             "action",
             "actor_id",
+            "actor_name",
             "actor_type",
             "changes",
             "created_at",
             "entity_id",
+            "entity_name",
             "entity_type",
             "id",
             "ip",
@@ -336,4 +339,91 @@ async fn the_database_itself_refuses_to_change_or_delete_an_audit_entry() {
     let all = get(&app, "/api/v1/audit-logs?action=tenant.created").await;
     assert_eq!(all["meta"]["total"], 1, "the entries are intact");
     app.stop().await;
+}
+
+/// The first entry of `page` with `action` about `entity_id`.
+fn entry<'a>(page: &'a Value, action: &str, entity_id: &str) -> &'a Value {
+    page["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .find(|e| e["action"] == action && e["entity_id"] == entity_id)
+        .unwrap_or_else(|| panic!("no {action} about {entity_id} in {page}"))
+}
+
+#[tokio::test]
+async fn entries_name_their_actor_and_their_user_group_role_or_api_key() {
+    let owned = TestApp::spawn().await;
+    let app = &owned;
+    let me = get(app, "/api/v1/auth/me").await;
+    let admin_name = me["user"]["name"].as_str().expect("name").to_owned();
+    let post = |path: &'static str, body: Value| async move {
+        let res = app.admin(Method::POST, path).json(&body).send().await.expect("post");
+        assert_eq!(res.status(), 201, "POST {path}");
+        res.json::<Value>().await.expect("json")
+    };
+    let group = post("/api/v1/groups", json!({"name": "Night shift"})).await;
+    let role = post(
+        "/api/v1/roles",
+        json!({"name": "auditor", "display_name": "Auditor", "permissions": ["users:read"]}),
+    )
+    .await;
+    let key = post(
+        "/api/v1/api-keys",
+        json!({"name": "provisioner", "permissions": ["users:create", "users:read"]}),
+    )
+    .await;
+    // A user created by the API key: its actor is the key.
+    let res = app
+        .request(Method::POST, "/api/v1/users")
+        .bearer_auth(key["key"].as_str().expect("key"))
+        .json(&json!({"email": "made-by-key@example.com", "name": "Made By Key"}))
+        .send()
+        .await
+        .expect("create user");
+    assert_eq!(res.status(), 201);
+    let user = res.json::<Value>().await.expect("json");
+    let user_id = user["id"].as_str().expect("id");
+
+    let page = get(app, "/api/v1/audit-logs?per_page=100").await;
+    let e = entry(&page, "group.created", group["id"].as_str().expect("id"));
+    assert_eq!(
+        (&e["actor_name"], &e["entity_name"]),
+        (&json!(admin_name), &json!("Night shift"))
+    );
+    let e = entry(&page, "role.created", role["id"].as_str().expect("id"));
+    assert_eq!(e["entity_name"], "Auditor", "a role is named by its display name");
+    let e = entry(&page, "api_key.created", key["id"].as_str().expect("id"));
+    assert_eq!(e["entity_name"], "provisioner");
+    let e = entry(&page, "user.created", user_id);
+    assert_eq!(e["actor_type"], "api_key");
+    assert_eq!(e["actor_name"], "provisioner");
+    assert_eq!(e["entity_name"], "Made By Key");
+    // Kinds without a name, and actors that are nobody, say so with null.
+    for e in page["data"].as_array().expect("data") {
+        if !["user", "group", "role", "api_key"].contains(&e["entity_type"].as_str().expect("type")) {
+            assert!(e["entity_name"].is_null(), "{e}");
+        }
+        if !["user", "api_key"].contains(&e["actor_type"].as_str().expect("type")) {
+            assert!(e["actor_name"].is_null(), "{e}");
+        }
+    }
+
+    // Names are today's names, and one entity's history carries them too.
+    let res = app
+        .admin(Method::PUT, &format!("/api/v1/users/{user_id}"))
+        .json(&json!({"version": user["version"], "name": "Renamed Person"}))
+        .send()
+        .await
+        .expect("rename");
+    assert_eq!(res.status(), 200);
+    let history = get(app, &format!("/api/v1/audit-logs/user/{user_id}")).await;
+    let e = entry(&history, "user.created", user_id);
+    assert_eq!(
+        (&e["actor_name"], &e["entity_name"]),
+        (&json!("provisioner"), &json!("Renamed Person"))
+    );
+    let e = entry(&history, "user.updated", user_id);
+    assert_eq!(e["actor_name"], admin_name.as_str());
+    owned.stop().await;
 }

@@ -29,4 +29,5 @@ mod security_headers;
 mod sessions;
 mod startup;
 mod tenancy;
+mod users;
 mod web;

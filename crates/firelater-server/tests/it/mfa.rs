@@ -1,6 +1,7 @@
 //! TOTP multi-factor authentication: enrol, confirm with a code computed from the secret at
 //! the fake clock's time, then login asks for a code (or a single-use recovery code); the user
-//! can turn it off with their password and an administrator can reset it.
+//! can turn it off with their password and an administrator can reset it; users, `/auth/me`
+//! and sign-in say whether it is on.
 
 use firelater_core::Clock;
 use firelater_db::entities::audit_log;
@@ -352,5 +353,78 @@ async fn wrong_codes_count_towards_the_lockout() {
     let res = login(&app, Some(&code(&app, &secret, 0))).await;
     assert_eq!(res.status(), 401, "the account is locked even for the right code");
     assert_eq!(res.json::<Value>().await.expect("json")["code"], "invalid_credentials");
+    app.stop().await;
+}
+
+async fn get_json(app: &TestApp, token: Option<&str>, path: &str) -> Value {
+    let req = match token {
+        Some(t) => app.request(Method::GET, path).bearer_auth(t),
+        None => app.admin(Method::GET, path),
+    };
+    let res = req.send().await.expect("get");
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn users_me_and_sign_in_say_whether_mfa_is_on() {
+    let Enrolled {
+        app,
+        user_id,
+        token,
+        secret,
+        ..
+    } = enrolled().await;
+    let me = get_json(&app, Some(&token), "/api/v1/auth/me").await;
+    assert_eq!(me["user"]["mfa_enabled"], true);
+    let one = get_json(&app, None, &format!("/api/v1/users/{user_id}")).await;
+    assert_eq!(one["mfa_enabled"], true);
+    let list = get_json(&app, None, "/api/v1/users?per_page=100").await;
+    let flags: Vec<(String, bool)> = list["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|u| {
+            (
+                u["email"].as_str().expect("email").to_owned(),
+                u["mfa_enabled"].as_bool().expect("mfa_enabled is a boolean"),
+            )
+        })
+        .collect();
+    assert!(flags.contains(&(EMAIL.to_owned(), true)), "{flags:?}");
+    assert!(flags.iter().filter(|(e, _)| e != EMAIL).all(|(_, on)| !on), "{flags:?}");
+    let res = login(&app, Some(&code(&app, &secret, 0))).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.expect("json")["user"]["mfa_enabled"], true);
+
+    // An administrator's reset turns it off, and the responses say so.
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/users/{user_id}/mfa"))
+        .send()
+        .await
+        .expect("reset");
+    assert_eq!(res.status(), 204);
+    let one = get_json(&app, None, &format!("/api/v1/users/{user_id}")).await;
+    assert_eq!(one["mfa_enabled"], false);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_pending_enrolment_is_not_mfa_enabled() {
+    let app = TestApp::builder().fake_clock(fake_clock()).spawn().await;
+    app.create_user(EMAIL, Some(PASSWORD), &["agent"]).await;
+    let token = app.login("default", EMAIL, PASSWORD).await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let res = app
+        .request(Method::POST, "/api/v1/auth/mfa/enroll")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("enroll");
+    assert_eq!(res.status(), 200);
+    let me = get_json(&app, Some(&token), "/api/v1/auth/me").await;
+    assert_eq!(me["user"]["mfa_enabled"], false, "enrolled but not confirmed");
     app.stop().await;
 }

@@ -207,3 +207,40 @@ async fn an_api_key_has_no_sessions_to_manage() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn each_session_names_its_device_in_words() {
+    let app = TestApp::spawn().await;
+    let agents = [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+            "Firefox on Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+            "Safari on iPhone",
+        ),
+        ("curl/8.5.0", "curl"),
+    ];
+    for (agent, _) in agents {
+        let res = app
+            .request(Method::POST, "/api/v1/auth/login")
+            .header("user-agent", agent)
+            .json(&json!({"tenant": "default", "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 200);
+    }
+    let list = sessions(&app, &app.admin_token).await;
+    for (agent, device) in agents {
+        let s = list
+            .iter()
+            .find(|s| s["user_agent"] == agent)
+            .unwrap_or_else(|| panic!("no session for {agent}: {list:?}"));
+        assert_eq!(s["device"], device, "{s}");
+    }
+    // The test client's own session has some description, never a missing field.
+    assert!(list.iter().all(|s| s["device"].is_string()), "{list:?}");
+    app.stop().await;
+}
