@@ -19,6 +19,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { localToRfc3339 } from "@/lib/auditDiff";
 import { buildMatrix, toList } from "@/lib/permissionMatrix";
 import { formatDateTime } from "@/lib/utils";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type ApiKey = components["schemas"]["ApiKeyResponse"];
 type Created = components["schemas"]["CreatedApiKeyResponse"];
@@ -139,6 +140,7 @@ function status(k: ApiKey): { text: string; variant: "success" | "muted" | "warn
 
 /** The tenant's API keys: create (the key shown once), list and revoke. */
 export function ApiKeysPage() {
+  usePageTitle("API keys");
   const { can } = useAuth();
   const qc = useQueryClient();
   const [creating, setCreating] = React.useState(false);

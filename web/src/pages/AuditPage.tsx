@@ -12,6 +12,7 @@ import { Input, Label } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { changesView, localToRfc3339, showValue } from "@/lib/auditDiff";
 import { formatDateTime } from "@/lib/utils";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type Entry = components["schemas"]["AuditLogResponse"];
 
@@ -149,6 +150,7 @@ function shortId(id: string): string {
 
 /** Who did what and when, filtered through the URL. */
 export function AuditPage() {
+  usePageTitle("Audit log");
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
   const values = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ""])) as Record<Filter, string>;

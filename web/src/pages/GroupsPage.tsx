@@ -20,6 +20,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { buildTree, flatten } from "@/lib/groupTree";
 import { useDebounced } from "@/lib/useDebounced";
 import { cn } from "@/lib/utils";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type Group = components["schemas"]["GroupResponse"];
 type MemberRole = components["schemas"]["MemberRole"];
@@ -223,6 +224,7 @@ function GroupPanel({ group, canEdit }: { group: Group; canEdit: boolean }) {
 
 /** The group hierarchy, and the members of the group picked. */
 export function GroupsPage() {
+  usePageTitle("Groups");
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
   const [creating, setCreating] = React.useState(false);

@@ -16,6 +16,7 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { PermissionMatrix } from "@/components/PermissionMatrix";
 import { buildMatrix, sameSet, toList } from "@/lib/permissionMatrix";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const schema = z.object({
   name: z
@@ -161,6 +162,7 @@ function RoleDialog({
 
 /** The tenant's roles and what each allows; administrators edit the custom ones. */
 export function RolesPage() {
+  usePageTitle("Roles");
   const { can } = useAuth();
   const admin = can("roles:admin");
   const roles = useRoles();

@@ -12,6 +12,7 @@ import { useListState } from "@/lib/useListState";
 import { listStateToQuery, toggleSort, withFilter, type ListSpec } from "@/lib/tableState";
 import { formatDateTime } from "@/lib/utils";
 import { CreateUserDialog } from "./CreateUserDialog";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type UserSort = "name" | "email" | "created_at" | "updated_at" | "last_login_at";
 type UserFilter = "status";
@@ -66,6 +67,7 @@ const COLUMNS: Column<User, UserSort>[] = [
 ];
 
 export function UsersPage() {
+  usePageTitle("Users");
   const { can } = useAuth();
   const [state, setState] = useListState(USERS_SPEC);
   const [search, setSearch] = React.useState(state.q);
