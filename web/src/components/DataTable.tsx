@@ -74,7 +74,8 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
   const pages = Math.max(p.meta?.total_pages ?? 1, 1);
   const page = p.meta?.page ?? 1;
   return (
-    <div className="grid gap-3">
+    // minmax(0, 1fr): a wide table scrolls inside its box instead of widening the page.
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-3">
       {p.error != null && (
         <Alert variant="error">
           <p>Could not load this list: {errorMessage(p.error)}</p>
