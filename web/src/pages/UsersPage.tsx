@@ -39,12 +39,26 @@ const COLUMNS: Column<User, UserSort>[] = [
     sort: "name",
     className: "whitespace-nowrap",
     cell: (u) => (
-      <Link to={`/users/${u.id}`} className="font-medium text-foreground underline-offset-4 hover:underline">
+      <Link
+        to={`/users/${u.id}`}
+        title={u.name}
+        className="block max-w-[14rem] truncate font-medium text-foreground underline-offset-4 hover:underline"
+      >
         {u.name}
       </Link>
     ),
   },
-  { key: "email", header: "Email", sort: "email", cell: (u) => <span className="break-all">{u.email}</span> },
+  {
+    key: "email",
+    header: "Email",
+    sort: "email",
+    className: "hidden sm:table-cell",
+    cell: (u) => (
+      <span title={u.email} className="block max-w-[16rem] truncate">
+        {u.email}
+      </span>
+    ),
+  },
   { key: "status", header: "Status", cell: (u) => <StatusBadge status={u.status} /> },
   {
     key: "roles",
