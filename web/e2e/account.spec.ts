@@ -74,6 +74,7 @@ test("a user manages their own profile", async ({ page, baseURL, request }, info
     await page.getByRole("menuitem", { name: "My profile" }).click();
     await expect(page).toHaveURL(/\/profile$/);
     await expect(page.getByRole("heading", { name: "My profile", level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle("Profile · FireLater");
     await expect(page.getByText(email)).toBeVisible();
   });
 

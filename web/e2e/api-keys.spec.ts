@@ -10,6 +10,7 @@ test("an administrator creates and revokes an API key", async ({ page, baseURL, 
     await page.goto("/admin/api-keys");
     await signIn(page);
     await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle("API keys · FireLater");
     await page.getByRole("button", { name: "New API key" }).click();
     const dialog = page.getByRole("dialog", { name: "New API key" });
     await dialog.getByRole("button", { name: "Create key" }).click();

@@ -24,6 +24,7 @@ test("an administrator reads the audit log", async ({ page, baseURL, request }, 
     await signIn(page);
     await expect(page).toHaveURL(/\/admin\/audit$/);
     await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle("Audit log · FireLater");
     await expect(page.getByTestId("audit-entry").first()).toBeVisible();
     await expectAccessible(page, "audit log");
     await screenshot(page, info, "audit");

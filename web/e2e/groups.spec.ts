@@ -21,6 +21,7 @@ test("an administrator manages groups and their members", async ({ page, baseURL
     await page.goto("/admin/groups");
     await signIn(page);
     await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle("Groups · FireLater");
     for (const [name, under] of [
       [parent, null],
       [child, parent],

@@ -21,6 +21,7 @@ test("an administrator manages roles and a user's roles", async ({ page, baseURL
     }
     await expect(page).toHaveURL(/\/admin\/roles$/);
     await expect(page.getByRole("heading", { name: "Roles", level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle("Roles · FireLater");
     await expect(page.getByTestId("role-admin")).toBeVisible();
     await expectAccessible(page, "roles page");
     await screenshot(page, info, "roles");

@@ -13,6 +13,7 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
     await page.goto("/users");
     await expect(page).toHaveURL(/\/login\?next=%2Fusers$/);
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    expect(await page.title()).toBe("Sign in · FireLater");
     await expectAccessible(page, "sign-in page");
     await screenshot(page, info, "login");
   });
@@ -32,6 +33,7 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
     await signIn(page);
     await expect(page).toHaveURL(/\/users$/);
     await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+    await expect(page).toHaveTitle("Users · FireLater");
     await expect(page.getByRole("cell", { name: "admin@e2e.test" })).toBeVisible();
     await expectAccessible(page, "users list");
     await screenshot(page, info, "users");

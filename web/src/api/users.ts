@@ -1,5 +1,5 @@
 /** The users endpoints as TanStack Query hooks. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "./client";
 import type { components, operations } from "./schema";
 
@@ -10,16 +10,13 @@ export type UserListQuery = NonNullable<operations["list_users"]["parameters"]["
 
 export const userKeys = {
   all: ["users"] as const,
-  list: (q: UserListQuery) => ["users", "list", q] as const,
+  lists: ["users", "list"] as const,
   one: (id: string) => ["users", "one", id] as const,
 };
 
-export function useUserList(query: UserListQuery) {
-  return useQuery({
-    queryKey: userKeys.list(query),
-    queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { ...query, include: "roles" } } })),
-    placeholderData: keepPreviousData,
-  });
+/** A page of users with their roles, for `useListQuery` (its key: `userKeys.lists`). */
+export function fetchUserPage(query: UserListQuery) {
+  return unwrap(api.GET("/api/v1/users", { params: { query: { ...query, include: "roles" } } }));
 }
 
 export function useUser(id: string) {

@@ -1,6 +1,9 @@
 /**
  * The list every module uses: server-side pagination and sorting, with loading, empty and
- * error states. Its state (page, sort, filters) lives in the URL; see `lib/tableState`.
+ * error states. Its state (page, sort, filters) lives in the URL and its props come from
+ * `useListQuery` (`lib/useListQuery`). Rows are compact (about 36 px); a row that opens
+ * something is clickable as a whole, and holds a link or button that does the same for the
+ * keyboard.
  */
 import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight } from "lucide-react";
 import * as React from "react";
@@ -46,7 +49,24 @@ interface DataTableProps<T, S extends string> {
   isFetching?: boolean;
   error: unknown;
   onRetry: () => void;
+  /** Shown in place of rows when there are none: an `EmptyState`. */
   empty: React.ReactNode;
+  /**
+   * What a click anywhere on the row does (open the row's page, unfold its details). The row
+   * must also hold a link or button doing the same, for the keyboard; clicks on links,
+   * buttons and fields inside the row are left to them.
+   */
+  onRowClick?: (row: T) => void;
+  /** Details shown under a row, across all columns, when not null (the row is unfolded). */
+  rowDetail?: (row: T) => React.ReactNode;
+  /** A test id for each row (its `tbody` when rows have details). */
+  rowTestId?: string;
+}
+
+/** Whether a click landed on something that handles clicks itself. */
+function onControl(e: React.MouseEvent): boolean {
+  const target = e.target as HTMLElement;
+  return target.closest("a, button, input, select, textarea, label, [role=button]") !== null;
 }
 
 export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
@@ -54,7 +74,8 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
   const pages = Math.max(p.meta?.total_pages ?? 1, 1);
   const page = p.meta?.page ?? 1;
   return (
-    <div className="grid gap-3">
+    // minmax(0, 1fr): a wide table scrolls inside its box instead of widening the page.
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-3">
       {p.error != null && (
         <Alert variant="error">
           <p>Could not load this list: {errorMessage(p.error)}</p>
@@ -116,24 +137,33 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
                   ))}
                 </TableRow>
               ))}
-            {!p.isLoading &&
-              p.rows?.map((row) => (
-                <TableRow key={p.rowKey(row)}>
-                  {p.columns.map((c) => (
-                    <TableCell key={c.key} className={c.className}>
-                      {c.cell(row)}
-                    </TableCell>
-                  ))}
-                </TableRow>
-              ))}
+            {!p.isLoading && !p.rowDetail && p.rows?.map((row) => <Row key={p.rowKey(row)} table={p} row={row} />)}
             {!p.isLoading && p.error == null && p.rows?.length === 0 && (
               <TableRow className="hover:bg-transparent">
-                <TableCell colSpan={p.columns.length} className="py-12 text-center">
+                <TableCell colSpan={p.columns.length} className="whitespace-normal p-0">
                   {p.empty}
                 </TableCell>
               </TableRow>
             )}
           </TableBody>
+          {/* Rows with details: one row group each, so a row and its details stay together. */}
+          {!p.isLoading &&
+            p.rowDetail &&
+            p.rows?.map((row) => {
+              const detail = p.rowDetail?.(row);
+              return (
+                <tbody key={p.rowKey(row)} data-testid={p.rowTestId} className="border-b last:border-0">
+                  <Row table={p} row={row} inGroup />
+                  {detail != null && (
+                    <tr>
+                      <td colSpan={p.columns.length} className="bg-muted/30 p-3">
+                        {detail}
+                      </td>
+                    </tr>
+                  )}
+                </tbody>
+              );
+            })}
         </Table>
       </div>
       <nav className="flex flex-wrap items-center justify-between gap-3 text-sm" aria-label="Pagination">
@@ -165,5 +195,30 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
         </div>
       </nav>
     </div>
+  );
+}
+
+function Row<T, S extends string>({ table: p, row, inGroup }: { table: DataTableProps<T, S>; row: T; inGroup?: boolean }) {
+  const click = p.onRowClick;
+  return (
+    <TableRow
+      data-testid={inGroup ? undefined : p.rowTestId}
+      className={cn("h-9", inGroup && "border-0", click && "cursor-pointer")}
+      onClick={
+        click
+          ? (e) => {
+              // A click on a control, or the end of selecting text, is not a row click.
+              if (onControl(e) || (window.getSelection()?.toString() ?? "") !== "") return;
+              click(row);
+            }
+          : undefined
+      }
+    >
+      {p.columns.map((c) => (
+        <TableCell key={c.key} className={c.className}>
+          {c.cell(row)}
+        </TableCell>
+      ))}
+    </TableRow>
   );
 }

@@ -158,7 +158,7 @@ export function AppShell() {
           <ThemeToggle />
           <UserMenu />
         </header>
-        <main id="main" ref={mainRef} tabIndex={-1} className="flex-1 p-4 outline-none sm:p-6" key={location.pathname}>
+        <main id="main" ref={mainRef} tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none sm:p-6" key={location.pathname}>
           <Outlet />
         </main>
       </div>

@@ -19,8 +19,13 @@ export interface ListSpec<S extends string, F extends string> {
   sorts: readonly S[];
   defaultSort: S;
   defaultOrder: SortOrder;
-  /** Allowed values of each filter; a value outside them is dropped. */
-  filters: Record<F, readonly string[]>;
+  /**
+   * Each filter's allowed values (comma-separated choices; a value outside them is dropped),
+   * or `"text"` for free text passed on as typed (trimmed, at most 255 characters).
+   */
+  filters: Record<F, readonly string[] | "text">;
+  /** Whether the list has a text search (`q`); true when absent. */
+  search?: boolean;
   perPageOptions: readonly number[];
   defaultPerPage: number;
 }
@@ -47,6 +52,11 @@ export function parseListState<S extends string, F extends string>(
     const raw = params.get(key);
     if (!raw) continue;
     const allowed = spec.filters[key];
+    if (allowed === "text") {
+      const text = raw.trim().slice(0, 255);
+      if (text) filters[key] = text;
+      continue;
+    }
     const values = raw.split(",").filter((v) => allowed.includes(v));
     if (values.length > 0) filters[key] = values.join(",");
   }
@@ -55,7 +65,7 @@ export function parseListState<S extends string, F extends string>(
     perPage,
     sort,
     order,
-    q: (params.get("q") ?? "").slice(0, 200),
+    q: spec.search === false ? "" : (params.get("q") ?? "").slice(0, 200),
     filters,
   };
 }
@@ -92,14 +102,33 @@ export function withFilter<S extends string, F extends string>(
 ): ListState<S, F> {
   const filters = { ...state.filters };
   for (const [k, v] of Object.entries(change.filters ?? {}) as [F, string | undefined][]) {
-    if (v) filters[k] = v;
+    if (v?.trim()) filters[k] = v.trim();
     else delete filters[k];
   }
   return { ...state, q: change.q ?? state.q, filters, page: 1 };
 }
 
+/** The state with its search and every filter cleared, back on the first page. */
+export function withoutFilters<S extends string, F extends string>(state: ListState<S, F>): ListState<S, F> {
+  return { ...state, q: "", filters: {}, page: 1 };
+}
+
+/** Whether a search or filter narrows the list (so an empty page means "nothing matches"). */
+export function isFiltered<S extends string, F extends string>(state: ListState<S, F>): boolean {
+  return state.q.trim() !== "" || Object.values(state.filters).some((v) => !!v);
+}
+
+/** The query parameters of the API's list convention (see docs/API-DESIGN.md). */
+export type ListQuery<S extends string, F extends string> = {
+  page: number;
+  per_page: number;
+  sort: S;
+  order: SortOrder;
+  q?: string;
+} & Partial<Record<F, string>>;
+
 /** The query parameters of the API's list convention for this state. */
-export function listStateToQuery<S extends string, F extends string>(state: ListState<S, F>) {
+export function listStateToQuery<S extends string, F extends string>(state: ListState<S, F>): ListQuery<S, F> {
   return {
     page: state.page,
     per_page: state.perPage,

@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Copy, KeyRound, Plus } from "lucide-react";
 import * as React from "react";
 import { useForm } from "react-hook-form";
@@ -8,6 +8,8 @@ import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { components } from "@/api/schema";
 import { useAuth } from "@/auth/auth";
+import { DataTable, type Column } from "@/components/DataTable";
+import { EmptyState } from "@/components/EmptyState";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { PermissionMatrix } from "@/components/PermissionMatrix";
 import { Alert } from "@/components/ui/alert";
@@ -15,14 +17,31 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { Skeleton } from "@/components/ui/skeleton";
 import { localToRfc3339 } from "@/lib/auditDiff";
 import { buildMatrix, toList } from "@/lib/permissionMatrix";
+import type { ListQuery, ListSpec } from "@/lib/tableState";
+import { useListQuery } from "@/lib/useListQuery";
 import { formatDateTime } from "@/lib/utils";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type ApiKey = components["schemas"]["ApiKeyResponse"];
 type Created = components["schemas"]["CreatedApiKeyResponse"];
 const keysKey = ["api-keys"] as const;
+type KeySort = "created_at" | "name" | "last_used_at" | "expires_at";
+
+export const KEYS_SPEC: ListSpec<KeySort, never> = {
+  sorts: ["created_at", "name", "last_used_at", "expires_at"],
+  defaultSort: "created_at",
+  defaultOrder: "desc",
+  filters: {},
+  search: false,
+  perPageOptions: [10, 25, 50, 100],
+  defaultPerPage: 25,
+};
+
+function fetchKeys(query: ListQuery<KeySort, never>) {
+  return unwrap(api.GET("/api/v1/api-keys", { params: { query } }));
+}
 
 const schema = z.object({
   name: z.string().trim().min(1, "Enter a name, e.g. the service that uses the key."),
@@ -139,15 +158,13 @@ function status(k: ApiKey): { text: string; variant: "success" | "muted" | "warn
 
 /** The tenant's API keys: create (the key shown once), list and revoke. */
 export function ApiKeysPage() {
+  usePageTitle("API keys");
   const { can } = useAuth();
   const qc = useQueryClient();
   const [creating, setCreating] = React.useState(false);
   const [created, setCreated] = React.useState<Created | null>(null);
   const [revoking, setRevoking] = React.useState<ApiKey | null>(null);
-  const list = useQuery({
-    queryKey: keysKey,
-    queryFn: () => unwrap(api.GET("/api/v1/api-keys", { params: { query: { per_page: 100 } } })),
-  });
+  const list = useListQuery({ spec: KEYS_SPEC, queryKey: keysKey, fetch: fetchKeys });
   const revoke = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/api-keys/{id}", { params: { path: { id } } })),
     onSuccess: () => {
@@ -155,7 +172,77 @@ export function ApiKeysPage() {
       return qc.invalidateQueries({ queryKey: keysKey });
     },
   });
-  const keys = list.data?.data ?? [];
+  const newKey = (label: string) =>
+    can("api_keys:create") && (
+      <Button onClick={() => setCreating(true)}>
+        <Plus aria-hidden="true" /> {label}
+      </Button>
+    );
+  const columns: Column<ApiKey, KeySort>[] = [
+    {
+      key: "name",
+      header: "Name",
+      sort: "name",
+      cell: (k) => (
+        <span className="flex items-center gap-2 whitespace-nowrap font-medium">
+          <KeyRound className="size-4 text-muted-foreground" aria-hidden="true" />
+          {k.name}
+        </span>
+      ),
+    },
+    {
+      key: "status",
+      header: "Status",
+      cell: (k) => {
+        const st = status(k);
+        return <Badge variant={st.variant}>{st.text}</Badge>;
+      },
+    },
+    {
+      key: "prefix",
+      header: "Key",
+      className: "hidden sm:table-cell",
+      cell: (k) => <code className="whitespace-nowrap font-mono text-xs">{k.prefix}…</code>,
+    },
+    {
+      key: "permissions",
+      header: "Permissions",
+      className: "hidden whitespace-nowrap md:table-cell",
+      cell: (k) => (k.permissions.length === 1 ? "1 permission" : `${k.permissions.length} permissions`),
+    },
+    {
+      key: "created_at",
+      header: "Created",
+      sort: "created_at",
+      className: "hidden whitespace-nowrap lg:table-cell",
+      cell: (k) => formatDateTime(k.created_at),
+    },
+    {
+      key: "last_used_at",
+      header: "Last used",
+      sort: "last_used_at",
+      className: "hidden whitespace-nowrap md:table-cell",
+      cell: (k) => formatDateTime(k.last_used_at),
+    },
+    {
+      key: "expires_at",
+      header: "Expires",
+      sort: "expires_at",
+      className: "hidden whitespace-nowrap lg:table-cell",
+      cell: (k) => (k.expires_at ? formatDateTime(k.expires_at) : "Never"),
+    },
+    {
+      key: "actions",
+      header: "Actions",
+      className: "text-right",
+      cell: (k) =>
+        !k.revoked_at && can("api_keys:revoke") ? (
+          <Button variant="outline" size="sm" className="h-7" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+            Revoke
+          </Button>
+        ) : null,
+    },
+  ];
 
   return (
     <div className="mx-auto grid max-w-5xl grid-cols-[minmax(0,1fr)] gap-4">
@@ -164,42 +251,23 @@ export function ApiKeysPage() {
           <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
           <p className="text-sm text-muted-foreground">Keys let other systems call FireLater's API.</p>
         </div>
-        {can("api_keys:create") && (
-          <Button onClick={() => setCreating(true)}>
-            <Plus aria-hidden="true" /> New API key
-          </Button>
-        )}
+        {newKey("New API key")}
       </div>
-      {list.error && <Alert variant="error">Could not load the API keys: {errorMessage(list.error)}</Alert>}
-      {list.isPending && <Skeleton className="h-32 w-full" />}
-      {list.data && keys.length === 0 && (
-        <p className="rounded-md border p-6 text-center text-sm text-muted-foreground">No API keys yet.</p>
-      )}
-      <ul className="grid grid-cols-[minmax(0,1fr)] gap-2" aria-label="API keys">
-        {keys.map((k) => {
-          const s = status(k);
-          return (
-            <li key={k.id} className="flex flex-wrap items-center gap-3 rounded-md border p-3" data-testid="api-key">
-              <KeyRound className="size-4 text-muted-foreground" aria-hidden="true" />
-              <div className="min-w-0 flex-1">
-                <p className="flex flex-wrap items-center gap-2 text-sm font-medium">
-                  {k.name} <Badge variant={s.variant}>{s.text}</Badge>
-                </p>
-                <p className="text-xs text-muted-foreground">
-                  <code className="font-mono">{k.prefix}…</code> · {k.permissions.length} permissions · created{" "}
-                  {formatDateTime(k.created_at)} · last used {formatDateTime(k.last_used_at)}
-                  {k.expires_at ? ` · expires ${formatDateTime(k.expires_at)}` : ""}
-                </p>
-              </div>
-              {!k.revoked_at && can("api_keys:revoke") && (
-                <Button variant="outline" size="sm" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                  Revoke
-                </Button>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <DataTable
+        caption="API keys"
+        columns={columns}
+        rowKey={(k) => k.id}
+        rowTestId="api-key"
+        {...list.table}
+        empty={
+          <EmptyState
+            icon={KeyRound}
+            title="No API keys yet."
+            description="API keys let scripts and integrations call FireLater, with the permissions you give them."
+            action={newKey("Create API key")}
+          />
+        }
+      />
       {creating && (
         <CreateKeyDialog
           onClose={() => setCreating(false)}

@@ -1,17 +1,18 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { ChevronDown, ChevronRight } from "lucide-react";
+import { ChevronDown, ChevronRight, History, SearchX, X } from "lucide-react";
 import * as React from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { api, unwrap } from "@/api/client";
-import { errorMessage } from "@/api/problem";
 import type { components } from "@/api/schema";
-import { Alert } from "@/components/ui/alert";
+import { DataTable, type Column } from "@/components/DataTable";
+import { EmptyState } from "@/components/EmptyState";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Input, Label } from "@/components/ui/input";
-import { Skeleton } from "@/components/ui/skeleton";
 import { changesView, localToRfc3339, showValue } from "@/lib/auditDiff";
+import type { ListQuery, ListSpec } from "@/lib/tableState";
+import { useListQuery } from "@/lib/useListQuery";
 import { formatDateTime } from "@/lib/utils";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type Entry = components["schemas"]["AuditLogResponse"];
 
@@ -24,7 +25,6 @@ const FILTER_LABELS: Record<Filter, string> = {
   created_after: "From",
   created_before: "Until",
 };
-const PER_PAGE = 50;
 
 function Changes({ entry }: { entry: Entry }) {
   const view = changesView(entry.changes);
@@ -87,58 +87,38 @@ function Who({ entry }: { entry: Entry }) {
   );
 }
 
-function EntryRow({ entry }: { entry: Entry }) {
-  const [open, setOpen] = React.useState(false);
-  const panelId = `audit-${entry.id}`;
+/** An entry unfolded: who, from where, and what changed. */
+function EntryDetail({ entry }: { entry: Entry }) {
   return (
-    <li className="rounded-md border" data-testid="audit-entry">
-      <button
-        type="button"
-        className="flex w-full flex-wrap items-center gap-x-3 gap-y-1 p-3 text-left text-sm hover:bg-accent/50"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen((o) => !o)}
-      >
-        {open ? <ChevronDown className="size-4" aria-hidden="true" /> : <ChevronRight className="size-4" aria-hidden="true" />}
-        <span className="font-mono font-medium">{entry.action}</span>
-        <span className="text-muted-foreground">
-          {entry.entity_type}
-          {entry.entity_id ? ` ${shortId(entry.entity_id)}` : ""}
-        </span>
-        <span className="ml-auto text-xs text-muted-foreground">{formatDateTime(entry.created_at)}</span>
-      </button>
-      {open && (
-        <div id={panelId} className="grid gap-3 border-t p-3">
-          <dl className="grid gap-2 text-xs sm:grid-cols-3">
-            <div>
-              <dt className="text-muted-foreground">By</dt>
-              <dd><Who entry={entry} /></dd>
-            </div>
-            <div>
-              <dt className="text-muted-foreground">From</dt>
-              <dd className="break-all">{entry.ip || "—"}</dd>
-            </div>
-            <div>
-              <dt className="text-muted-foreground">Request</dt>
-              <dd className="break-all font-mono">{entry.request_id || "—"}</dd>
-            </div>
-            {entry.entity_id && (
-              <div className="sm:col-span-3">
-                <dt className="text-muted-foreground">Entity</dt>
-                <dd className="break-all font-mono">
-                  {entry.entity_type === "user" ? (
-                    <Link to={`/users/${entry.entity_id}`} className="underline-offset-4 hover:underline">{entry.entity_id}</Link>
-                  ) : (
-                    entry.entity_id
-                  )}
-                </dd>
-              </div>
-            )}
-          </dl>
-          <Changes entry={entry} />
+    <div id={`audit-${entry.id}`} className="grid gap-3">
+      <dl className="grid gap-2 text-xs sm:grid-cols-3">
+        <div>
+          <dt className="text-muted-foreground">By</dt>
+          <dd><Who entry={entry} /></dd>
         </div>
-      )}
-    </li>
+        <div>
+          <dt className="text-muted-foreground">From</dt>
+          <dd className="break-all">{entry.ip || "—"}</dd>
+        </div>
+        <div>
+          <dt className="text-muted-foreground">Request</dt>
+          <dd className="break-all font-mono">{entry.request_id || "—"}</dd>
+        </div>
+        {entry.entity_id && (
+          <div className="sm:col-span-3">
+            <dt className="text-muted-foreground">Entity</dt>
+            <dd className="break-all font-mono">
+              {entry.entity_type === "user" ? (
+                <Link to={`/users/${entry.entity_id}`} className="underline-offset-4 hover:underline">{entry.entity_id}</Link>
+              ) : (
+                entry.entity_id
+              )}
+            </dd>
+          </div>
+        )}
+      </dl>
+      <Changes entry={entry} />
+    </div>
   );
 }
 
@@ -147,49 +127,85 @@ function shortId(id: string): string {
   return `…${id.slice(-8)}`;
 }
 
+type AuditSort = "created_at";
+
+export const AUDIT_SPEC: ListSpec<AuditSort, Filter> = {
+  sorts: ["created_at"],
+  defaultSort: "created_at",
+  defaultOrder: "desc",
+  filters: { action: "text", entity_type: "text", actor_id: "text", created_after: "text", created_before: "text" },
+  search: false,
+  perPageOptions: [25, 50, 100],
+  defaultPerPage: 50,
+};
+
+/** A page of entries; the date filters are local times in the URL, instants in the API. */
+function fetchEntries(query: ListQuery<AuditSort, Filter>) {
+  const { created_after, created_before, ...rest } = query;
+  return unwrap(
+    api.GET("/api/v1/audit-logs", {
+      params: { query: { ...rest, created_after: localToRfc3339(created_after ?? ""), created_before: localToRfc3339(created_before ?? "") } },
+    }),
+  );
+}
+
 /** Who did what and when, filtered through the URL. */
 export function AuditPage() {
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get("page")) || 1);
-  const values = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ""])) as Record<Filter, string>;
+  usePageTitle("Audit log");
+  const list = useListQuery({ spec: AUDIT_SPEC, queryKey: ["audit-logs"], fetch: fetchEntries });
+  const values = Object.fromEntries(FILTERS.map((f) => [f, list.state.filters[f] ?? ""])) as Record<Filter, string>;
   const [draft, setDraft] = React.useState(values);
-  const paramsKey = params.toString();
-  const [seenKey, setSeenKey] = React.useState(paramsKey);
-  if (seenKey !== paramsKey) {
+  const valuesKey = JSON.stringify(values);
+  const [seenKey, setSeenKey] = React.useState(valuesKey);
+  if (seenKey !== valuesKey) {
     // Back and forward change the URL: the form follows.
-    setSeenKey(paramsKey);
+    setSeenKey(valuesKey);
     setDraft(values);
   }
+  const [open, setOpen] = React.useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((o) => {
+      const next = new Set(o);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
-  const query = {
-    page,
-    per_page: PER_PAGE,
-    action: values.action || undefined,
-    entity_type: values.entity_type || undefined,
-    actor_id: values.actor_id || undefined,
-    created_after: localToRfc3339(values.created_after),
-    created_before: localToRfc3339(values.created_before),
-  };
-  const list = useQuery({
-    queryKey: ["audit-logs", query],
-    queryFn: () => unwrap(api.GET("/api/v1/audit-logs", { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
-  const meta = list.data?.meta;
-  const entries = list.data?.data ?? [];
-  const filtered = FILTERS.some((f) => values[f]);
+  const columns: Column<Entry, AuditSort>[] = [
+    {
+      key: "action",
+      header: "Action",
+      cell: (e) => (
+        <button
+          type="button"
+          className="-ml-1 inline-flex items-center gap-1 whitespace-nowrap rounded px-1 py-0.5 text-left font-mono font-medium hover:bg-accent"
+          aria-expanded={open.has(e.id)}
+          aria-controls={open.has(e.id) ? `audit-${e.id}` : undefined}
+          onClick={() => toggle(e.id)}
+        >
+          {open.has(e.id) ? <ChevronDown className="size-4" aria-hidden="true" /> : <ChevronRight className="size-4" aria-hidden="true" />}
+          {e.action}
+        </button>
+      ),
+    },
+    {
+      key: "entity",
+      header: "Entity",
+      className: "whitespace-nowrap text-muted-foreground",
+      cell: (e) => `${e.entity_type}${e.entity_id ? ` ${shortId(e.entity_id)}` : ""}`,
+    },
+    { key: "actor", header: "By", className: "hidden whitespace-nowrap md:table-cell", cell: (e) => <Who entry={e} /> },
+    {
+      key: "created_at",
+      header: "When",
+      sort: "created_at",
+      className: "whitespace-nowrap text-right text-xs text-muted-foreground",
+      cell: (e) => formatDateTime(e.created_at),
+    },
+  ];
 
   const apply = (e: React.FormEvent) => {
     e.preventDefault();
-    const next = new URLSearchParams();
-    for (const f of FILTERS) if (draft[f].trim()) next.set(f, draft[f].trim());
-    setParams(next);
-  };
-  const goTo = (p: number) => {
-    const next = new URLSearchParams(params);
-    if (p > 1) next.set("page", String(p));
-    else next.delete("page");
-    setParams(next);
+    list.setFilters({ filters: draft });
   };
 
   return (
@@ -217,8 +233,8 @@ export function AuditPage() {
             ))}
             <div className="flex items-end gap-2">
               <Button type="submit">Apply filters</Button>
-              {filtered && (
-                <Button variant="ghost" onClick={() => setParams(new URLSearchParams())}>
+              {list.filtered && (
+                <Button variant="ghost" onClick={list.clearFilters}>
                   Clear filters
                 </Button>
               )}
@@ -226,38 +242,35 @@ export function AuditPage() {
           </form>
         </CardContent>
       </Card>
-      {list.error && (
-        <Alert variant="error">
-          <p>Could not load the audit log: {errorMessage(list.error)}</p>
-          <Button variant="outline" size="sm" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </Alert>
-      )}
-      {list.isPending && <Skeleton className="h-40 w-full" />}
-      {list.data && entries.length === 0 && (
-        <p className="rounded-md border p-6 text-center text-sm text-muted-foreground">
-          {filtered ? "No entries match these filters." : "Nothing recorded yet."}
-        </p>
-      )}
-      <ul className="grid gap-2" aria-label="Audit entries" aria-busy={list.isFetching}>
-        {entries.map((e) => (
-          <EntryRow key={e.id} entry={e} />
-        ))}
-      </ul>
-      {meta && meta.total_pages > 1 && (
-        <nav className="flex items-center justify-between gap-2 text-sm" aria-label="Pages">
-          <Button variant="outline" size="sm" onClick={() => goTo(page - 1)} disabled={page <= 1}>
-            Previous
-          </Button>
-          <span>
-            Page {meta.page} of {meta.total_pages} ({meta.total} entries)
-          </span>
-          <Button variant="outline" size="sm" onClick={() => goTo(page + 1)} disabled={page >= meta.total_pages}>
-            Next
-          </Button>
-        </nav>
-      )}
+      <DataTable
+        caption="Audit entries"
+        columns={columns}
+        rowKey={(e) => e.id}
+        rowTestId="audit-entry"
+        onRowClick={(e) => toggle(e.id)}
+        rowDetail={(e) => (open.has(e.id) ? <EntryDetail entry={e} /> : null)}
+        {...list.table}
+        empty={
+          list.filtered ? (
+            <EmptyState
+              icon={SearchX}
+              title="No entries match these filters."
+              description="The audit log records every change and sign-in; try a wider time range or other filters."
+              action={
+                <Button variant="outline" size="sm" onClick={list.clearFilters}>
+                  <X aria-hidden="true" /> Clear filters
+                </Button>
+              }
+            />
+          ) : (
+            <EmptyState
+              icon={History}
+              title="Nothing recorded yet."
+              description="The audit log records who changed what, and every sign-in, as it happens."
+            />
+          )
+        }
+      />
     </div>
   );
 }

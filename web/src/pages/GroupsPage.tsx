@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Plus, UserMinus } from "lucide-react";
+import { Network, Plus, UserMinus } from "lucide-react";
 import * as React from "react";
 import { useForm } from "react-hook-form";
 import { useSearchParams } from "react-router";
@@ -9,6 +9,7 @@ import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { components } from "@/api/schema";
 import { useAuth } from "@/auth/auth";
+import { EmptyState } from "@/components/EmptyState";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -20,6 +21,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { buildTree, flatten } from "@/lib/groupTree";
 import { useDebounced } from "@/lib/useDebounced";
 import { cn } from "@/lib/utils";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type Group = components["schemas"]["GroupResponse"];
 type MemberRole = components["schemas"]["MemberRole"];
@@ -223,6 +225,7 @@ function GroupPanel({ group, canEdit }: { group: Group; canEdit: boolean }) {
 
 /** The group hierarchy, and the members of the group picked. */
 export function GroupsPage() {
+  usePageTitle("Groups");
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
   const [creating, setCreating] = React.useState(false);
@@ -252,7 +255,19 @@ export function GroupsPage() {
       {groups.error && <Alert variant="error">Could not load the groups: {errorMessage(groups.error)}</Alert>}
       {groups.isPending && <Skeleton className="h-40 w-full" />}
       {groups.data && all.length === 0 && (
-        <p className="rounded-md border p-6 text-center text-sm text-muted-foreground">No groups yet.</p>
+        <EmptyState
+          bordered
+          icon={Network}
+          title="No groups yet."
+          description="Groups are teams and departments: work is assigned to them, and a group's roles apply to its members."
+          action={
+            can("groups:create") && (
+              <Button onClick={() => setCreating(true)}>
+                <Plus aria-hidden="true" /> Create group
+              </Button>
+            )
+          }
+        />
       )}
       {all.length > 0 && (
         <div className="grid grid-cols-[minmax(0,1fr)] gap-4 md:grid-cols-[16rem_minmax(0,1fr)]">

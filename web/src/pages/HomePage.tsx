@@ -3,10 +3,12 @@ import { useAuth } from "@/auth/auth";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { visibleNav } from "@/nav";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 /** Where a signed-in user lands: who they are and the pages open to them. */
 export function HomePage() {
   const { me, can } = useAuth();
+  usePageTitle("Home");
   if (!me) return null;
   const pages = visibleNav(can).filter((p) => p.to !== "/");
   return (

@@ -13,6 +13,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { clearLoginNotice, peekLoginNotice } from "@/lib/notice";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const schema = z.object({
   tenant: z.string().trim().min(1, "Enter your organisation's tenant."),
@@ -38,6 +39,7 @@ function safeNext(next: string | null): string {
 }
 
 export function LoginPage() {
+  usePageTitle("Sign in");
   const { restoring, signedIn, me, login } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();

@@ -12,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const TENANT_KEY = "firelater.tenant";
 
@@ -25,6 +26,7 @@ function lastTenant(): string {
 
 /** The frame of the pages one reaches without signing in. */
 function PublicFrame({ title, description, children }: { title: string; description: string; children: React.ReactNode }) {
+  usePageTitle(title);
   return (
     <div className="grid min-h-dvh place-items-center bg-muted/40 p-4">
       <div className="absolute right-3 top-3">

@@ -19,6 +19,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { setLoginNotice } from "@/lib/notice";
 import { formatDateTime } from "@/lib/utils";
 import { EditUserForm } from "./UserDetailPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type Session = components["schemas"]["SessionResponse"];
 type Enrollment = components["schemas"]["MfaEnrollmentResponse"];
@@ -315,6 +316,7 @@ function MfaCard() {
 export function ProfilePage() {
   const { me } = useAuth();
   const qc = useQueryClient();
+  usePageTitle("Profile");
   if (!me) return null;
   return (
     <div className="mx-auto grid max-w-4xl grid-cols-[minmax(0,1fr)] gap-4">

@@ -1,11 +1,12 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Lock, Plus, Trash2 } from "lucide-react";
+import { Lock, Plus, ShieldCheck, Trash2 } from "lucide-react";
 import * as React from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { useDeleteRole, usePermissions, useRoles, useSaveRole, type Permission, type Role } from "@/api/roles";
 import { useAuth } from "@/auth/auth";
+import { EmptyState } from "@/components/EmptyState";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -16,6 +17,7 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { PermissionMatrix } from "@/components/PermissionMatrix";
 import { buildMatrix, sameSet, toList } from "@/lib/permissionMatrix";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const schema = z.object({
   name: z
@@ -161,6 +163,7 @@ function RoleDialog({
 
 /** The tenant's roles and what each allows; administrators edit the custom ones. */
 export function RolesPage() {
+  usePageTitle("Roles");
   const { can } = useAuth();
   const admin = can("roles:admin");
   const roles = useRoles();
@@ -191,6 +194,21 @@ export function RolesPage() {
         </Alert>
       )}
       {roles.isPending && <Skeleton className="h-40 w-full" />}
+      {roles.data && list.length === 0 && (
+        <EmptyState
+          bordered
+          icon={ShieldCheck}
+          title="No roles yet."
+          description="Roles are sets of permissions; a user may do what any of their roles allows."
+          action={
+            admin && (
+              <Button onClick={() => setOpen({ role: null })} disabled={!permissions.data}>
+                <Plus aria-hidden="true" /> Create role
+              </Button>
+            )
+          }
+        />
+      )}
       <ul className="grid gap-4 md:grid-cols-2" aria-label="Roles">
         {list.map((r) => {
           const editable = admin && r.name !== "admin";

@@ -25,6 +25,7 @@ import { timeZones } from "@/lib/timezones";
 import { formatDateTime } from "@/lib/utils";
 import { UserRolesCard } from "./UserRolesCard";
 import { StatusBadge } from "./UsersPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const schema = z.object({
   name: z.string().trim().min(1, "Enter a name.").max(255),
@@ -186,6 +187,7 @@ export function UserDetailPage() {
   const location = useLocation();
   const query = useUser(id);
   const user = query.data;
+  usePageTitle(user?.name ?? "User");
   const isSelf = me?.user.id === id;
   const created = (location.state as { created?: boolean } | null)?.created === true;
 

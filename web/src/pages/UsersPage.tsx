@@ -1,17 +1,19 @@
-import { Plus, Search, X } from "lucide-react";
+import { Plus, Search, SearchX, Users, X } from "lucide-react";
 import * as React from "react";
-import { Link } from "react-router";
-import { useUserList, type User } from "@/api/users";
+import { Link, useNavigate } from "react-router";
+import { fetchUserPage, userKeys, type User } from "@/api/users";
 import { useAuth } from "@/auth/auth";
 import { DataTable, type Column } from "@/components/DataTable";
+import { EmptyState } from "@/components/EmptyState";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { useDebounced } from "@/lib/useDebounced";
-import { useListState } from "@/lib/useListState";
-import { listStateToQuery, toggleSort, withFilter, type ListSpec } from "@/lib/tableState";
+import { useListQuery } from "@/lib/useListQuery";
+import { type ListSpec } from "@/lib/tableState";
 import { formatDateTime } from "@/lib/utils";
 import { CreateUserDialog } from "./CreateUserDialog";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 type UserSort = "name" | "email" | "created_at" | "updated_at" | "last_login_at";
 type UserFilter = "status";
@@ -35,39 +37,68 @@ const COLUMNS: Column<User, UserSort>[] = [
     key: "name",
     header: "Name",
     sort: "name",
+    className: "whitespace-nowrap",
     cell: (u) => (
-      <Link to={`/users/${u.id}`} className="font-medium text-foreground underline-offset-4 hover:underline">
+      <Link
+        to={`/users/${u.id}`}
+        title={u.name}
+        className="block max-w-[14rem] truncate font-medium text-foreground underline-offset-4 hover:underline"
+      >
         {u.name}
       </Link>
     ),
   },
-  { key: "email", header: "Email", sort: "email", cell: (u) => <span className="break-all">{u.email}</span> },
+  {
+    key: "email",
+    header: "Email",
+    sort: "email",
+    className: "hidden sm:table-cell",
+    cell: (u) => (
+      <span title={u.email} className="block max-w-[16rem] truncate">
+        {u.email}
+      </span>
+    ),
+  },
   { key: "status", header: "Status", cell: (u) => <StatusBadge status={u.status} /> },
   {
     key: "roles",
     header: "Roles",
     className: "hidden lg:table-cell",
-    cell: (u) => (u.roles ?? []).map((r) => r.display_name).join(", ") || "—",
+    cell: (u) =>
+      (u.roles ?? []).length > 0 ? (
+        <span className="flex gap-1">
+          {(u.roles ?? []).map((r) => (
+            <Badge key={r.id} variant="secondary" className="whitespace-nowrap">
+              {r.display_name}
+            </Badge>
+          ))}
+        </span>
+      ) : (
+        "—"
+      ),
   },
   {
     key: "last_login_at",
     header: "Last sign-in",
     sort: "last_login_at",
-    className: "hidden md:table-cell",
+    className: "hidden whitespace-nowrap md:table-cell",
     cell: (u) => formatDateTime(u.last_login_at),
   },
   {
     key: "created_at",
     header: "Created",
     sort: "created_at",
-    className: "hidden xl:table-cell",
+    className: "hidden whitespace-nowrap xl:table-cell",
     cell: (u) => formatDateTime(u.created_at),
   },
 ];
 
 export function UsersPage() {
+  usePageTitle("Users");
   const { can } = useAuth();
-  const [state, setState] = useListState(USERS_SPEC);
+  const navigate = useNavigate();
+  const list = useListQuery({ spec: USERS_SPEC, queryKey: userKeys.lists, fetch: fetchUserPage });
+  const { state } = list;
   const [search, setSearch] = React.useState(state.q);
   const debounced = useDebounced(search, 300);
   const [creating, setCreating] = React.useState(false);
@@ -79,24 +110,23 @@ export function UsersPage() {
     setSearch(state.q);
   }
   React.useEffect(() => {
-    if (debounced.trim() !== state.q.trim()) setState(withFilter(state, { q: debounced }), { replace: true });
+    if (debounced.trim() !== state.q.trim()) list.setFilters({ q: debounced }, { replace: true });
   }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps -- only a new search term moves the URL
 
-  const list = useUserList(listStateToQuery(state));
-  const filtered = state.q !== "" || state.filters.status !== undefined;
+  const newUser = can("users:create") && (
+    <Button onClick={() => setCreating(true)} data-testid="new-user">
+      <Plus aria-hidden="true" /> New user
+    </Button>
+  );
 
   return (
-    <div className="mx-auto grid max-w-6xl gap-4">
+    <div className="mx-auto grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
           <p className="text-sm text-muted-foreground">People who can sign in to this tenant.</p>
         </div>
-        {can("users:create") && (
-          <Button onClick={() => setCreating(true)} data-testid="new-user">
-            <Plus aria-hidden="true" /> New user
-          </Button>
-        )}
+        {newUser}
       </div>
       <div className="flex flex-col gap-2 sm:flex-row" role="search" aria-label="Filter users">
         <div className="relative flex-1">
@@ -115,7 +145,7 @@ export function UsersPage() {
           aria-label="Status"
           className="sm:w-44"
           value={state.filters.status ?? ""}
-          onChange={(e) => setState(withFilter(state, { filters: { status: e.target.value || undefined } }))}
+          onChange={(e) => list.setFilters({ filters: { status: e.target.value || undefined } })}
         >
           <option value="">All statuses</option>
           <option value="active">Active</option>
@@ -126,36 +156,36 @@ export function UsersPage() {
       <DataTable
         caption="Users"
         columns={COLUMNS}
-        rows={list.data?.data}
         rowKey={(u) => u.id}
-        meta={list.data?.meta}
-        sort={state.sort}
-        order={state.order}
-        onSort={(c) => setState(toggleSort(state, c))}
-        onPage={(page) => setState({ ...state, page })}
-        perPage={state.perPage}
-        perPageOptions={USERS_SPEC.perPageOptions}
-        onPerPage={(perPage) => setState({ ...state, perPage, page: 1 })}
-        isLoading={list.isPending}
-        isFetching={list.isFetching}
-        error={list.error}
-        onRetry={() => void list.refetch()}
+        onRowClick={(u) => void navigate(`/users/${u.id}`)}
+        {...list.table}
         empty={
-          <div className="grid justify-items-center gap-2 text-muted-foreground">
-            <p>{filtered ? "No users match these filters." : "No users yet."}</p>
-            {filtered && (
-              <Button
-                variant="outline"
-                size="sm"
-                onClick={() => {
-                  setSearch("");
-                  setState(withFilter(state, { q: "", filters: { status: undefined } }));
-                }}
-              >
-                <X aria-hidden="true" /> Clear filters
-              </Button>
-            )}
-          </div>
+          list.filtered ? (
+            <EmptyState
+              icon={SearchX}
+              title="No users match these filters."
+              description="Try other words, or another status."
+              action={
+                <Button
+                  variant="outline"
+                  size="sm"
+                  onClick={() => {
+                    setSearch("");
+                    list.clearFilters();
+                  }}
+                >
+                  <X aria-hidden="true" /> Clear filters
+                </Button>
+              }
+            />
+          ) : (
+            <EmptyState
+              icon={Users}
+              title="No users yet."
+              description="Users are the people who sign in to FireLater: agents, approvers and requesters."
+              action={newUser}
+            />
+          )
         }
       />
       <CreateUserDialog open={creating} onOpenChange={setCreating} />
