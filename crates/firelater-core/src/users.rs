@@ -19,12 +19,13 @@ crate::string_enum! {
 
 impl UserStatus {
     /// Whether a user may move from `self` to `to`: a pending user becomes active by setting
-    /// a password; anyone may be deactivated, and a deactivated user reactivated.
+    /// a password; anyone may be deactivated, and a deactivated user reactivated (back to
+    /// pending when they never had a password).
     pub fn can_transition(self, to: Self) -> bool {
         use UserStatus::*;
         matches!(
             (self, to),
-            (Pending, Active) | (Pending, Inactive) | (Active, Inactive) | (Inactive, Active)
+            (Pending, Active) | (Pending, Inactive) | (Active, Inactive) | (Inactive, Active) | (Inactive, Pending)
         )
     }
 }
@@ -76,7 +77,7 @@ mod tests {
             (Active, Inactive, true),
             (Inactive, Active, true),
             (Active, Pending, false),
-            (Inactive, Pending, false),
+            (Inactive, Pending, true),
             (Active, Active, false),
             (Pending, Pending, false),
             (Inactive, Inactive, false),

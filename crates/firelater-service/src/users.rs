@@ -382,16 +382,21 @@ impl Services {
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let before = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
         self.check_over_user(&tx, ctx, id).await?;
-        // Only an inactive user is reactivated: a pending one becomes active by setting a
-        // password, which the transition table also allows.
-        if before.status != UserStatus::Inactive || !before.status.can_transition(UserStatus::Active) {
+        // Only an inactive user is reactivated. One who never had a password goes back to
+        // pending (they cannot sign in until they set one), anyone else to active.
+        let target = if before.password_hash.is_some() {
+            UserStatus::Active
+        } else {
+            UserStatus::Pending
+        };
+        if before.status != UserStatus::Inactive || !before.status.can_transition(target) {
             return Err(Error::new(
                 ErrorCode::UserNotInactive,
                 format!("the user is {}, not inactive", before.status),
             ));
         }
         let changes = users::UserChanges {
-            status: Some(UserStatus::Active),
+            status: Some(target),
             ..Default::default()
         };
         let after = users::update(&tx, id, None, changes, now)

@@ -132,3 +132,21 @@ async fn reactivate_user_without_permission_is_403() {
     assert_eq!(app.try_login("default", EMAIL, PASSWORD).await.status(), 401);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_user_who_never_had_a_password_is_reactivated_as_pending() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("invited@example.com", None, &["agent"]).await;
+    let id = user["id"].as_str().expect("id").to_owned();
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/users/{id}"))
+        .send()
+        .await
+        .expect("deactivate");
+    assert_eq!(res.status(), 200);
+    let res = reactivate(&app, None, &id).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["status"], "pending", "no password: back to pending, not active");
+    app.stop().await;
+}
