@@ -52,9 +52,8 @@ const COLUMNS: Column<User, UserSort>[] = [
     key: "email",
     header: "Email",
     sort: "email",
-    className: "hidden sm:table-cell",
     cell: (u) => (
-      <span title={u.email} className="block max-w-[16rem] truncate">
+      <span title={u.email} className="block max-w-[12rem] truncate sm:max-w-[16rem]">
         {u.email}
       </span>
     ),
