@@ -6,24 +6,18 @@ import { AuthProvider, useAuth } from "@/auth/auth";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
-import { LoginPage } from "@/pages/LoginPage";
+import { LoginPage } from "@/modules/identity/LoginPage";
+import { identityRoutes } from "@/modules/identity/routes";
 
 // Pages behind sign-in load on demand, so the sign-in page stays small.
 const AppShell = React.lazy(() => import("@/layout/AppShell").then((m) => ({ default: m.AppShell })));
 const HomePage = React.lazy(() => import("@/pages/HomePage").then((m) => ({ default: m.HomePage })));
-const UsersPage = React.lazy(() => import("@/pages/UsersPage").then((m) => ({ default: m.UsersPage })));
-const UserDetailPage = React.lazy(() => import("@/pages/UserDetailPage").then((m) => ({ default: m.UserDetailPage })));
 const ForgotPasswordPage = React.lazy(() =>
-  import("@/pages/PasswordResetPages").then((m) => ({ default: m.ForgotPasswordPage })),
+  import("@/modules/identity/PasswordResetPages").then((m) => ({ default: m.ForgotPasswordPage })),
 );
 const ResetPasswordPage = React.lazy(() =>
-  import("@/pages/PasswordResetPages").then((m) => ({ default: m.ResetPasswordPage })),
+  import("@/modules/identity/PasswordResetPages").then((m) => ({ default: m.ResetPasswordPage })),
 );
-const ProfilePage = React.lazy(() => import("@/pages/ProfilePage").then((m) => ({ default: m.ProfilePage })));
-const RolesPage = React.lazy(() => import("@/pages/RolesPage").then((m) => ({ default: m.RolesPage })));
-const AuditPage = React.lazy(() => import("@/pages/AuditPage").then((m) => ({ default: m.AuditPage })));
-const ApiKeysPage = React.lazy(() => import("@/pages/ApiKeysPage").then((m) => ({ default: m.ApiKeysPage })));
-const GroupsPage = React.lazy(() => import("@/pages/GroupsPage").then((m) => ({ default: m.GroupsPage })));
 const NotFoundPage = React.lazy(() => import("@/pages/NotFoundPage").then((m) => ({ default: m.NotFoundPage })));
 
 export const queryClient = new QueryClient({
@@ -76,11 +70,6 @@ function RequireAuth() {
   );
 }
 
-function Permission({ permission, children }: { permission: string; children: React.ReactNode }) {
-  const { can } = useAuth();
-  return can(permission) ? children : <NotFoundPage />;
-}
-
 const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
   {
@@ -106,48 +95,7 @@ const router = createBrowserRouter([
         element: <AppShell />,
         children: [
           { index: true, element: <HomePage /> },
-          {
-            path: "users",
-            element: (
-              <Permission permission="users:read">
-                <UsersPage />
-              </Permission>
-            ),
-          },
-          { path: "users/:id", element: <UserDetailPage /> },
-          { path: "profile", element: <ProfilePage /> },
-          {
-            path: "admin/roles",
-            element: (
-              <Permission permission="roles:read">
-                <RolesPage />
-              </Permission>
-            ),
-          },
-          {
-            path: "admin/groups",
-            element: (
-              <Permission permission="groups:read">
-                <GroupsPage />
-              </Permission>
-            ),
-          },
-          {
-            path: "admin/api-keys",
-            element: (
-              <Permission permission="api_keys:read">
-                <ApiKeysPage />
-              </Permission>
-            ),
-          },
-          {
-            path: "admin/audit",
-            element: (
-              <Permission permission="audit_logs:read">
-                <AuditPage />
-              </Permission>
-            ),
-          },
+          ...identityRoutes,
           { path: "*", element: <NotFoundPage /> },
         ],
       },

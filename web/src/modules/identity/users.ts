@@ -1,7 +1,7 @@
 /** The users endpoints as TanStack Query hooks. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
-import type { components, operations } from "./schema";
+import { api, unwrap } from "@/api/client";
+import type { components, operations } from "@/api/schema";
 
 export type User = components["schemas"]["UserResponse"];
 export type CreateUserRequest = components["schemas"]["CreateUserRequest"];

@@ -1,7 +1,7 @@
 import * as React from "react";
 import { errorMessage } from "@/api/problem";
-import { useRoles, useSetUserRoles } from "@/api/roles";
-import type { User } from "@/api/users";
+import { useRoles, useSetUserRoles } from "@/modules/identity/roles";
+import type { User } from "@/modules/identity/users";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";

@@ -1,7 +1,7 @@
 import { Plus, Search, SearchX, Users, X } from "lucide-react";
 import * as React from "react";
 import { Link, useNavigate } from "react-router";
-import { fetchUserPage, userKeys, type User } from "@/api/users";
+import { fetchUserPage, userKeys, type User } from "@/modules/identity/users";
 import { useAuth } from "@/auth/auth";
 import { DataTable, type Column } from "@/components/DataTable";
 import { EmptyState } from "@/components/EmptyState";

@@ -1,7 +1,7 @@
 /** The roles and permissions endpoints as TanStack Query hooks. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "./client";
-import type { components } from "./schema";
+import { api, unwrap } from "@/api/client";
+import type { components } from "@/api/schema";
 
 export type Role = components["schemas"]["RoleResponse"];
 export type CreateRoleRequest = components["schemas"]["CreateRoleRequest"];

@@ -4,7 +4,7 @@ import { useForm } from "react-hook-form";
 import { useNavigate } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { useCreateUser } from "@/api/users";
+import { useCreateUser } from "@/modules/identity/users";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";

@@ -4,7 +4,7 @@ import * as React from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { useDeleteRole, usePermissions, useRoles, useSaveRole, type Permission, type Role } from "@/api/roles";
+import { useDeleteRole, usePermissions, useRoles, useSaveRole, type Permission, type Role } from "@/modules/identity/roles";
 import { useAuth } from "@/auth/auth";
 import { EmptyState } from "@/components/EmptyState";
 import { applyFieldErrors, FormField } from "@/components/FormField";

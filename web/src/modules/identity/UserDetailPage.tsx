@@ -5,7 +5,7 @@ import { useForm } from "react-hook-form";
 import { Link, useLocation, useParams } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { useDeactivateUser, useUpdateUser, useUser, type User } from "@/api/users";
+import { useDeactivateUser, useUpdateUser, useUser, type User } from "@/modules/identity/users";
 import { useAuth } from "@/auth/auth";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { Alert } from "@/components/ui/alert";
