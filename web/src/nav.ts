@@ -2,7 +2,7 @@
  * The pages the navigation and the command palette offer: only pages that exist, and only
  * those the signed-in user may open.
  */
-import { History, Home, KeyRound, Network, ShieldCheck, UserRound, Users, type LucideIcon } from "lucide-react";
+import { History, Home, KeyRound, Network, Plus, ShieldCheck, UserRound, Users, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   to: string;
@@ -22,6 +22,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/admin/audit", label: "Audit log", icon: History, permission: "audit_logs:read", keywords: "history changes events security" },
   { to: "/profile", label: "My profile", icon: UserRound, keywords: "account password sessions mfa two-step me" },
 ];
+
+/**
+ * The "new …" commands the palette runs: each opens its page's create form (the page opens
+ * it on `?new=1`). A module adds its own ("New issue") here.
+ */
+export const CREATE_ITEMS: readonly NavItem[] = [
+  { to: "/users?new=1", label: "New user", icon: Plus, permission: "users:create", keywords: "create add invite person" },
+  { to: "/admin/groups?new=1", label: "New group", icon: Plus, permission: "groups:create", keywords: "create add team" },
+  { to: "/admin/roles?new=1", label: "New role", icon: Plus, permission: "roles:create", keywords: "create add permissions" },
+  { to: "/admin/api-keys?new=1", label: "New API key", icon: Plus, permission: "api_keys:create", keywords: "create add token" },
+];
+
+export function visibleCreate(can: (permission: string) => boolean): NavItem[] {
+  return CREATE_ITEMS.filter((i) => !i.permission || can(i.permission));
+}
 
 export function visibleNav(can: (permission: string) => boolean): NavItem[] {
   return NAV_ITEMS.filter((i) => !i.permission || can(i.permission));

@@ -13,7 +13,7 @@ import { sessionFromTokens } from "@/api/tokens";
 export type Me = components["schemas"]["MeResponse"];
 export type LoginRequest = components["schemas"]["LoginRequest"];
 
-interface AuthValue {
+export interface AuthValue {
   /** True while the page asks the refresh cookie for a session, after a load. */
   restoring: boolean;
   /** True while a session exists (its `me` may still be loading). */
@@ -27,7 +27,8 @@ interface AuthValue {
   can(permission: string): boolean;
 }
 
-const AuthContext = React.createContext<AuthValue | null>(null);
+/** The signed-in state; tests may provide a fixed one. */
+export const AuthContext = React.createContext<AuthValue | null>(null);
 
 export const meQueryKey = ["auth", "me"] as const;
 

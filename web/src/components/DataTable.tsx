@@ -3,16 +3,29 @@
  * error states. Its state (page, sort, filters) lives in the URL and its props come from
  * `useListQuery` (`lib/useListQuery`). Rows are compact (about 36 px); a row that opens
  * something is clickable as a whole, and holds a link or button that does the same for the
- * keyboard.
+ * keyboard. `j`/`k` choose a row and Enter opens it; with a `tableId`, its user may hide
+ * columns (kept per user, see `lib/columnPrefs`).
  */
-import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight, Columns3 } from "lucide-react";
 import * as React from "react";
 import { errorMessage } from "@/api/problem";
+import { useAuth } from "@/auth/auth";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuCheckboxItem,
+  DropdownMenuContent,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
 import { Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { columnPrefsKey, useHiddenColumns } from "@/lib/columnPrefs";
+import { nextActive } from "@/lib/listKeys";
+import { useShortcut } from "@/lib/shortcuts";
 import type { SortOrder } from "@/lib/tableState";
 import { cn } from "@/lib/utils";
 
@@ -23,6 +36,8 @@ export interface Column<T, S extends string> {
   sort?: S;
   cell: (row: T) => React.ReactNode;
   className?: string;
+  /** False for a column its user may not hide (the first column never hides). */
+  hideable?: boolean;
 }
 
 export interface PageMeta {
@@ -61,6 +76,8 @@ interface DataTableProps<T, S extends string> {
   rowDetail?: (row: T) => React.ReactNode;
   /** A test id for each row (its `tbody` when rows have details). */
   rowTestId?: string;
+  /** Names the list for its user's column choice; without it every column shows. */
+  tableId?: string;
 }
 
 /** Whether a click landed on something that handles clicks itself. */
@@ -69,7 +86,43 @@ function onControl(e: React.MouseEvent): boolean {
   return target.closest("a, button, input, select, textarea, label, [role=button]") !== null;
 }
 
-export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
+export function DataTable<T, S extends string>(props: DataTableProps<T, S>) {
+  const { me } = useAuth();
+  const [hidden, toggleColumn] = useHiddenColumns(
+    props.tableId && me ? columnPrefsKey(me.user.id, props.tableId) : null,
+  );
+  const columns = props.columns.filter((c, i) => i === 0 || c.hideable === false || !hidden.has(c.key));
+  const p = { ...props, columns };
+
+  // The row chosen by j/k: an index into this page's rows, forgotten when the page changes.
+  const [active, setActive] = React.useState<{ rows: T[] | undefined; index: number } | null>(null);
+  const activeIndex = active && active.rows === p.rows ? active.index : null;
+  const count = p.isLoading ? 0 : (p.rows?.length ?? 0);
+  const bodyRef = React.useRef<HTMLDivElement>(null);
+  const move = (key: "j" | "k") => {
+    const index = nextActive(activeIndex, count, key);
+    setActive(index === null ? null : { rows: p.rows, index });
+  };
+  useShortcut("j", "Next row", () => move("j"), count > 0, "Lists");
+  useShortcut("k", "Previous row", () => move("k"), count > 0, "Lists");
+  const open = p.onRowClick;
+  useShortcut(
+    "Enter",
+    "Open the chosen row",
+    () => {
+      const row = activeIndex !== null ? p.rows?.[activeIndex] : undefined;
+      if (row !== undefined) open?.(row);
+    },
+    open !== undefined && activeIndex !== null,
+    "Lists",
+  );
+  React.useEffect(() => {
+    if (activeIndex === null) return;
+    const el = bodyRef.current?.querySelector<HTMLElement>(`[data-row-index="${activeIndex}"]`);
+    // jsdom has no scrollIntoView.
+    el?.scrollIntoView?.({ block: "nearest" });
+  }, [activeIndex]);
+
   const total = p.meta?.total ?? 0;
   const pages = Math.max(p.meta?.total_pages ?? 1, 1);
   const page = p.meta?.page ?? 1;
@@ -84,7 +137,9 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
           </Button>
         </Alert>
       )}
-      <div className={cn("rounded-lg border bg-card", p.isFetching && !p.isLoading && "opacity-70")} aria-busy={p.isLoading || p.isFetching}>
+      <div
+        ref={bodyRef}
+        className={cn("rounded-lg border bg-card", p.isFetching && !p.isLoading && "opacity-70")} aria-busy={p.isLoading || p.isFetching}>
         <Table>
           <caption className="sr-only">{p.caption}</caption>
           <TableHeader>
@@ -137,7 +192,11 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
                   ))}
                 </TableRow>
               ))}
-            {!p.isLoading && !p.rowDetail && p.rows?.map((row) => <Row key={p.rowKey(row)} table={p} row={row} />)}
+            {!p.isLoading &&
+              !p.rowDetail &&
+              p.rows?.map((row, i) => (
+                <Row key={p.rowKey(row)} table={p} row={row} index={i} active={i === activeIndex} />
+              ))}
             {!p.isLoading && p.error == null && p.rows?.length === 0 && (
               <TableRow className="hover:bg-transparent">
                 <TableCell colSpan={p.columns.length} className="whitespace-normal p-0">
@@ -149,11 +208,11 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
           {/* Rows with details: one row group each, so a row and its details stay together. */}
           {!p.isLoading &&
             p.rowDetail &&
-            p.rows?.map((row) => {
+            p.rows?.map((row, i) => {
               const detail = p.rowDetail?.(row);
               return (
                 <tbody key={p.rowKey(row)} data-testid={p.rowTestId} className="border-b last:border-0">
-                  <Row table={p} row={row} inGroup />
+                  <Row table={p} row={row} index={i} active={i === activeIndex} inGroup />
                   {detail != null && (
                     <tr>
                       <td colSpan={p.columns.length} className="bg-muted/30 p-3">
@@ -171,6 +230,9 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
           {p.meta ? `${total} ${total === 1 ? "result" : "results"} · page ${page} of ${pages}` : "\u00a0"}
         </p>
         <div className="flex items-center gap-2">
+          {props.tableId && (
+            <ColumnChooser columns={props.columns} hidden={hidden} onToggle={toggleColumn} />
+          )}
           <label className="flex items-center gap-2 text-muted-foreground">
             <span>Rows</span>
             <Select
@@ -198,12 +260,67 @@ export function DataTable<T, S extends string>(p: DataTableProps<T, S>) {
   );
 }
 
-function Row<T, S extends string>({ table: p, row, inGroup }: { table: DataTableProps<T, S>; row: T; inGroup?: boolean }) {
+function ColumnChooser<T, S extends string>({
+  columns,
+  hidden,
+  onToggle,
+}: {
+  columns: Column<T, S>[];
+  hidden: ReadonlySet<string>;
+  onToggle: (key: string) => void;
+}) {
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button variant="outline" size="sm" aria-label="Choose columns" data-testid="choose-columns">
+          <Columns3 aria-hidden="true" />
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="end">
+        <DropdownMenuLabel>Columns</DropdownMenuLabel>
+        <DropdownMenuSeparator />
+        {columns.map((c, i) => (
+          <DropdownMenuCheckboxItem
+            key={c.key}
+            checked={i === 0 || c.hideable === false || !hidden.has(c.key)}
+            disabled={i === 0 || c.hideable === false}
+            onSelect={(e) => e.preventDefault()}
+            onCheckedChange={() => onToggle(c.key)}
+          >
+            {c.header || c.key}
+          </DropdownMenuCheckboxItem>
+        ))}
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}
+
+function Row<T, S extends string>({
+  table: p,
+  row,
+  index,
+  active,
+  inGroup,
+}: {
+  table: DataTableProps<T, S>;
+  row: T;
+  index: number;
+  active: boolean;
+  inGroup?: boolean;
+}) {
   const click = p.onRowClick;
   return (
     <TableRow
       data-testid={inGroup ? undefined : p.rowTestId}
-      className={cn("h-9", inGroup && "border-0", click && "cursor-pointer")}
+      data-row-index={index}
+      data-active={active || undefined}
+      aria-current={active || undefined}
+      className={cn(
+        "h-9",
+        inGroup && "border-0",
+        click && "cursor-pointer",
+        active && "bg-accent/70 shadow-[inset_3px_0_0_var(--color-primary)]",
+      )}
       onClick={
         click
           ? (e) => {

@@ -3,6 +3,7 @@ import * as React from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/auth/auth";
 import { CommandPalette } from "@/components/CommandPalette";
+import { MOD_KEY, ShortcutsDialog } from "@/components/ShortcutsDialog";
 import { Logo } from "@/components/Logo";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { Button } from "@/components/ui/button";
@@ -15,6 +16,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { useShortcut } from "@/lib/shortcuts";
 import { cn } from "@/lib/utils";
 import { visibleNav } from "@/nav";
 
@@ -89,8 +91,6 @@ function UserMenu() {
   );
 }
 
-const MOD_KEY = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl";
-
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [name[0]];
@@ -101,6 +101,9 @@ function initials(name: string): string {
 export function AppShell() {
   const [menuOpen, setMenuOpen] = React.useState(false);
   const [paletteOpen, setPaletteOpen] = React.useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = React.useState(false);
+  useShortcut("/", "Search", () => setPaletteOpen(true), true, "Global");
+  useShortcut("?", "Show these shortcuts", () => setShortcutsOpen(true), true, "Global");
   const location = useLocation();
   const mainRef = React.useRef<HTMLElement>(null);
 
@@ -123,7 +126,8 @@ export function AppShell() {
       >
         Skip to content
       </a>
-      <aside className="hidden border-r bg-card md:flex md:flex-col md:gap-6 md:p-4">
+      {/* The sidebar stays put while a long page scrolls. */}
+      <aside className="hidden border-r bg-card md:sticky md:top-0 md:flex md:h-dvh md:flex-col md:gap-6 md:overflow-y-auto md:p-4">
         <Brand />
         <nav aria-label="Main">
           <NavList />
@@ -172,7 +176,12 @@ export function AppShell() {
           </nav>
         </DialogContent>
       </Dialog>
-      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
+      <CommandPalette
+        open={paletteOpen}
+        onOpenChange={setPaletteOpen}
+        onShowShortcuts={() => setShortcutsOpen(true)}
+      />
+      <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
     </div>
   );
 }

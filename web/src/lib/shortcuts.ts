@@ -34,6 +34,8 @@ export function typingOrModal(e: KeyboardEvent): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey) return true;
   const t = e.target as HTMLElement | null;
   if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return true;
+  // Enter on a link, button or tree item belongs to it.
+  if (e.key === "Enter" && t?.closest?.("a, button, summary, [role=button], [role=treeitem], [role=option]")) return true;
   return document.querySelector("[role=dialog], [role=alertdialog]") !== null;
 }
 

@@ -2,6 +2,8 @@
  * Light and dark themes: the choice (`light`, `dark` or `system`) is kept in localStorage and
  * applied as the `dark` class on <html>; index.html applies it before the first paint.
  */
+import * as React from "react";
+
 export type ThemeChoice = "light" | "dark" | "system";
 
 const KEY = "firelater.theme";
@@ -34,4 +36,24 @@ export function applyTheme(choice: ThemeChoice): void {
   const dark = isDark(choice);
   document.documentElement.classList.toggle("dark", dark);
   document.documentElement.style.colorScheme = dark ? "dark" : "light";
+}
+
+const themeListeners = new Set<() => void>();
+
+/** Flips between light and dark, and tells every `useDarkTheme` (the header's button, say). */
+export function toggleTheme(): void {
+  applyTheme(isDark(storedTheme()) ? "light" : "dark");
+  themeListeners.forEach((l) => l());
+}
+
+/** Whether the dark theme is on, following `toggleTheme` from anywhere (the palette, say). */
+export function useDarkTheme(): boolean {
+  return React.useSyncExternalStore(
+    (l) => {
+      themeListeners.add(l);
+      return () => themeListeners.delete(l);
+    },
+    () => isDark(storedTheme()),
+    () => false,
+  );
 }
