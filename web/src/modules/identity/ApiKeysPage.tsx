@@ -8,10 +8,12 @@ import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { components } from "@/api/schema";
 import { useAuth } from "@/auth/auth";
+import { useConfirm } from "@/components/confirm";
 import { DataTable, type Column } from "@/components/DataTable";
 import { EmptyState } from "@/components/EmptyState";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { PermissionMatrix } from "@/components/PermissionMatrix";
+import { toast } from "@/components/toast";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -19,10 +21,13 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { localToRfc3339 } from "@/lib/auditDiff";
 import { buildMatrix, toList } from "@/lib/permissionMatrix";
+import { useShortcut } from "@/lib/shortcuts";
 import type { ListQuery, ListSpec } from "@/lib/tableState";
+import { useCreateParam } from "@/lib/useCreateParam";
 import { useListQuery } from "@/lib/useListQuery";
 import { formatDateTime } from "@/lib/utils";
 import { usePageTitle } from "@/lib/usePageTitle";
+import { useDialogGuard } from "@/lib/useUnsavedChanges";
 
 type ApiKey = components["schemas"]["ApiKeyResponse"];
 type Created = components["schemas"]["CreatedApiKeyResponse"];
@@ -65,7 +70,8 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
   const [selected, setSelected] = React.useState<Set<string>>(new Set());
   const [formError, setFormError] = React.useState<string | null>(null);
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: "", expires_at: "" } });
-  const { errors, isSubmitting } = form.formState;
+  const { errors, isSubmitting, isDirty } = form.formState;
+  const guard = useDialogGuard(isDirty || selected.size > 0, onClose);
   const onSubmit = form.handleSubmit(async (v) => {
     setFormError(null);
     if (selected.size === 0) {
@@ -86,7 +92,7 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
     }
   });
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
+    <Dialog open onOpenChange={guard.onOpenChange}>
       <DialogContent className="max-w-3xl">
         <DialogHeader>
           <DialogTitle>New API key</DialogTitle>
@@ -104,7 +110,7 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
           </div>
           <PermissionMatrix matrix={matrix} selected={selected} onChange={setSelected} />
           <DialogFooter>
-            <Button variant="outline" onClick={onClose}>
+            <Button variant="outline" onClick={guard.requestClose}>
               Cancel
             </Button>
             <Button type="submit" disabled={isSubmitting}>
@@ -118,17 +124,32 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
 }
 
 function ShowKeyDialog({ created, onClose }: { created: Created; onClose: () => void }) {
-  const [copied, setCopied] = React.useState<boolean | null>(null);
+  const confirm = useConfirm();
+  const [copied, setCopied] = React.useState(false);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(created.key);
       setCopied(true);
+      toast.success("Key copied");
     } catch {
-      setCopied(false);
+      toast.error("Could not copy; select the key and copy it by hand.");
     }
   };
+  // The key is shown once: closing before copying it asks first.
+  const close = async () => {
+    if (
+      copied ||
+      (await confirm({
+        title: "Close without copying the key?",
+        body: "FireLater cannot show it again; you would have to create another key.",
+        action: "Close",
+        cancel: "Back to the key",
+      }))
+    )
+      onClose();
+  };
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
+    <Dialog open onOpenChange={(o) => !o && void close()}>
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Your new key</DialogTitle>
@@ -137,13 +158,11 @@ function ShowKeyDialog({ created, onClose }: { created: Created; onClose: () => 
         <code className="break-all rounded-md border bg-muted p-3 font-mono text-sm" data-testid="new-api-key">
           {created.key}
         </code>
-        {copied === true && <Alert variant="success">Copied.</Alert>}
-        {copied === false && <Alert variant="error">Could not copy; select the key and copy it by hand.</Alert>}
         <DialogFooter>
           <Button variant="outline" onClick={() => void copy()}>
             <Copy aria-hidden="true" /> Copy key
           </Button>
-          <Button onClick={onClose}>Done</Button>
+          <Button onClick={() => void close()}>Done</Button>
         </DialogFooter>
       </DialogContent>
     </Dialog>
@@ -163,17 +182,32 @@ export function ApiKeysPage() {
   const qc = useQueryClient();
   const [creating, setCreating] = React.useState(false);
   const [created, setCreated] = React.useState<Created | null>(null);
-  const [revoking, setRevoking] = React.useState<ApiKey | null>(null);
+  const confirm = useConfirm();
   const list = useListQuery({ spec: KEYS_SPEC, queryKey: keysKey, fetch: fetchKeys });
+  const mayCreate = can("api_keys:create");
+  useShortcut("c", "New API key", () => setCreating(true), mayCreate);
+  useCreateParam(() => setCreating(true), mayCreate);
   const revoke = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/api-keys/{id}", { params: { path: { id } } })),
-    onSuccess: () => {
-      setRevoking(null);
-      return qc.invalidateQueries({ queryKey: keysKey });
-    },
+    onSettled: () => qc.invalidateQueries({ queryKey: keysKey }),
   });
+  const askRevoke = async (k: ApiKey) => {
+    const ok = await confirm({
+      title: `Revoke ${k.name}?`,
+      body: "Calls with this key fail from now on. This cannot be undone.",
+      action: "Revoke",
+      destructive: true,
+    });
+    if (!ok) return;
+    try {
+      await revoke.mutateAsync(k.id);
+      toast.success(`Key “${k.name}” revoked`);
+    } catch (e) {
+      toast.error(`Could not revoke ${k.name}: ${errorMessage(e)}`);
+    }
+  };
   const newKey = (label: string) =>
-    can("api_keys:create") && (
+    mayCreate && (
       <Button onClick={() => setCreating(true)}>
         <Plus aria-hidden="true" /> {label}
       </Button>
@@ -237,7 +271,7 @@ export function ApiKeysPage() {
       className: "text-right",
       cell: (k) =>
         !k.revoked_at && can("api_keys:revoke") ? (
-          <Button variant="outline" size="sm" className="h-7" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+          <Button variant="outline" size="sm" className="h-7" onClick={() => void askRevoke(k)} aria-label={`Revoke ${k.name}`}>
             Revoke
           </Button>
         ) : null,
@@ -255,6 +289,7 @@ export function ApiKeysPage() {
       </div>
       <DataTable
         caption="API keys"
+        tableId="api-keys"
         columns={columns}
         rowKey={(k) => k.id}
         rowTestId="api-key"
@@ -274,27 +309,11 @@ export function ApiKeysPage() {
           onCreated={(k) => {
             setCreating(false);
             setCreated(k);
+            toast.success(`Key “${k.name}” created`, { description: "Copy it now: it is shown only once." });
           }}
         />
       )}
       {created && <ShowKeyDialog created={created} onClose={() => setCreated(null)} />}
-      <Dialog open={revoking !== null} onOpenChange={(o) => !o && setRevoking(null)}>
-        <DialogContent>
-          <DialogHeader>
-            <DialogTitle>Revoke {revoking?.name}?</DialogTitle>
-            <DialogDescription>Calls with this key fail from now on. This cannot be undone.</DialogDescription>
-          </DialogHeader>
-          {revoke.error && <Alert variant="error">{errorMessage(revoke.error)}</Alert>}
-          <DialogFooter>
-            <Button variant="outline" onClick={() => setRevoking(null)}>
-              Cancel
-            </Button>
-            <Button variant="destructive" onClick={() => revoking && revoke.mutate(revoking.id)} disabled={revoke.isPending}>
-              {revoke.isPending ? "Revoking…" : "Revoke"}
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
     </div>
   );
 }
