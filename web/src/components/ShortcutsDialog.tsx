@@ -29,7 +29,7 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
         {groups.map(([group, items]) => (
           <section key={group} aria-label={group}>
             <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{group}</h3>
-            <dl className="grid grid-cols-[auto_1fr] items-center gap-x-4 gap-y-1.5 text-sm">
+            <dl className="grid grid-cols-[4.5rem_1fr] items-center gap-x-4 gap-y-1.5 text-sm">
               {items.map((s) => (
                 <div key={s.key} className="contents">
                   <dt>

@@ -9,6 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { describeAction } from "@/lib/activity";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { formatDateTime, formatRelative } from "@/lib/utils";
 import { visibleCreate } from "@/nav";
@@ -25,17 +26,13 @@ function Rows({ n }: { n: number }) {
   );
 }
 
-/** "Ada Lovelace updated user Grace Hopper": an audit entry as a sentence. */
+/** "Ada Lovelace created API key deploy-bot · 5 minutes ago": an audit entry as a sentence. */
 function Activity({ entry }: { entry: AuditEntry }) {
-  const who = entry.actor_name ?? entry.actor_type;
-  const verb = entry.action.replace(/_/g, " ");
-  const what = entry.entity_name ?? entry.entity_type.replace(/_/g, " ");
   return (
     <li className="flex items-baseline gap-3 py-1.5 text-sm">
       <span className="min-w-0 flex-1 truncate">
-        <span className="font-medium">{who}</span> <span className="text-muted-foreground">{verb}</span>{" "}
-        <span className="text-muted-foreground">{entry.entity_type.replace(/_/g, " ")}</span>{" "}
-        {entry.entity_name && <span className="font-medium">{what}</span>}
+        <span className="font-medium">{entry.actor_name ?? entry.actor_type}</span>{" "}
+        <span className="text-muted-foreground">{describeAction(entry.action, entry.entity_type, entry.entity_name)}</span>
       </span>
       <time dateTime={entry.created_at} title={formatDateTime(entry.created_at)} className="shrink-0 text-xs text-muted-foreground">
         {formatRelative(entry.created_at)}
@@ -68,13 +65,12 @@ export function HomePage() {
   });
   if (!me) return null;
   const creates = visibleCreate(can);
-  const firstName = me.user.name.split(/\s+/)[0] ?? me.user.name;
 
   return (
     <div className="mx-auto grid max-w-5xl gap-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Welcome back, {firstName}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight">Welcome, {me.user.name}</h1>
           <p className="text-sm text-muted-foreground">
             {me.tenant.name} · signed in as {me.user.email}
           </p>
@@ -109,7 +105,7 @@ export function HomePage() {
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         {canAudit ? (
-          <Card data-testid="home-recent">
+          <Card data-testid="home-recent" className="self-start">
             <CardHeader className="flex-row items-center justify-between space-y-0">
               <div>
                 <CardTitle>Recent changes</CardTitle>
