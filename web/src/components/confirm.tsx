@@ -35,12 +35,9 @@ const ConfirmContext = React.createContext<Ask | null>(null);
 
 export function ConfirmProvider({ children }: { children: React.ReactNode }) {
   const [pending, setPending] = React.useState<{ options: ConfirmOptions; resolve: (ok: boolean) => void } | null>(null);
-  const returnFocus = React.useRef<HTMLElement | null>(null);
-
-  const ask = React.useCallback<Ask>((options) => {
-    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    return new Promise<boolean>((resolve) => setPending({ options, resolve }));
-  }, []);
+  // Focus goes back to the button that asked: `DialogContent` returns it to the last element
+  // focused outside a dialog.
+  const ask = React.useCallback<Ask>((options) => new Promise<boolean>((resolve) => setPending({ options, resolve })), []);
 
   const answer = (ok: boolean) => {
     pending?.resolve(ok);
@@ -51,17 +48,7 @@ export function ConfirmProvider({ children }: { children: React.ReactNode }) {
     <ConfirmContext.Provider value={ask}>
       {children}
       <Dialog open={pending !== null} onOpenChange={(o) => !o && answer(false)}>
-        <DialogContent
-          role="alertdialog"
-          data-testid="confirm-dialog"
-          onCloseAutoFocus={(e) => {
-            const el = returnFocus.current;
-            if (el && el.isConnected) {
-              e.preventDefault();
-              el.focus();
-            }
-          }}
-        >
+        <DialogContent role="alertdialog" data-testid="confirm-dialog">
           {pending && (
             <>
               <DialogHeader>

@@ -7,10 +7,25 @@ export const Dialog = DialogPrimitive.Root;
 export const DialogTrigger = DialogPrimitive.Trigger;
 export const DialogClose = DialogPrimitive.Close;
 
+// The element that last had focus outside any dialog: what a closing dialog gives focus back
+// to. Taken from focus events, as a field with `autoFocus` inside a dialog takes focus before
+// the dialog's own open handler could look.
+let lastFocusOutside: Element | null = null;
+if (typeof document !== "undefined") {
+  document.addEventListener(
+    "focusin",
+    (e) => {
+      const t = e.target;
+      if (t instanceof Element && !t.closest("[role=dialog], [role=alertdialog]")) lastFocusOutside = t;
+    },
+    true,
+  );
+}
+
 export const DialogContent = React.forwardRef<
   React.ComponentRef<typeof DialogPrimitive.Content>,
   React.ComponentPropsWithoutRef<typeof DialogPrimitive.Content> & { side?: "center" | "left" | "top" }
->(({ className, children, side = "center", ...props }, ref) => (
+>(({ className, children, side = "center", onCloseAutoFocus, ...props }, ref) => (
   <DialogPrimitive.Portal>
     <DialogPrimitive.Overlay className="fixed inset-0 z-50 bg-black/60" />
     <DialogPrimitive.Content
@@ -24,6 +39,16 @@ export const DialogContent = React.forwardRef<
         className,
       )}
       {...props}
+      onCloseAutoFocus={(e) => {
+        onCloseAutoFocus?.(e);
+        if (e.defaultPrevented) return;
+        e.preventDefault();
+        // A modal dialog keeps focus inside itself, so the last element focused outside any
+        // dialog is the one that opened it (Radix returns focus only to a `DialogTrigger`).
+        const el = lastFocusOutside;
+        if (el instanceof HTMLElement && el.isConnected && el !== document.body) el.focus();
+        else document.getElementById("main")?.focus();
+      }}
     >
       {children}
       <DialogPrimitive.Close className="absolute right-4 top-4 rounded-sm opacity-70 transition-opacity hover:opacity-100 focus-visible:outline-2 focus-visible:outline-ring">
