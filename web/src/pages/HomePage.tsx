@@ -67,7 +67,7 @@ export function HomePage() {
   const creates = visibleCreate(can);
 
   return (
-    <div className="mx-auto grid max-w-5xl gap-4">
+    <div className="mx-auto grid max-w-5xl grid-cols-[minmax(0,1fr)] gap-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Welcome, {me.user.name}</h1>
@@ -103,7 +103,7 @@ export function HomePage() {
         </Card>
       )}
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         {canAudit ? (
           <Card data-testid="home-recent" className="self-start">
             <CardHeader className="flex-row items-center justify-between space-y-0">
@@ -121,7 +121,7 @@ export function HomePage() {
               {recent.isPending ? (
                 <Rows n={6} />
               ) : (recent.data?.data.length ?? 0) === 0 ? (
-                <EmptyState icon={History} title="Nothing has changed yet" description="Changes people make show up here." />
+                <EmptyState className="py-4" icon={History} title="Nothing has changed yet" description="Changes people make show up here." />
               ) : (
                 <ul className="divide-y">
                   {recent.data?.data.map((e) => <Activity key={e.id} entry={e} />)}
@@ -143,6 +143,7 @@ export function HomePage() {
                 <Rows n={3} />
               ) : (groups.data?.data.length ?? 0) === 0 ? (
                 <EmptyState
+                  className="py-4"
                   icon={Network}
                   title="Not in a group yet"
                   description="Groups route work to teams; an administrator adds you to yours."
