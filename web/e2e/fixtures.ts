@@ -45,6 +45,9 @@ export async function screenshot(page: Page, info: TestInfo, name: string): Prom
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // From the top, so the sticky header is drawn where a person sees it.
   await page.evaluate(() => window.scrollTo(0, 0));
+  // No page is wider than the screen: a wide table scrolls in its own box.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${info.project.name}-${name}.png`), fullPage: true });
 }
 
