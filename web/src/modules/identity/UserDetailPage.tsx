@@ -425,6 +425,7 @@ export function UserDetailPage() {
                 <Detail label="Time zone">{user.timezone}</Detail>
                 <Detail label="Phone">{user.phone || "—"}</Detail>
                 <Detail label="Sign-in">{user.auth_provider}</Detail>
+                <Detail label="Two-step sign-in">{user.mfa_enabled ? "On" : "Off"}</Detail>
                 <Detail label="Last sign-in">{formatDateTime(user.last_login_at)}</Detail>
                 <Detail label="Created">{formatDateTime(user.created_at)}</Detail>
                 <Detail label="Updated">{formatDateTime(user.updated_at)}</Detail>
