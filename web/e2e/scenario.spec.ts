@@ -25,7 +25,6 @@ test("a new agent from creation to a two-step sign-in", async ({ page }, info) =
   const email = `scenario.${unique}@example.test`;
   const password = "scenario agent password 1";
   const group = `Scenario Desk ${unique}`;
-  let userId = "";
   let secret = "";
 
   await test.step("the administrator creates a user with a password", async () => {
@@ -43,7 +42,6 @@ test("a new agent from creation to a two-step sign-in", async ({ page }, info) =
     await page.getByTestId("toast").getByRole("button", { name: "Open" }).click();
     await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
     await expect(page).toHaveURL(/\/users\/[^/]+$/);
-    userId = page.url().split("/").pop()!;
   });
 
   await test.step("the administrator grants the agent role on the user's page", async () => {
@@ -81,13 +79,9 @@ test("a new agent from creation to a two-step sign-in", async ({ page }, info) =
     await expect(page).toHaveURL(/\/admin\/audit$/);
     await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
     const form = page.getByRole("form", { name: "Filter the audit log" });
-    await form.getByLabel("Action").fill("user.roles_changed");
-    await form.getByRole("button", { name: "Apply filters" }).click();
+    await form.getByLabel("Action").selectOption("user.roles_changed");
     await expect(page).toHaveURL(/action=user.roles_changed/);
-    const entry = page
-      .getByTestId("audit-entry")
-      .filter({ hasText: `user …${userId.slice(-8)}` })
-      .first();
+    const entry = page.getByTestId("audit-entry").filter({ hasText: `User ${name}` }).first();
     const toggle = entry.getByRole("button", { name: /user\.roles_changed/ });
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-expanded", "true");

@@ -1,5 +1,16 @@
+import type { Page } from "@playwright/test";
 import { apiToken, expect, expectAccessible, refreshCookie, screenshot, signIn, test } from "./fixtures";
 import { totp } from "./totp";
+
+/**
+ * Closes the toast on screen, if any. On a phone it sits over the bottom of the page, where
+ * the user page's last buttons are, and it stays while the pointer rests on it.
+ */
+async function dismissToast(page: Page): Promise<void> {
+  const dismiss = page.getByTestId("toast").getByRole("button", { name: "Dismiss" });
+  if (await dismiss.isVisible()) await dismiss.click();
+  await expect(page.getByTestId("toast")).toHaveCount(0);
+}
 
 // The administrator's whole round: sign in, the users list and its URL state, create a user
 // (with the API's field errors shown next to the fields), edit them (with a version conflict),
@@ -137,10 +148,12 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
     await discard.getByRole("button", { name: "Keep editing" }).click();
     await expect(page).toHaveURL(userUrl);
     await expect(form.getByLabel("Phone")).toHaveValue("+1 555 0199");
+    await dismissToast(page);
     await form.getByRole("button", { name: "Discard" }).click();
   });
 
   await test.step("deactivate the user, undo it, deactivate and reactivate", async () => {
+    await dismissToast(page);
     await page.getByRole("button", { name: "Deactivate user" }).click();
     const confirm = page.getByRole("alertdialog", { name: /Deactivate/ });
     await expectAccessible(page, "deactivate dialog");
@@ -155,9 +168,11 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
     await expect(page.getByTestId("toast")).toContainText("Undone");
     await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
 
+    await dismissToast(page);
     await page.getByRole("button", { name: "Deactivate user" }).click();
     await page.getByRole("alertdialog", { name: /Deactivate/ }).getByRole("button", { name: "Deactivate" }).click();
     await expect(page.getByRole("button", { name: "Reactivate" })).toBeVisible();
+    await dismissToast(page);
     await expectAccessible(page, "deactivated user");
     await screenshot(page, info, "user-inactive");
     await page.getByRole("button", { name: "Reactivate" }).click();
@@ -166,6 +181,7 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
   });
 
   await test.step("the administrator's sign-in tools: unlock and set a password", async () => {
+    await dismissToast(page);
     const card = page.getByTestId("sign-in-card");
     await card.getByRole("button", { name: "Unlock sign-in" }).click();
     await expect(page.getByTestId("toast")).toContainText("can try to sign in again");
