@@ -220,8 +220,8 @@ impl Services {
             now,
         )
         .await?;
-        let change = Change::event(Event::UserInvited(event_data(&user)))
-            .details(json!({"expires_at": now + INVITE_TTL}));
+        let change =
+            Change::event(Event::UserInvited(event_data(&user))).details(json!({"expires_at": now + INVITE_TTL}));
         record::change(&tx, ctx, now, change).await?;
         let view = UserView::load(&tx, user).await?;
         tx.commit().await?;

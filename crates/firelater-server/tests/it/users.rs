@@ -247,7 +247,10 @@ async fn an_invited_user_sets_a_password_with_the_emailed_link_within_seven_days
         .await;
     assert_eq!(t["user"]["status"], "active");
     assert_eq!(
-        status_moves(&app, &id).await.last().map(|(f, t, _)| (f.clone(), t.clone())),
+        status_moves(&app, &id)
+            .await
+            .last()
+            .map(|(f, t, _)| (f.clone(), t.clone())),
         Some((Some("pending".to_owned()), "active".to_owned()))
     );
     app.stop().await;
@@ -291,7 +294,10 @@ async fn inviting_a_user_who_is_not_pending_is_409_user_not_pending() {
         assert_eq!(res.status(), 409);
         let body: Value = res.json().await.expect("json");
         assert_eq!(body["code"], "user_not_pending", "{body}");
-        assert!(invitations(&app, &id).await.is_empty(), "no email for a refused invitation");
+        assert!(
+            invitations(&app, &id).await.is_empty(),
+            "no email for a refused invitation"
+        );
     }
     app.stop().await;
 }

@@ -210,7 +210,7 @@ export function AuditPage() {
     {
       key: "entity",
       header: "About",
-      className: "max-w-[16rem] truncate whitespace-nowrap text-muted-foreground",
+      className: "max-w-[9rem] truncate whitespace-nowrap text-muted-foreground sm:max-w-[16rem]",
       cell: (e) => <What entry={e} />,
     },
     { key: "actor", header: "By", className: "hidden whitespace-nowrap md:table-cell", cell: (e) => <Who entry={e} /> },
