@@ -50,6 +50,9 @@ test("a new agent from creation to a two-step sign-in", async ({ page }, info) =
     await rolesCard.getByRole("checkbox", { name: /^Agent\b/ }).check();
     await page.getByRole("button", { name: "Save roles" }).click();
     await expect(page.getByTestId("toast")).toContainText(`Roles of ${name} saved`);
+    // On a phone the toast appears under the finger that tapped Save and stays while it rests
+    // there, over the bottom of the next page: close it.
+    await page.getByTestId("toast").getByRole("button", { name: "Dismiss" }).click();
     await expect(page.getByRole("definition").filter({ hasText: /^Agent$/ })).toBeVisible();
     await expectAccessible(page, "scenario: user roles");
     await screenshot(page, info, "scenario-user-roles");
