@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TENANT } from "./env";
 import { expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
@@ -82,7 +83,7 @@ test("a user manages their own profile", async ({ page, baseURL, request }, info
     const form = page.getByRole("form", { name: "Edit user" });
     await form.getByLabel("Name").fill("Ada King");
     await form.getByRole("button", { name: "Save changes" }).click();
-    await expect(form.getByText("Saved.")).toBeVisible();
+    await expect(page.getByTestId("toast")).toContainText("Changes saved");
     await expect(page.getByTestId("user-menu")).toHaveAccessibleName("Account menu for Ada King");
   });
 
@@ -91,15 +92,35 @@ test("a user manages their own profile", async ({ page, baseURL, request }, info
     await page.reload();
     const sessions = page.getByTestId("session");
     await expect(sessions).toHaveCount(2);
-    await expect(page.getByText("This session")).toBeVisible();
+    // Rows name the device in words, and mark this one.
+    const mine = sessions.filter({ hasText: "This device" });
+    await expect(mine).toHaveCount(1);
+    await expect(mine).toContainText(/^\w+ on \w+/);
+    await expect(page.getByRole("definition").filter({ hasText: "Requester" })).toBeVisible();
     await expectAccessible(page, "profile page");
-    await page.getByRole("button", { name: "Sign out everywhere else" }).click();
-    await expect(sessions).toHaveCount(1);
     await screenshot(page, info, "profile");
+    // One other session is signed out on its own, with a toast.
+    await apiToken(request, baseURL!, email, password);
+    await page.reload();
+    await expect(sessions).toHaveCount(3);
+    await sessions.filter({ hasNotText: "This device" }).first().getByRole("button", { name: /^Sign out/ }).click();
+    await expect(page.getByTestId("toast")).toContainText("Signed out");
+    await expect(sessions).toHaveCount(2);
+    // All the others: asked first.
+    await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+    const confirm = page.getByRole("alertdialog", { name: /Sign out the other session/ });
+    await expectAccessible(page, "sign out others question");
+    await screenshot(page, info, "profile-sign-out-others");
+    await confirm.getByRole("button", { name: "Sign out" }).click();
+    await expect(sessions).toHaveCount(1);
+    await expect(page.getByTestId("toast")).toContainText("Signed out everywhere else");
     await expect(page.getByRole("button", { name: "Sign out everywhere else" })).toHaveCount(0);
   });
 
   await test.step("turn two-step sign-in on with a code, then off with the password", async () => {
+    const state = page.getByTestId("mfa-state");
+    await expect(state).toHaveText("Off");
+    await expect(page.getByRole("form", { name: "Turn off two-step sign-in" })).toHaveCount(0);
     await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
     await expect(page.getByTestId("mfa-qr")).toBeVisible();
     const secret = (await page.getByTestId("mfa-secret").textContent())!.trim();
@@ -111,12 +132,30 @@ test("a user manages their own profile", async ({ page, baseURL, request }, info
     await screenshot(page, info, "profile-mfa");
     await form.getByLabel("Code from the app").fill(totp(secret));
     await form.getByRole("button", { name: "Turn on" }).click();
-    await expect(page.getByTestId("recovery-codes")).toContainText("shown only now");
-    await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+    const codes = page.getByTestId("recovery-codes");
+    await expect(codes).toContainText("shown only now");
+    await expect(codes.getByRole("listitem")).toHaveCount(10);
+    // One state: on, and nothing says otherwise.
+    await expect(state).toHaveText("On");
+    await expect(page.getByRole("button", { name: "Set up two-step sign-in" })).toHaveCount(0);
+    const first = (await codes.getByRole("listitem").first().textContent())!.trim();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await codes.getByRole("button", { name: "Copy" }).click();
+    await expect(page.getByTestId("toast")).toContainText("Recovery codes copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(first);
+    const download = page.waitForEvent("download");
+    await codes.getByRole("button", { name: "Download .txt" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("firelater-recovery-codes.txt");
+    expect(readFileSync((await file.path())!, "utf8")).toContain(first);
+    await expectAccessible(page, "recovery codes");
+    await screenshot(page, info, "profile-recovery-codes");
     const off = page.getByRole("form", { name: "Turn off two-step sign-in" });
     await off.getByLabel("Password").fill(password);
     await off.getByRole("button", { name: "Turn off two-step sign-in" }).click();
-    await expect(page.getByText("Two-step sign-in is off.")).toBeVisible();
+    await expect(page.getByTestId("toast")).toContainText("Two-step sign-in is off");
+    await expect(state).toHaveText("Off");
+    await expect(codes).toHaveCount(0);
   });
 
   await test.step("changing my password signs me out with a message", async () => {

@@ -6,13 +6,18 @@ import { expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
 test("an administrator manages roles and a user's roles", async ({ page, baseURL, request }, info) => {
   const phone = info.project.name === "phone";
   const unique = `${info.project.name}-${Date.now()}`;
-  const name = `change-mgr-${unique}`;
   const display = `Change manager ${unique}`;
+  // The internal name is made from the display name; people never type or see it.
+  const name = `change-manager-${unique}`.toLowerCase();
 
   await test.step("the navigation leads to the roles page", async () => {
     await page.goto("/login");
     await signIn(page);
     await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+    // My profile names my roles by their display names.
+    await page.goto("/profile");
+    await expect(page.getByRole("definition").filter({ hasText: "Administrator" })).toBeVisible();
+    await page.goto("/");
     if (phone) {
       await page.getByRole("button", { name: "Open navigation" }).click();
       await page.getByRole("dialog", { name: "Navigation" }).getByRole("link", { name: "Roles" }).click();
@@ -40,11 +45,11 @@ test("an administrator manages roles and a user's roles", async ({ page, baseURL
   await test.step("create a custom role with the permission matrix", async () => {
     await page.getByRole("button", { name: "New role" }).click();
     const dialog = page.getByRole("dialog", { name: "New role" });
-    await dialog.getByLabel("Name", { exact: true }).fill("Not Valid");
-    await dialog.getByLabel("Display name").fill(display);
+    await expect(dialog.getByLabel("Display name")).toHaveCount(0);
+    await dialog.getByLabel("Name", { exact: true }).fill("!!!");
     await dialog.getByRole("button", { name: "Create role" }).click();
-    await expect(dialog.getByText("Use lower-case letters, digits, - and _.")).toBeVisible();
-    await dialog.getByLabel("Name", { exact: true }).fill(name);
+    await expect(dialog.getByText("Use at least one letter or digit.")).toBeVisible();
+    await dialog.getByLabel("Name", { exact: true }).fill(display);
     await dialog.getByRole("checkbox", { name: "users:read", exact: true }).check();
     await dialog.getByRole("checkbox", { name: "All audit logs permissions" }).check();
     await expect(dialog.getByRole("checkbox", { name: "audit_logs:read", exact: true })).toBeChecked();
@@ -52,7 +57,9 @@ test("an administrator manages roles and a user's roles", async ({ page, baseURL
     await screenshot(page, info, "role-create");
     await dialog.getByRole("button", { name: "Create role" }).click();
     await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("toast")).toContainText(`${display} created`);
     await expect(page.getByTestId(`role-${name}`)).toContainText(display);
+    await expect(page.getByTestId(`role-${name}`)).not.toContainText(name);
   });
 
   const card = page.getByTestId(`role-${name}`);
@@ -65,8 +72,16 @@ test("an administrator manages roles and a user's roles", async ({ page, baseURL
     const dialog = page.getByRole("dialog", { name: `Edit ${display}` });
     await expect(dialog.getByRole("checkbox", { name: "users:read", exact: true })).toBeChecked();
     await dialog.getByRole("checkbox", { name: "users:read", exact: true }).uncheck();
+    // Unsaved ticks are not lost to Escape without a question.
+    await page.keyboard.press("Escape");
+    const discard = page.getByRole("alertdialog", { name: "Discard your changes?" });
+    await expect(discard).toBeVisible();
+    await screenshot(page, info, "role-discard");
+    await discard.getByRole("button", { name: "Keep editing" }).click();
+    await expect(dialog.getByRole("checkbox", { name: "users:read", exact: true })).not.toBeChecked();
     await dialog.getByRole("button", { name: "Save role" }).click();
     await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("toast")).toContainText(`${display} saved`);
     await expect.poll(count).toBe(before - 1);
   });
 
@@ -84,7 +99,7 @@ test("an administrator manages roles and a user's roles", async ({ page, baseURL
     const rolesCard = page.getByRole("group", { name: "Roles of Role Person" });
     await rolesCard.getByRole("checkbox", { name: new RegExp(display) }).check();
     await page.getByRole("button", { name: "Save roles" }).click();
-    await expect(page.getByText("Roles saved.")).toBeVisible();
+    await expect(page.getByTestId("toast")).toContainText("Roles of Role Person saved");
     await expect(page.getByRole("definition").filter({ hasText: display })).toBeVisible();
     await expectAccessible(page, "user roles");
     await screenshot(page, info, "user-roles");
@@ -98,8 +113,12 @@ test("an administrator manages roles and a user's roles", async ({ page, baseURL
     await card.getByRole("button", { name: `Edit ${display}` }).click();
     const dialog = page.getByRole("dialog", { name: `Edit ${display}` });
     await dialog.getByRole("button", { name: "Delete role" }).click();
-    await dialog.getByRole("button", { name: "Yes, delete this role" }).click();
+    const confirm = page.getByRole("alertdialog", { name: `Delete ${display}?` });
+    await expectAccessible(page, "delete role question");
+    await screenshot(page, info, "role-delete");
+    await confirm.getByRole("button", { name: "Delete role" }).click();
     await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("toast")).toContainText(`${display} deleted`);
     await expect(card).toHaveCount(0);
   });
 });

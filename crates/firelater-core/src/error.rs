@@ -93,6 +93,7 @@ error_codes! {
     TargetOutranksActor => ("target_outranks_actor", Forbidden, "The account has as much access as yours or more"),
     LastAdmin => ("last_admin", Conflict, "The tenant's last administrator cannot be removed"),
     UserNotInactive => ("user_not_inactive", Conflict, "Only an inactive user can be reactivated"),
+    UserNotPending => ("user_not_pending", Conflict, "Only a pending user can be invited"),
     CsrfCheckFailed => ("csrf_check_failed", Forbidden, "Cross-site request refused"),
     NotFound => ("not_found", NotFound, "Not found"),
     RouteNotFound => ("route_not_found", NotFound, "No such endpoint"),

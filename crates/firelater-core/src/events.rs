@@ -268,6 +268,8 @@ events! {
     UserDeactivated(UserData) = "user.deactivated", version 1, on "user" by id;
     /// A deactivated user was reactivated: they can sign in again.
     UserReactivated(UserData) = "user.reactivated", version 1, on "user" by id;
+    /// A pending user was invited: an email with a link to set their first password was sent.
+    UserInvited(UserData) = "user.invited", version 1, on "user" by id;
     /// The roles a user holds directly changed.
     UserRolesChanged(UserRolesData) = "user.roles_changed", version 1, on "user" by user_id;
     /// A user's password was changed by them or set by an administrator.

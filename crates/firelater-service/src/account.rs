@@ -6,12 +6,13 @@ use crate::Services;
 use crate::auth::token_hash;
 use crate::ctx::{Actor, Ctx, RequestMeta};
 use crate::record::{self, Change};
+use crate::users::{UserView, event_data};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use firelater_core::events::{EmailData, Event, UserRef};
 use firelater_core::ids::{TenantId, UserId};
 use firelater_core::users::{User, UserStatus};
-use firelater_core::{Error, Permission, validate};
+use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::TenantTx;
 use firelater_db::repo::jobs::NewJob;
 use firelater_db::repo::{password_resets, sessions, status_history, tenants, users};
@@ -21,6 +22,10 @@ use uuid::Uuid;
 
 /// The outbox event that asks the notification module to send an email.
 pub const EMAIL_EVENT: &str = firelater_core::events::names::EMAIL_REQUESTED;
+
+/// How long an invitation's set-password link lives: long enough for a new colleague to find
+/// the email after a weekend or a holiday, where a reset link lives an hour.
+pub const INVITE_TTL: chrono::Duration = chrono::Duration::days(7);
 
 /// The job kind that carries out a password-reset request (see [`Services::forgot_password`]).
 pub const PASSWORD_RESET_JOB: &str = "auth.password_reset";
@@ -175,6 +180,52 @@ impl Services {
             );
         record::change(&tx, ctx, now, change).await?;
         tx.commit().await
+    }
+
+    /// Invites a pending user (needs `users:update`): voids any earlier set-password link of
+    /// theirs, records a new single-use one valid for [`INVITE_TTL`] and emails it to them
+    /// through the outbox, like a reset (the email names the reset, never its secret). They
+    /// become active when they set their password with it. A user who is not pending is a 409
+    /// `user_not_pending`.
+    pub async fn invite_user(&self, ctx: &Ctx, id: UserId) -> Result<UserView, Error> {
+        ctx.require(Permission::UsersUpdate)?;
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let user = users::find(&tx, id).await?.ok_or_else(|| Error::not_found("user"))?;
+        if user.status != UserStatus::Pending {
+            return Err(Error::new(
+                ErrorCode::UserNotPending,
+                format!("the user is {}, not pending", user.status),
+            ));
+        }
+        password_resets::void_all_of_user(&tx, id.0, now).await?;
+        let reset_id = Uuid::now_v7();
+        let token = self.reset_token(ctx.tenant, reset_id)?;
+        password_resets::create(
+            &tx,
+            reset_id,
+            id.0,
+            token_hash(&token),
+            ctx.meta.ip.clone(),
+            now,
+            now + INVITE_TTL,
+        )
+        .await?;
+        email_user(
+            &tx,
+            &user,
+            "user_invited",
+            "You are invited to FireLater: choose your password",
+            json!({"reset_id": reset_id, "expires_at": now + INVITE_TTL, "expires_in_days": INVITE_TTL.num_days()}),
+            now,
+        )
+        .await?;
+        let change =
+            Change::event(Event::UserInvited(event_data(&user))).details(json!({"expires_at": now + INVITE_TTL}));
+        record::change(&tx, ctx, now, change).await?;
+        let view = UserView::load(&tx, user).await?;
+        tx.commit().await?;
+        Ok(view)
     }
 
     /// Takes a password-reset request. It only queues the request as a job (one insert,

@@ -93,8 +93,8 @@ pub struct Me {
     pub mfa_enabled: bool,
     /// Their tenant.
     pub tenant: Tenant,
-    /// Names of their roles.
-    pub roles: Vec<String>,
+    /// The roles they hold directly.
+    pub roles: Vec<firelater_core::roles::Role>,
     /// Their effective permissions.
     pub permissions: BTreeSet<Permission>,
 }
@@ -398,7 +398,7 @@ impl Services {
         let roles = roles::roles_of_users(&tx, &[user.id])
             .await?
             .into_iter()
-            .map(|(_, r)| r.name)
+            .map(|(_, r)| r)
             .collect();
         let mfa_enabled = mfa::is_enabled(&tx, user.id).await?;
         tx.commit().await?;

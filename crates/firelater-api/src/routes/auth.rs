@@ -92,11 +92,11 @@ pub struct TenantSummary {
 /// The signed-in user with tenant, roles and permissions.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeResponse {
-    /// The user.
+    /// The user, with `roles`: the roles they hold directly, each with its display name.
     pub user: UserResponse,
     /// Their tenant.
     pub tenant: TenantSummary,
-    /// Names of their roles.
+    /// Names of their roles (the same roles as `user.roles`, which shows their display names).
     pub roles: Vec<String>,
     /// Their effective permissions, as `resource:action`.
     pub permissions: Vec<String>,
@@ -220,14 +220,15 @@ pub async fn logout(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult
     responses((status = 200, description = "The current user", body = MeResponse), ReadErrors))]
 pub async fn me(State(state): State<AppState>, Auth(ctx): Auth) -> ApiResult<axum::Json<MeResponse>> {
     let me = state.services.me(&ctx).await?;
+    let roles = me.roles.iter().map(|r| r.name.clone()).collect();
     Ok(axum::Json(MeResponse {
-        user: UserResponse::from_user(me.user, None, me.mfa_enabled),
+        user: UserResponse::from_user(me.user, Some(me.roles), me.mfa_enabled),
         tenant: TenantSummary {
             id: me.tenant.id.into(),
             name: me.tenant.name,
             slug: me.tenant.slug,
         },
-        roles: me.roles,
+        roles,
         permissions: me.permissions.iter().map(|p| p.key().to_owned()).collect(),
     }))
 }

@@ -256,6 +256,20 @@ pub async fn reactivate_user(
     Ok(axum::Json(user.into()))
 }
 
+/// Invites a pending user: emails them a link to set their first password, valid for 7 days
+/// (an earlier link stops working). A user who is not pending is a 409 `user_not_pending`.
+#[utoipa::path(post, path = "/api/v1/users/{id}/invite", tag = "users", operation_id = "invite_user",
+    security(("bearer" = ["users:update"])), params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, description = "The invited user, still pending", body = UserResponse), WriteErrors))]
+pub async fn invite_user(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<axum::Json<UserResponse>> {
+    let user = state.services.invite_user(&ctx, id.into()).await?;
+    Ok(axum::Json(user.into()))
+}
+
 /// This module's routes; each operation's access rule is the `security` of its
 /// `#[utoipa::path]`.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -263,4 +277,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user, deactivate_user))
         .routes(routes!(reactivate_user))
+        .routes(routes!(invite_user))
 }

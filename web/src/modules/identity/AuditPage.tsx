@@ -7,24 +7,19 @@ import { DataTable, type Column } from "@/components/DataTable";
 import { EmptyState } from "@/components/EmptyState";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { Input, Label } from "@/components/ui/input";
+import { Input, Label, Select } from "@/components/ui/input";
 import { changesView, localToRfc3339, showValue } from "@/lib/auditDiff";
 import type { ListQuery, ListSpec } from "@/lib/tableState";
 import { useListQuery } from "@/lib/useListQuery";
 import { formatDateTime } from "@/lib/utils";
 import { usePageTitle } from "@/lib/usePageTitle";
+import { actionsFor, ENTITY_TYPES, entityTypeLabel } from "./auditVocabulary";
+import { UserPicker, type PickedUser } from "./UserPicker";
+import { useUser } from "./users";
 
 type Entry = components["schemas"]["AuditLogResponse"];
 
-const FILTERS = ["action", "entity_type", "actor_id", "created_after", "created_before"] as const;
-type Filter = (typeof FILTERS)[number];
-const FILTER_LABELS: Record<Filter, string> = {
-  action: "Action",
-  entity_type: "Entity type",
-  actor_id: "Actor id",
-  created_after: "From",
-  created_before: "Until",
-};
+type Filter = "action" | "entity_type" | "actor_id" | "created_after" | "created_before";
 
 function Changes({ entry }: { entry: Entry }) {
   const view = changesView(entry.changes);
@@ -72,17 +67,37 @@ function Changes({ entry }: { entry: Entry }) {
   );
 }
 
+/** Who acted, by name: a user (linked), an API key ("API key build-bot"), the system. */
 function Who({ entry }: { entry: Entry }) {
-  if (!entry.actor_id) return <>{entry.actor_type}</>;
+  if (!entry.actor_id) return <>{entry.actor_type === "platform" ? "Platform operator" : "System"}</>;
+  const name = entry.actor_name ?? `${shortId(entry.actor_id)} (gone)`;
   if (entry.actor_type === "user")
     return (
       <Link to={`/users/${entry.actor_id}`} className="underline-offset-4 hover:underline">
-        user {shortId(entry.actor_id)}
+        {name}
       </Link>
+    );
+  if (entry.actor_type === "api_key") return <>API key {name}</>;
+  return <>{name}</>;
+}
+
+/** What the entry is about, by name: "User Grace Hopper", "Role Auditor", "Session …1a2b3c4d". */
+function What({ entry }: { entry: Entry }) {
+  const kind = entityTypeLabel(entry.entity_type);
+  if (!entry.entity_id) return <>{kind}</>;
+  const name = entry.entity_name ?? shortId(entry.entity_id);
+  if (entry.entity_type === "user")
+    return (
+      <>
+        {kind}{" "}
+        <Link to={`/users/${entry.entity_id}`} className="underline-offset-4 hover:underline">
+          {name}
+        </Link>
+      </>
     );
   return (
     <>
-      {entry.actor_type} {shortId(entry.actor_id)}
+      {kind} {name}
     </>
   );
 }
@@ -107,12 +122,8 @@ function EntryDetail({ entry }: { entry: Entry }) {
         {entry.entity_id && (
           <div className="sm:col-span-3">
             <dt className="text-muted-foreground">Entity</dt>
-            <dd className="break-all font-mono">
-              {entry.entity_type === "user" ? (
-                <Link to={`/users/${entry.entity_id}`} className="underline-offset-4 hover:underline">{entry.entity_id}</Link>
-              ) : (
-                entry.entity_id
-              )}
+            <dd className="break-all">
+              <What entry={entry} /> <span className="font-mono text-muted-foreground">({entry.entity_id})</span>
             </dd>
           </div>
         )}
@@ -133,7 +144,13 @@ export const AUDIT_SPEC: ListSpec<AuditSort, Filter> = {
   sorts: ["created_at"],
   defaultSort: "created_at",
   defaultOrder: "desc",
-  filters: { action: "text", entity_type: "text", actor_id: "text", created_after: "text", created_before: "text" },
+  filters: {
+    action: actionsFor(undefined),
+    entity_type: ENTITY_TYPES.map((t) => t.value),
+    actor_id: "text",
+    created_after: "text",
+    created_before: "text",
+  },
   search: false,
   perPageOptions: [25, 50, 100],
   defaultPerPage: 50,
@@ -153,15 +170,18 @@ function fetchEntries(query: ListQuery<AuditSort, Filter>) {
 export function AuditPage() {
   usePageTitle("Audit log");
   const list = useListQuery({ spec: AUDIT_SPEC, queryKey: ["audit-logs"], fetch: fetchEntries });
-  const values = Object.fromEntries(FILTERS.map((f) => [f, list.state.filters[f] ?? ""])) as Record<Filter, string>;
-  const [draft, setDraft] = React.useState(values);
-  const valuesKey = JSON.stringify(values);
-  const [seenKey, setSeenKey] = React.useState(valuesKey);
-  if (seenKey !== valuesKey) {
-    // Back and forward change the URL: the form follows.
-    setSeenKey(valuesKey);
-    setDraft(values);
-  }
+  const filters = list.state.filters;
+  const actorId = filters.actor_id;
+  // The actor named in the URL (a shared link, Back) is shown by name; the picker remembers
+  // the one just chosen, so it shows at once.
+  const [picked, setPicked] = React.useState<PickedUser | null>(null);
+  const actorQuery = useUser(actorId && picked?.id !== actorId ? actorId : "");
+  const actor: PickedUser | null = !actorId
+    ? null
+    : picked?.id === actorId
+      ? picked
+      : { id: actorId, name: actorQuery.data?.name ?? (actorQuery.isError ? shortId(actorId) : "…") };
+  const setFilter = (f: Filter, value: string | undefined) => list.setFilters({ filters: { [f]: value || undefined } });
   const [open, setOpen] = React.useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((o) => {
@@ -189,9 +209,9 @@ export function AuditPage() {
     },
     {
       key: "entity",
-      header: "Entity",
-      className: "whitespace-nowrap text-muted-foreground",
-      cell: (e) => `${e.entity_type}${e.entity_id ? ` ${shortId(e.entity_id)}` : ""}`,
+      header: "About",
+      className: "max-w-[9rem] truncate whitespace-nowrap text-muted-foreground sm:max-w-[16rem]",
+      cell: (e) => <What entry={e} />,
     },
     { key: "actor", header: "By", className: "hidden whitespace-nowrap md:table-cell", cell: (e) => <Who entry={e} /> },
     {
@@ -203,10 +223,6 @@ export function AuditPage() {
     },
   ];
 
-  const apply = (e: React.FormEvent) => {
-    e.preventDefault();
-    list.setFilters({ filters: draft });
-  };
 
   return (
     <div className="mx-auto grid max-w-5xl grid-cols-[minmax(0,1fr)] gap-4">
@@ -216,26 +232,75 @@ export function AuditPage() {
       </div>
       <Card>
         <CardContent className="pt-6">
-          <form onSubmit={apply} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Filter the audit log">
-            {FILTERS.map((f) => (
+          <form
+            onSubmit={(e) => e.preventDefault()}
+            className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3"
+            aria-label="Filter the audit log"
+          >
+            <div className="grid gap-1.5">
+              <Label htmlFor="audit-actor_id">By</Label>
+              <UserPicker
+                id="audit-actor_id"
+                value={actor}
+                placeholder="Anyone; type a name or email"
+                onChange={(u) => {
+                  setPicked(u);
+                  setFilter("actor_id", u?.id);
+                }}
+              />
+            </div>
+            <div className="grid gap-1.5">
+              <Label htmlFor="audit-entity_type">About</Label>
+              <Select
+                id="audit-entity_type"
+                value={filters.entity_type ?? ""}
+                onChange={(e) => {
+                  const type = e.target.value || undefined;
+                  // An action of another kind would hide everything.
+                  const keep = filters.action && actionsFor(type).includes(filters.action) ? filters.action : undefined;
+                  list.setFilters({ filters: { entity_type: type, action: keep } });
+                }}
+              >
+                <option value="">Everything</option>
+                {ENTITY_TYPES.map((t) => (
+                  <option key={t.value} value={t.value}>
+                    {t.label}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <div className="grid gap-1.5">
+              <Label htmlFor="audit-action">Action</Label>
+              <Select id="audit-action" value={filters.action ?? ""} onChange={(e) => setFilter("action", e.target.value)}>
+                <option value="">Any action</option>
+                {actionsFor(filters.entity_type).map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            {(["created_after", "created_before"] as const).map((f) => (
               <div key={f} className="grid gap-1.5">
-                <Label htmlFor={`audit-${f}`}>{FILTER_LABELS[f]}</Label>
+                <Label htmlFor={`audit-${f}`}>{f === "created_after" ? "From" : "Until"}</Label>
                 <Input
                   id={`audit-${f}`}
-                  type={f.startsWith("created_") ? "datetime-local" : "text"}
-                  placeholder={f === "action" ? "e.g. user.updated" : f === "entity_type" ? "e.g. user" : undefined}
-                  autoComplete="off"
-                  spellCheck={false}
-                  value={draft[f]}
-                  onChange={(e) => setDraft((d) => ({ ...d, [f]: e.target.value }))}
+                  type="datetime-local"
+                  value={filters[f] ?? ""}
+                  onChange={(e) => setFilter(f, e.target.value)}
                 />
               </div>
             ))}
             <div className="flex items-end gap-2">
-              <Button type="submit">Apply filters</Button>
               {list.filtered && (
-                <Button variant="ghost" onClick={list.clearFilters}>
-                  Clear filters
+                <Button
+                  variant="ghost"
+                  onClick={() => {
+                    setPicked(null);
+                    list.clearFilters();
+                  }}
+                >
+                  <X aria-hidden="true" /> Clear filters
                 </Button>
               )}
             </div>

@@ -10,7 +10,9 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
+import { toast } from "@/components/toast";
 import { timeZones } from "@/lib/timezones";
+import { useDialogGuard } from "@/lib/useUnsavedChanges";
 
 // The API validates too (and its messages land on the same fields); these checks only save
 // a round trip for the obvious mistakes.
@@ -30,16 +32,16 @@ export function CreateUserDialog({ open, onOpenChange }: { open: boolean; onOpen
   const navigate = useNavigate();
   const [formError, setFormError] = React.useState<string | null>(null);
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: EMPTY });
-  const { errors, isSubmitting } = form.formState;
+  const { errors, isSubmitting, isDirty } = form.formState;
   const zones = React.useMemo(() => (open ? timeZones() : []), [open]);
 
-  const close = (o: boolean) => {
-    if (!o) {
-      form.reset(EMPTY);
-      setFormError(null);
-    }
-    onOpenChange(o);
-  };
+  const close = React.useCallback(() => {
+    form.reset(EMPTY);
+    setFormError(null);
+    onOpenChange(false);
+  }, [form, onOpenChange]);
+  // Escape, a click outside, the close button and Cancel ask before typed input is thrown away.
+  const guard = useDialogGuard(isDirty, close);
 
   const onSubmit = form.handleSubmit(async (v) => {
     setFormError(null);
@@ -51,8 +53,11 @@ export function CreateUserDialog({ open, onOpenChange }: { open: boolean; onOpen
         ...(v.timezone ? { timezone: v.timezone } : {}),
         ...(v.phone ? { phone: v.phone } : {}),
       });
-      close(false);
-      navigate(`/users/${user.id}`, { state: { created: true } });
+      close();
+      toast.success(`${user.name} is created`, {
+        description: user.status === "pending" ? "Pending: invite them or set a password from their page." : undefined,
+        action: { label: "Open", onClick: () => void navigate(`/users/${user.id}`) },
+      });
     } catch (e) {
       const rest = applyFieldErrors(e, FIELDS, form.setError);
       if (!(e instanceof ApiError) || !e.hasFieldErrors || rest.length > 0) {
@@ -62,7 +67,7 @@ export function CreateUserDialog({ open, onOpenChange }: { open: boolean; onOpen
   });
 
   return (
-    <Dialog open={open} onOpenChange={close}>
+    <Dialog open={open} onOpenChange={guard.onOpenChange}>
       <DialogContent>
         <DialogHeader>
           <DialogTitle>New user</DialogTitle>
@@ -94,7 +99,7 @@ export function CreateUserDialog({ open, onOpenChange }: { open: boolean; onOpen
           </datalist>
         </form>
         <DialogFooter>
-          <Button variant="outline" onClick={() => close(false)}>
+          <Button variant="outline" onClick={guard.requestClose}>
             Cancel
           </Button>
           <Button type="submit" form="create-user-form" disabled={isSubmitting}>

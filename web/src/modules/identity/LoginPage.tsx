@@ -10,6 +10,7 @@ import { Logo } from "@/components/Logo";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ArrowLeft, ShieldCheck } from "lucide-react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { clearLoginNotice, peekLoginNotice } from "@/lib/notice";
@@ -53,6 +54,13 @@ export function LoginPage() {
     defaultValues: { tenant: lastTenant(), email: "", password: "", mfa_code: "" },
   });
   const { errors, isSubmitting } = form.formState;
+  const backToPassword = () => {
+    setNeedsCode(false);
+    setFormError(null);
+    form.setValue("mfa_code", "");
+    form.setValue("password", "");
+    form.clearErrors();
+  };
 
   if (signedIn && me) return <Navigate to={next} replace />;
   // A page load may still bring the session back from the refresh cookie.
@@ -75,8 +83,9 @@ export function LoginPage() {
       navigate(next, { replace: true });
     } catch (e) {
       if (e instanceof ApiError && e.code === "mfa_required") {
+        // Not a mistake: the account asks for a second step, shown as its own calm prompt.
+        if (needsCode) form.setError("mfa_code", { type: "server", message: "Enter the code." }, { shouldFocus: true });
         setNeedsCode(true);
-        setFormError("Enter the 6-digit code from your authenticator app, or a recovery code.");
         return;
       }
       if (e instanceof ApiError && e.code === "mfa_code_invalid") {
@@ -101,39 +110,73 @@ export function LoginPage() {
           <h1 className="text-2xl font-semibold tracking-tight">FireLater</h1>
         </div>
         <Card>
-          <CardHeader>
-            <CardTitle>Sign in</CardTitle>
-            <CardDescription>Use your organisation's tenant, your email and your password.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Sign in">
-              {notice && !formError && <Alert variant="success">{notice}</Alert>}
-              {formError && <Alert variant="error">{formError}</Alert>}
-              <FormField id="tenant" label="Tenant" error={errors.tenant}>
-                <Input autoComplete="organization" autoCapitalize="none" spellCheck={false} {...form.register("tenant")} />
-              </FormField>
-              <FormField id="email" label="Email" error={errors.email}>
-                <Input type="email" autoComplete="username" autoFocus {...form.register("email")} />
-              </FormField>
-              <FormField id="password" label="Password" error={errors.password}>
-                <Input type="password" autoComplete="current-password" {...form.register("password")} />
-              </FormField>
-              {needsCode && (
-                <FormField id="mfa_code" label="Authentication code" error={errors.mfa_code}>
-                  <Input inputMode="numeric" autoComplete="one-time-code" autoFocus {...form.register("mfa_code")} />
-                </FormField>
-              )}
-              <Button type="submit" disabled={isSubmitting} className="w-full">
-                {isSubmitting ? "Signing in…" : "Sign in"}
-              </Button>
-              <Link
-                to="/forgot-password"
-                className="text-center text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
-              >
-                Forgot password?
-              </Link>
-            </form>
-          </CardContent>
+          {needsCode ? (
+            <>
+              <CardHeader>
+                <CardTitle className="flex items-center gap-2">
+                  <ShieldCheck className="size-5 text-primary" aria-hidden="true" /> Two-step sign-in
+                </CardTitle>
+                <CardDescription>Enter the 6-digit code from your authenticator app.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Two-step sign-in">
+                  {formError && <Alert variant="error">{formError}</Alert>}
+                  <FormField
+                    id="mfa_code"
+                    label="Code"
+                    error={errors.mfa_code}
+                    hint="Lost your phone? Enter one of your recovery codes instead."
+                  >
+                    <Input
+                      inputMode="numeric"
+                      autoComplete="one-time-code"
+                      autoCapitalize="none"
+                      spellCheck={false}
+                      autoFocus
+                      {...form.register("mfa_code")}
+                    />
+                  </FormField>
+                  <Button type="submit" disabled={isSubmitting} className="w-full">
+                    {isSubmitting ? "Checking…" : "Verify"}
+                  </Button>
+                  <Button variant="ghost" onClick={backToPassword} className="w-full">
+                    <ArrowLeft aria-hidden="true" /> Back
+                  </Button>
+                </form>
+              </CardContent>
+            </>
+          ) : (
+            <>
+              <CardHeader>
+                <CardTitle>Sign in</CardTitle>
+                <CardDescription>Use your organisation's tenant, your email and your password.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Sign in">
+                  {notice && !formError && <Alert variant="success">{notice}</Alert>}
+                  {formError && <Alert variant="error">{formError}</Alert>}
+                  <FormField id="tenant" label="Tenant" error={errors.tenant}>
+                    <Input autoComplete="organization" autoCapitalize="none" spellCheck={false} {...form.register("tenant")} />
+                  </FormField>
+                  <FormField id="email" label="Email" error={errors.email}>
+                    <Input type="email" autoComplete="username" autoFocus {...form.register("email")} />
+                  </FormField>
+                  <FormField id="password" label="Password" error={errors.password}>
+                    <Input type="password" autoComplete="current-password" {...form.register("password")} />
+                  </FormField>
+                  <Button type="submit" disabled={isSubmitting} className="w-full">
+                    {isSubmitting ? "Signing in…" : "Sign in"}
+                  </Button>
+                  <Link
+                    to="/forgot-password"
+                    className="text-center text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
+                  >
+                    Forgot password?
+                  </Link>
+                </form>
+              </CardContent>
+            </>
+          )}
         </Card>
       </main>
     </div>

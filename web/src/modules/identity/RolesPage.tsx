@@ -4,9 +4,11 @@ import * as React from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { useDeleteRole, usePermissions, useRoles, useSaveRole, type Permission, type Role } from "@/modules/identity/roles";
+import { roleSlug, useDeleteRole, usePermissions, useRoles, useSaveRole, type Permission, type Role } from "@/modules/identity/roles";
 import { useAuth } from "@/auth/auth";
+import { useConfirm } from "@/components/confirm";
 import { EmptyState } from "@/components/EmptyState";
+import { toast } from "@/components/toast";
 import { applyFieldErrors, FormField } from "@/components/FormField";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -18,17 +20,21 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { PermissionMatrix } from "@/components/PermissionMatrix";
 import { buildMatrix, sameSet, toList } from "@/lib/permissionMatrix";
 import { usePageTitle } from "@/lib/usePageTitle";
+import { useDialogGuard } from "@/lib/useUnsavedChanges";
 
+// A role has one name people see, its display name; the API's internal name of a new role is
+// made from it (`roleSlug`), and the API's complaints about that name land on this field.
 const schema = z.object({
-  name: z
+  display_name: z
     .string()
     .trim()
-    .regex(/^[a-z0-9_-]+$/, "Use lower-case letters, digits, - and _."),
-  display_name: z.string().trim().min(1, "Enter a display name."),
+    .min(1, "Enter a name.")
+    .max(100)
+    .refine((v) => roleSlug(v) !== "", "Use at least one letter or digit."),
   description: z.string().trim(),
 });
 type Values = z.infer<typeof schema>;
-const FIELDS = ["name", "display_name", "description"] as const;
+const FIELDS = ["display_name", "description"] as const;
 
 function RoleDialog({
   role,
@@ -45,20 +51,22 @@ function RoleDialog({
   const initial = React.useMemo(() => new Set(role?.permissions ?? []), [role]);
   const [selected, setSelected] = React.useState<Set<string>>(initial);
   const [formError, setFormError] = React.useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = React.useState(false);
   const save = useSaveRole();
   const del = useDeleteRole();
+  const confirm = useConfirm();
   const form = useForm<Values>({
     resolver: zodResolver(schema),
-    defaultValues: { name: role?.name ?? "", display_name: role?.display_name ?? "", description: role?.description ?? "" },
+    defaultValues: { display_name: role?.display_name ?? "", description: role?.description ?? "" },
   });
   const { errors, isSubmitting, isDirty } = form.formState;
   const changed = isDirty || !sameSet(selected, initial);
+  // Escape, a click outside, Cancel and the close button ask before unsaved ticks are lost.
+  const guard = useDialogGuard(editable && changed, onClose);
 
   const onSubmit = form.handleSubmit(async (v) => {
     setFormError(null);
     try {
-      if (role)
+      if (role) {
         await save.mutateAsync({
           id: role.id,
           body: {
@@ -68,15 +76,32 @@ function RoleDialog({
             permissions: toList(selected),
           },
         });
-      else
+        toast.success(`${v.display_name} saved`);
+      } else {
         await save.mutateAsync({
           id: null,
-          body: { name: v.name, display_name: v.display_name, description: v.description || null, permissions: toList(selected) },
+          body: {
+            name: roleSlug(v.display_name),
+            display_name: v.display_name,
+            description: v.description || null,
+            permissions: toList(selected),
+          },
         });
+        toast.success(`${v.display_name} created`);
+      }
       onClose();
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && !e.hasFieldErrors) {
         setFormError("Someone changed this role meanwhile. Close this window and open the role again to see their changes.");
+        return;
+      }
+      if (e instanceof ApiError && e.fieldErrors.name) {
+        const taken = e.code === "already_exists";
+        form.setError(
+          "display_name",
+          { type: "server", message: taken ? "A role with this name exists already." : e.fieldErrors.name.join(" ") },
+          { shouldFocus: true },
+        );
         return;
       }
       const rest = applyFieldErrors(e, FIELDS, form.setError);
@@ -86,10 +111,18 @@ function RoleDialog({
 
   const remove = async () => {
     if (!role) return;
+    const ok = await confirm({
+      title: `Delete ${role.display_name}?`,
+      body: "People who hold it, directly or through a group, lose what it allows. This cannot be undone.",
+      action: "Delete role",
+      destructive: true,
+    });
+    if (!ok) return;
     setFormError(null);
     try {
       await del.mutateAsync(role.id);
       onClose();
+      toast.success(`${role.display_name} deleted`);
     } catch (e) {
       setFormError(errorMessage(e));
     }
@@ -97,7 +130,7 @@ function RoleDialog({
 
   const title = role ? (editable ? `Edit ${role.display_name}` : role.display_name) : "New role";
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
+    <Dialog open onOpenChange={guard.onOpenChange}>
       <DialogContent className="max-w-3xl">
         <DialogHeader>
           <DialogTitle>{title}</DialogTitle>
@@ -113,12 +146,7 @@ function RoleDialog({
           {formError && <Alert variant="error">{formError}</Alert>}
           {editable && (
             <div className="grid gap-4 sm:grid-cols-2">
-              {!role && (
-                <FormField id="role-name" label="Name" error={errors.name} hint="For the API, e.g. change-manager.">
-                  <Input autoComplete="off" autoCapitalize="none" spellCheck={false} {...form.register("name")} />
-                </FormField>
-              )}
-              <FormField id="role-display-name" label="Display name" error={errors.display_name}>
+              <FormField id="role-display-name" label="Name" error={errors.display_name}>
                 <Input autoComplete="off" {...form.register("display_name")} />
               </FormField>
               <FormField id="role-description" label="Description (optional)" error={errors.description} className="sm:col-span-2">
@@ -130,23 +158,12 @@ function RoleDialog({
           <DialogFooter className="flex-wrap gap-2">
             {editable && role && !role.is_system && (
               <div className="mr-auto flex flex-wrap gap-2">
-                {confirmDelete ? (
-                  <>
-                    <Button variant="destructive" onClick={() => void remove()} disabled={del.isPending}>
-                      {del.isPending ? "Deleting…" : "Yes, delete this role"}
-                    </Button>
-                    <Button variant="ghost" onClick={() => setConfirmDelete(false)}>
-                      Keep it
-                    </Button>
-                  </>
-                ) : (
-                  <Button variant="outline" onClick={() => setConfirmDelete(true)}>
-                    <Trash2 aria-hidden="true" /> Delete role
-                  </Button>
-                )}
+                <Button variant="outline" onClick={() => void remove()} disabled={del.isPending}>
+                  <Trash2 aria-hidden="true" /> {del.isPending ? "Deleting…" : "Delete role"}
+                </Button>
               </div>
             )}
-            <Button variant="outline" onClick={onClose}>
+            <Button variant="outline" onClick={guard.requestClose}>
               {editable ? "Cancel" : "Close"}
             </Button>
             {editable && (
@@ -221,10 +238,7 @@ export function RolesPage() {
                     {r.is_system && <Badge variant="secondary">System</Badge>}
                     {r.name === "admin" && <Lock className="size-4 text-muted-foreground" aria-label="Read-only" />}
                   </CardTitle>
-                  <CardDescription>
-                    <code className="font-mono">{r.name}</code>
-                    {r.description ? ` · ${r.description}` : ""}
-                  </CardDescription>
+                  {r.description && <CardDescription>{r.description}</CardDescription>}
                 </CardHeader>
                 <CardContent className="flex-1 text-sm text-muted-foreground">
                   {r.permissions.length === 1 ? "1 permission" : `${r.permissions.length} permissions`}

@@ -1,13 +1,25 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { ArrowLeft, RotateCw, UserX } from "lucide-react";
+import { ArrowLeft, KeyRound, LockOpen, Mail, RotateCw, ShieldOff, UserCheck, UserX } from "lucide-react";
 import * as React from "react";
 import { useForm } from "react-hook-form";
-import { Link, useLocation, useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { useDeactivateUser, useUpdateUser, useUser, type User } from "@/modules/identity/users";
+import {
+  useDeactivateUser,
+  useInviteUser,
+  useReactivateUser,
+  useResetUserMfa,
+  useSetUserPassword,
+  useUnlockUser,
+  useUpdateUser,
+  useUser,
+  type User,
+} from "@/modules/identity/users";
 import { useAuth } from "@/auth/auth";
+import { useConfirm } from "@/components/confirm";
 import { applyFieldErrors, FormField } from "@/components/FormField";
+import { toast } from "@/components/toast";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -22,6 +34,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { timeZones } from "@/lib/timezones";
+import { useDialogGuard, useUnsavedChanges } from "@/lib/useUnsavedChanges";
 import { formatDateTime } from "@/lib/utils";
 import { UserRolesCard } from "./UserRolesCard";
 import { StatusBadge } from "./UsersPage";
@@ -39,7 +52,19 @@ function valuesOf(u: User): Values {
   return { name: u.name, phone: u.phone ?? "", timezone: u.timezone };
 }
 
-export function EditUserForm({ user, onReload }: { user: User; onReload: () => Promise<User | undefined> }) {
+/**
+ * The name, phone and time zone of a user. It reports whether it holds unsaved input through
+ * `onDirtyChange`, so its page guards all its sections with one `useUnsavedChanges`.
+ */
+export function EditUserForm({
+  user,
+  onReload,
+  onDirtyChange,
+}: {
+  user: User;
+  onReload: () => Promise<User | undefined>;
+  onDirtyChange?: (dirty: boolean) => void;
+}) {
   const update = useUpdateUser(user.id);
   const [version, setVersion] = React.useState(user.version);
   const [conflict, setConflict] = React.useState(false);
@@ -47,6 +72,7 @@ export function EditUserForm({ user, onReload }: { user: User; onReload: () => P
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: valuesOf(user) });
   const { errors, isSubmitting, isDirty } = form.formState;
   const zones = React.useMemo(() => timeZones(), []);
+  React.useEffect(() => onDirtyChange?.(isDirty), [isDirty, onDirtyChange]);
 
   const onSubmit = form.handleSubmit(async (v) => {
     setMessage(null);
@@ -55,7 +81,7 @@ export function EditUserForm({ user, onReload }: { user: User; onReload: () => P
       const saved = await update.mutateAsync({ version, name: v.name, phone: v.phone || null, timezone: v.timezone });
       setVersion(saved.version);
       form.reset(valuesOf(saved));
-      setMessage({ kind: "success", text: "Saved." });
+      toast.success("Changes saved");
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && !e.hasFieldErrors) {
         setConflict(true);
@@ -125,17 +151,24 @@ export function EditUserForm({ user, onReload }: { user: User; onReload: () => P
   );
 }
 
+/** Deactivation asks first; its toast offers Undo, which reactivates. */
 function DeactivateCard({ user }: { user: User }) {
   const deactivate = useDeactivateUser(user.id);
-  const [open, setOpen] = React.useState(false);
-  const [error, setError] = React.useState<string | null>(null);
-  const confirm = async () => {
-    setError(null);
+  const reactivate = useReactivateUser(user.id);
+  const confirm = useConfirm();
+  const run = async () => {
+    const ok = await confirm({
+      title: `Deactivate ${user.name}?`,
+      body: "They are signed out everywhere and cannot sign in until someone reactivates them. Nothing is deleted.",
+      action: "Deactivate",
+      destructive: true,
+    });
+    if (!ok) return;
     try {
       await deactivate.mutateAsync();
-      setOpen(false);
+      toast.success(`${user.name} is deactivated`, { undo: () => reactivate.mutateAsync() });
     } catch (e) {
-      setError(errorMessage(e));
+      toast.error(`Could not deactivate ${user.name}: ${errorMessage(e)}`);
     }
   };
   return (
@@ -147,27 +180,183 @@ function DeactivateCard({ user }: { user: User }) {
         </CardDescription>
       </CardHeader>
       <CardFooter>
-        <Button variant="destructive" onClick={() => setOpen(true)}>
-          <UserX aria-hidden="true" /> Deactivate user
+        <Button variant="destructive" onClick={() => void run()} disabled={deactivate.isPending}>
+          <UserX aria-hidden="true" /> {deactivate.isPending ? "Deactivating…" : "Deactivate user"}
         </Button>
       </CardFooter>
-      <Dialog open={open} onOpenChange={setOpen}>
-        <DialogContent>
-          <DialogHeader>
-            <DialogTitle>Deactivate {user.name}?</DialogTitle>
-            <DialogDescription>They are signed out everywhere and cannot sign in again.</DialogDescription>
-          </DialogHeader>
-          {error && <Alert variant="error">{error}</Alert>}
-          <DialogFooter>
-            <Button variant="outline" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button variant="destructive" onClick={() => void confirm()} disabled={deactivate.isPending}>
-              {deactivate.isPending ? "Deactivating…" : "Deactivate"}
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
+    </Card>
+  );
+}
+
+/** A deactivated user comes back: with their password if they had one, else pending again. */
+function ReactivateCard({ user }: { user: User }) {
+  const reactivate = useReactivateUser(user.id);
+  const run = async () => {
+    try {
+      const after = await reactivate.mutateAsync();
+      toast.success(
+        after.status === "pending" ? `${user.name} is reactivated and waits for a password` : `${user.name} is reactivated`,
+      );
+    } catch (e) {
+      toast.error(`Could not reactivate ${user.name}: ${errorMessage(e)}`);
+    }
+  };
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Deactivated</CardTitle>
+        <CardDescription>
+          {user.name} cannot sign in. Reactivating lets them sign in again with the password they had.
+        </CardDescription>
+      </CardHeader>
+      <CardFooter>
+        <Button onClick={() => void run()} disabled={reactivate.isPending}>
+          <UserCheck aria-hidden="true" /> {reactivate.isPending ? "Reactivating…" : "Reactivate"}
+        </Button>
+      </CardFooter>
+    </Card>
+  );
+}
+
+const passwordSchema = z.object({ new_password: z.string().min(12, "Use at least 12 characters.") });
+
+/** An administrator gives a user a password; a pending user becomes active with it. */
+function SetPasswordDialog({ user, open, onOpenChange }: { user: User; open: boolean; onOpenChange: (o: boolean) => void }) {
+  const setPassword = useSetUserPassword(user.id);
+  const form = useForm<z.infer<typeof passwordSchema>>({
+    resolver: zodResolver(passwordSchema),
+    defaultValues: { new_password: "" },
+  });
+  const [formError, setFormError] = React.useState<string | null>(null);
+  const close = React.useCallback(() => {
+    form.reset();
+    setFormError(null);
+    onOpenChange(false);
+  }, [form, onOpenChange]);
+  const guard = useDialogGuard(form.formState.isDirty, close);
+  const onSubmit = form.handleSubmit(async (v) => {
+    setFormError(null);
+    try {
+      await setPassword.mutateAsync(v.new_password);
+      close();
+      toast.success(
+        user.status === "pending" ? `${user.name} has a password and is active` : `${user.name}'s password is set`,
+        { description: "Tell them the password in person; their other sessions have ended." },
+      );
+    } catch (e) {
+      const rest = applyFieldErrors(e, ["new_password"] as const, form.setError);
+      if (!(e instanceof ApiError) || !e.hasFieldErrors || rest.length > 0) setFormError([errorMessage(e), ...rest].join(" "));
+    }
+  });
+  return (
+    <Dialog open={open} onOpenChange={guard.onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Set a password for {user.name}</DialogTitle>
+          <DialogDescription>They are told by email that an administrator set it; every session of theirs ends.</DialogDescription>
+        </DialogHeader>
+        <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Set password" id="set-password-form">
+          {formError && <Alert variant="error">{formError}</Alert>}
+          <FormField id="set-password" label="New password" error={form.formState.errors.new_password} hint="12 characters or more.">
+            <Input type="password" autoComplete="new-password" {...form.register("new_password")} />
+          </FormField>
+        </form>
+        <DialogFooter>
+          <Button variant="outline" onClick={guard.requestClose}>
+            Cancel
+          </Button>
+          <Button type="submit" form="set-password-form" disabled={form.formState.isSubmitting}>
+            {form.formState.isSubmitting ? "Setting…" : "Set password"}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+/**
+ * How the user signs in, and what an administrator can do about it: invite a pending user or
+ * give them a password, lift a lockout, take away a lost authenticator.
+ */
+function SignInCard({ user }: { user: User }) {
+  const { can } = useAuth();
+  const invite = useInviteUser(user.id);
+  const unlock = useUnlockUser(user.id);
+  const resetMfa = useResetUserMfa(user.id);
+  const confirm = useConfirm();
+  const [settingPassword, setSettingPassword] = React.useState(false);
+  const pending = user.status === "pending";
+  const admin = can("users:admin");
+  const canInvite = pending && can("users:update");
+
+  const sendInvite = async () => {
+    try {
+      await invite.mutateAsync();
+      toast.success(`Invitation sent to ${user.email}`, { description: "The link to set a password works for 7 days." });
+    } catch (e) {
+      toast.error(`Could not invite ${user.name}: ${errorMessage(e)}`);
+    }
+  };
+  const runUnlock = async () => {
+    try {
+      await unlock.mutateAsync();
+      toast.success(`${user.name} can try to sign in again`);
+    } catch (e) {
+      toast.error(`Could not unlock ${user.name}: ${errorMessage(e)}`);
+    }
+  };
+  const runResetMfa = async () => {
+    const ok = await confirm({
+      title: `Reset two-step sign-in of ${user.name}?`,
+      body: "Their authenticator app and recovery codes stop working; they sign in with their password alone until they set it up again.",
+      action: "Reset two-step sign-in",
+      destructive: true,
+    });
+    if (!ok) return;
+    try {
+      await resetMfa.mutateAsync();
+      toast.success(`Two-step sign-in of ${user.name} is off`);
+    } catch (e) {
+      toast.error(`Could not reset two-step sign-in: ${errorMessage(e)}`);
+    }
+  };
+
+  if (!canInvite && !admin) return null;
+  return (
+    <Card data-testid="sign-in-card">
+      <CardHeader>
+        <CardTitle>Sign-in</CardTitle>
+        <CardDescription>
+          {pending
+            ? `${user.name} has no password yet. Invite them to choose one, or set one yourself.`
+            : user.mfa_enabled
+              ? `${user.name} signs in with a password and an authenticator app.`
+              : `${user.name} signs in with a password.`}
+        </CardDescription>
+      </CardHeader>
+      <CardFooter className="flex-wrap gap-2">
+        {canInvite && (
+          <Button onClick={() => void sendInvite()} disabled={invite.isPending}>
+            <Mail aria-hidden="true" /> {invite.isPending ? "Sending…" : "Send invitation"}
+          </Button>
+        )}
+        {admin && (
+          <Button variant="outline" onClick={() => setSettingPassword(true)}>
+            <KeyRound aria-hidden="true" /> Set password
+          </Button>
+        )}
+        {admin && !pending && (
+          <Button variant="outline" onClick={() => void runUnlock()} disabled={unlock.isPending}>
+            <LockOpen aria-hidden="true" /> Unlock sign-in
+          </Button>
+        )}
+        {admin && user.mfa_enabled && (
+          <Button variant="outline" onClick={() => void runResetMfa()} disabled={resetMfa.isPending}>
+            <ShieldOff aria-hidden="true" /> Reset two-step sign-in
+          </Button>
+        )}
+      </CardFooter>
+      {admin && <SetPasswordDialog user={user} open={settingPassword} onOpenChange={setSettingPassword} />}
     </Card>
   );
 }
@@ -184,12 +373,14 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
 export function UserDetailPage() {
   const { id = "" } = useParams();
   const { me, can } = useAuth();
-  const location = useLocation();
   const query = useUser(id);
   const user = query.data;
   usePageTitle(user?.name ?? "User");
   const isSelf = me?.user.id === id;
-  const created = (location.state as { created?: boolean } | null)?.created === true;
+  // One guard for the page: each section says whether it holds unsaved input.
+  const [editDirty, setEditDirty] = React.useState(false);
+  const [rolesDirty, setRolesDirty] = React.useState(false);
+  useUnsavedChanges(editDirty || rolesDirty);
 
   return (
     <div className="mx-auto grid max-w-4xl gap-4">
@@ -223,7 +414,6 @@ export function UserDetailPage() {
             <StatusBadge status={user.status} />
             {isSelf && <span className="text-sm text-muted-foreground">(you)</span>}
           </div>
-          {created && <Alert variant="success">User created.</Alert>}
           <Card>
             <CardHeader>
               <CardTitle>Details</CardTitle>
@@ -235,6 +425,7 @@ export function UserDetailPage() {
                 <Detail label="Time zone">{user.timezone}</Detail>
                 <Detail label="Phone">{user.phone || "—"}</Detail>
                 <Detail label="Sign-in">{user.auth_provider}</Detail>
+                <Detail label="Two-step sign-in">{user.mfa_enabled ? "On" : "Off"}</Detail>
                 <Detail label="Last sign-in">{formatDateTime(user.last_login_at)}</Detail>
                 <Detail label="Created">{formatDateTime(user.created_at)}</Detail>
                 <Detail label="Updated">{formatDateTime(user.updated_at)}</Detail>
@@ -246,10 +437,13 @@ export function UserDetailPage() {
               key={user.id}
               user={user}
               onReload={async () => (await query.refetch()).data}
+              onDirtyChange={setEditDirty}
             />
           )}
-          {can("roles:admin") && <UserRolesCard key={`roles-${user.id}`} user={user} />}
+          {can("roles:admin") && <UserRolesCard key={`roles-${user.id}`} user={user} onDirtyChange={setRolesDirty} />}
+          {!isSelf && user.status !== "inactive" && <SignInCard user={user} />}
           {!isSelf && can("users:delete") && user.status !== "inactive" && <DeactivateCard user={user} />}
+          {!isSelf && can("users:delete") && user.status === "inactive" && <ReactivateCard user={user} />}
         </>
       )}
     </div>

@@ -1,5 +1,6 @@
 import * as React from "react";
 import { errorMessage } from "@/api/problem";
+import { toast } from "@/components/toast";
 import { useRoles, useSetUserRoles } from "@/modules/identity/roles";
 import type { User } from "@/modules/identity/users";
 import { Alert } from "@/components/ui/alert";
@@ -8,22 +9,26 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Skeleton } from "@/components/ui/skeleton";
 import { sameSet, toggle, toList } from "@/lib/permissionMatrix";
 
-/** An administrator sets which roles a user holds. */
-export function UserRolesCard({ user }: { user: User }) {
+/**
+ * An administrator sets which roles a user holds. It reports unsaved ticks through
+ * `onDirtyChange`, for its page's one `useUnsavedChanges`.
+ */
+export function UserRolesCard({ user, onDirtyChange }: { user: User; onDirtyChange?: (dirty: boolean) => void }) {
   const roles = useRoles();
   const setRoles = useSetUserRoles(user.id);
   const initial = React.useMemo(() => new Set((user.roles ?? []).map((r) => r.name)), [user.roles]);
   const [selected, setSelected] = React.useState<Set<string>>(initial);
-  const [message, setMessage] = React.useState<{ kind: "error" | "success"; text: string } | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
   const changed = !sameSet(selected, initial);
+  React.useEffect(() => onDirtyChange?.(changed), [changed, onDirtyChange]);
 
   const save = async () => {
-    setMessage(null);
+    setError(null);
     try {
       await setRoles.mutateAsync(toList(selected));
-      setMessage({ kind: "success", text: "Roles saved." });
+      toast.success(`Roles of ${user.name} saved`);
     } catch (e) {
-      setMessage({ kind: "error", text: errorMessage(e) });
+      setError(errorMessage(e));
     }
   };
 
@@ -34,7 +39,7 @@ export function UserRolesCard({ user }: { user: User }) {
         <CardDescription>What {user.name} may do comes from these roles.</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-3">
-        {message && <Alert variant={message.kind}>{message.text}</Alert>}
+        {error && <Alert variant="error">{error}</Alert>}
         {roles.isPending && <Skeleton className="h-16 w-full" />}
         {roles.error && <Alert variant="error">Could not load the roles: {errorMessage(roles.error)}</Alert>}
         <fieldset className="grid gap-2 sm:grid-cols-2">

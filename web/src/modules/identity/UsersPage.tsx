@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { useDebounced } from "@/lib/useDebounced";
 import { useListQuery } from "@/lib/useListQuery";
+import { useShortcut } from "@/lib/shortcuts";
 import { type ListSpec } from "@/lib/tableState";
 import { formatDateTime } from "@/lib/utils";
 import { CreateUserDialog } from "./CreateUserDialog";
@@ -101,6 +102,7 @@ export function UsersPage() {
   const [search, setSearch] = React.useState(state.q);
   const debounced = useDebounced(search, 300);
   const [creating, setCreating] = React.useState(false);
+  useShortcut("c", "New user", () => setCreating(true), can("users:create"));
 
   // The URL is the truth: Back/Forward or a pasted link updates the box.
   const [shownQ, setShownQ] = React.useState(state.q);

@@ -2,6 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
+import type { Me } from "@/auth/auth";
+import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAllPages";
 
 export type Role = components["schemas"]["RoleResponse"];
 export type CreateRoleRequest = components["schemas"]["CreateRoleRequest"];
@@ -14,12 +16,22 @@ export const roleKeys = {
   permissions: ["permissions"] as const,
 };
 
+/** Every role of the tenant (all pages, so none is cut off). */
 export function useRoles(enabled = true) {
   return useQuery({
     queryKey: roleKeys.list,
-    queryFn: () => unwrap(api.GET("/api/v1/roles", { params: { query: { per_page: 100 } } })),
+    queryFn: () =>
+      fetchAllPages((page) => unwrap(api.GET("/api/v1/roles", { params: { query: { page, per_page: MAX_PER_PAGE } } }))),
     enabled,
   });
+}
+
+/**
+ * The signed-in user's roles as people read them: display names ("Administrator"), never the
+ * internal names ("admin"). For the home page, the profile and anywhere else `me` is shown.
+ */
+export function myRoleNames(me: Pick<Me, "roles" | "user">): string[] {
+  return me.user.roles?.map((r) => r.display_name) ?? me.roles;
 }
 
 export function usePermissions() {
@@ -56,4 +68,20 @@ export function useSetUserRoles(userId: string) {
       unwrap(api.PUT("/api/v1/users/{id}/roles", { params: { path: { id: userId } }, body: { roles } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
   });
+}
+
+/**
+ * The internal name of a new role, made from its display name ("Change Manager" →
+ * "change-manager"), so people only ever choose and see one name. Empty when the display name
+ * has no letter or digit to make one from.
+ */
+export function roleSlug(displayName: string): string {
+  return displayName
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50)
+    .replace(/-+$/g, "");
 }

@@ -34,6 +34,17 @@ fn inactive_user<'a>(w: &'a World, role: usize, token: &'a str) -> Fut<'a, Param
     })
 }
 
+/// A pending user of tenant A (never had a password).
+fn pending_user<'a>(w: &'a World, _: usize, _: &'a str) -> Fut<'a, Params> {
+    Box::pin(async move {
+        let u = w
+            .app
+            .create_user(&format!("{}@example.com", unique("pending")), None, &["requester"])
+            .await;
+        vec![("{id}", u["id"].as_str().expect("id").to_owned())]
+    })
+}
+
 pub fn entries() -> Vec<Entry> {
     vec![
         e("GET", "/api/v1/users", READ),
@@ -46,6 +57,7 @@ pub fn entries() -> Vec<Entry> {
             .body(|_, _, _| Box::pin(async { json!({"version": 1, "name": "Renamed"}) })),
         e("DELETE", "/api/v1/users/{id}", ADMIN_ONLY_200).on(user),
         e("POST", "/api/v1/users/{id}/reactivate", ADMIN_ONLY_200).on(inactive_user),
+        e("POST", "/api/v1/users/{id}/invite", ADMIN_ONLY_200).on(pending_user),
         e("PUT", "/api/v1/users/{id}/password", ADMIN_ONLY_204)
             .on(user)
             .body(|_, _, _| Box::pin(async { json!({"new_password": "a brand new password"}) })),
