@@ -30,7 +30,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 export const CREATE_ITEMS: readonly NavItem[] = [
   { to: "/users?new=1", label: "New user", icon: Plus, permission: "users:create", keywords: "create add invite person" },
   { to: "/admin/groups?new=1", label: "New group", icon: Plus, permission: "groups:create", keywords: "create add team" },
-  { to: "/admin/roles?new=1", label: "New role", icon: Plus, permission: "roles:create", keywords: "create add permissions" },
+  { to: "/admin/roles?new=1", label: "New role", icon: Plus, permission: "roles:admin", keywords: "create add permissions" },
   { to: "/admin/api-keys?new=1", label: "New API key", icon: Plus, permission: "api_keys:create", keywords: "create add token" },
 ];
 

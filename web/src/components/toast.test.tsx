@@ -59,3 +59,26 @@ describe("toasts", () => {
     expect(screen.getByText("Two")).toBeTruthy();
   });
 });
+
+describe("toasts held by the reader", () => {
+  it("wait while the pointer moves on them, and a new toast does not inherit the hold", () => {
+    vi.useFakeTimers();
+    render(<Toaster />);
+    act(() => void toast.success("Saved"));
+    fireEvent.pointerMove(screen.getByTestId("toast"), { pointerType: "mouse", movementX: 3, movementY: 0 });
+    act(() => vi.advanceTimersByTime(20_000));
+    expect(screen.getByText("Saved")).toBeTruthy();
+    act(() => void toast.success("Deleted"));
+    act(() => vi.advanceTimersByTime(5000));
+    expect(screen.queryByText("Deleted")).toBeNull();
+  });
+
+  it("are not held by a pointer that was resting where they appeared", () => {
+    vi.useFakeTimers();
+    render(<Toaster />);
+    act(() => void toast.success("Saved"));
+    fireEvent.pointerMove(screen.getByTestId("toast"), { pointerType: "mouse", movementX: 0, movementY: 0 });
+    act(() => vi.advanceTimersByTime(5000));
+    expect(screen.queryByText("Saved")).toBeNull();
+  });
+});

@@ -77,7 +77,11 @@ const ICONS = { success: CheckCircle2, error: AlertCircle, info: Info } as const
 /** Renders the toast; mounted once, in the app's root. */
 export function Toaster() {
   const t = useCurrentToast();
-  const [paused, setPaused] = React.useState(false);
+  // The toast the reader holds (pointer moved onto it, or focus in it): it waits for them. Kept
+  // by id, so a new toast never inherits the pause of the one it replaced.
+  const [pausedId, setPausedId] = React.useState<number | null>(null);
+  const paused = t !== null && pausedId === t.id;
+  const setPaused = React.useCallback((p: boolean) => setPausedId(p && t ? t.id : null), [t]);
   // The toast whose undo is running (a new toast is not undoing).
   const [undoingId, setUndoingId] = React.useState<number | null>(null);
   const undoing = t !== null && undoingId === t.id;
@@ -139,8 +143,12 @@ function ToastCard({
       key={t.id}
       data-testid="toast"
       data-kind={t.kind}
-      onMouseEnter={() => setPaused(true)}
-      onMouseLeave={() => setPaused(false)}
+      // A pointer that moves onto the toast holds it; one that was resting where it appeared
+      // does not (no movement), nor does a touch, so a toast never sticks over the page.
+      onPointerMove={(e) => {
+        if (e.pointerType === "mouse" && (e.movementX !== 0 || e.movementY !== 0)) setPaused(true);
+      }}
+      onPointerLeave={() => setPaused(false)}
       onFocus={() => setPaused(true)}
       onBlur={() => setPaused(false)}
       className={cn(

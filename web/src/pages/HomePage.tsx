@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { describeAction } from "@/lib/activity";
+import { myRoleNames } from "@/modules/identity/roles";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { formatDateTime, formatRelative } from "@/lib/utils";
 import { visibleCreate } from "@/nav";
@@ -179,7 +180,13 @@ export function HomePage() {
               <CardDescription>What you may do here comes from these.</CardDescription>
             </CardHeader>
             <CardContent className="flex flex-wrap gap-2">
-              {me.roles.length > 0 ? me.roles.map((r) => <Badge key={r} variant="secondary">{r}</Badge>) : "No roles."}
+              {myRoleNames(me).length > 0
+                ? myRoleNames(me).map((r) => (
+                    <Badge key={r} variant="secondary">
+                      {r}
+                    </Badge>
+                  ))
+                : "No roles."}
             </CardContent>
           </Card>
         </div>

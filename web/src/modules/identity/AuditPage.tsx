@@ -312,6 +312,7 @@ export function AuditPage() {
         columns={columns}
         rowKey={(e) => e.id}
         rowTestId="audit-entry"
+        tableId="audit"
         onRowClick={(e) => toggle(e.id)}
         rowDetail={(e) => (open.has(e.id) ? <EntryDetail entry={e} /> : null)}
         {...list.table}

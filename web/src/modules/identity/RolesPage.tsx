@@ -1,6 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Lock, Plus, ShieldCheck, Trash2 } from "lucide-react";
 import * as React from "react";
+import { useSearchParams } from "react-router";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
@@ -19,6 +20,8 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { PermissionMatrix } from "@/components/PermissionMatrix";
 import { buildMatrix, sameSet, toList } from "@/lib/permissionMatrix";
+import { useShortcut } from "@/lib/shortcuts";
+import { useCreateParam } from "@/lib/useCreateParam";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { useDialogGuard } from "@/lib/useUnsavedChanges";
 
@@ -187,6 +190,26 @@ export function RolesPage() {
   const permissions = usePermissions();
   const [open, setOpen] = React.useState<{ role: Role | null } | null>(null);
   const list = roles.data?.data ?? [];
+  const mayCreate = admin && permissions.data !== undefined;
+  useShortcut("c", "New role", () => setOpen({ role: null }), mayCreate);
+  useCreateParam(() => setOpen({ role: null }), mayCreate);
+  // `?role=<id>` opens that role (a deep link, and the palette's role results).
+  const [params, setParams] = useSearchParams();
+  const wanted = params.get("role");
+  const wantedRole = wanted ? list.find((r) => r.id === wanted) : undefined;
+  const shown = open ?? (wantedRole ? { role: wantedRole } : null);
+  const close = () => {
+    setOpen(null);
+    if (wanted)
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          next.delete("role");
+          return next;
+        },
+        { replace: true },
+      );
+  };
   const error = roles.error ?? permissions.error;
 
   return (
@@ -259,13 +282,13 @@ export function RolesPage() {
           );
         })}
       </ul>
-      {open && permissions.data && (
+      {shown && permissions.data && (
         <RoleDialog
-          key={open.role?.id ?? "new"}
-          role={open.role}
+          key={shown.role?.id ?? "new"}
+          role={shown.role}
           permissions={permissions.data}
-          editable={admin && open.role?.name !== "admin"}
-          onClose={() => setOpen(null)}
+          editable={admin && shown.role?.name !== "admin"}
+          onClose={close}
         />
       )}
     </div>

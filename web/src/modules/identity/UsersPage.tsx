@@ -11,6 +11,7 @@ import { Input, Select } from "@/components/ui/input";
 import { useDebounced } from "@/lib/useDebounced";
 import { useListQuery } from "@/lib/useListQuery";
 import { useShortcut } from "@/lib/shortcuts";
+import { useCreateParam } from "@/lib/useCreateParam";
 import { type ListSpec } from "@/lib/tableState";
 import { formatDateTime } from "@/lib/utils";
 import { CreateUserDialog } from "./CreateUserDialog";
@@ -103,6 +104,7 @@ export function UsersPage() {
   const debounced = useDebounced(search, 300);
   const [creating, setCreating] = React.useState(false);
   useShortcut("c", "New user", () => setCreating(true), can("users:create"));
+  useCreateParam(() => setCreating(true), can("users:create"));
 
   // The URL is the truth: Back/Forward or a pasted link updates the box.
   const [shownQ, setShownQ] = React.useState(state.q);
@@ -156,6 +158,8 @@ export function UsersPage() {
       </div>
       <DataTable
         caption="Users"
+        tableId="users"
+        rowTestId="user-row"
         columns={COLUMNS}
         rowKey={(u) => u.id}
         onRowClick={(u) => void navigate(`/users/${u.id}`)}
