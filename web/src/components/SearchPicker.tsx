@@ -68,16 +68,13 @@ export function SearchPicker<T>({
   className,
 }: SearchPickerProps<T>) {
   const chosenText = value ? itemText(value) : "";
-  const [text, setText] = React.useState(chosenText);
-  const [typed, setTyped] = React.useState(false);
+  // What the person typed; `null` while they are not typing, when the field shows the value.
+  const [draft, setDraft] = React.useState<string | null>(null);
+  const typed = draft !== null;
+  const text = draft ?? chosenText;
   const [open, setOpen] = React.useState(false);
   const [active, setActive] = React.useState(0);
   const listRef = React.useRef<HTMLUListElement>(null);
-
-  // The field follows the value while the person is not typing in it.
-  React.useEffect(() => {
-    if (!typed) setText(chosenText);
-  }, [chosenText, typed]);
 
   const term = useDebounced(typed ? text.trim() : "", 200);
   const result = useQuery({
@@ -104,14 +101,12 @@ export function SearchPicker<T>({
 
   const close = () => {
     setOpen(false);
-    setTyped(false);
-    setText(chosenText);
+    setDraft(null);
   };
   const pick = (item: T) => {
     onChange(item);
     setOpen(false);
-    setTyped(false);
-    setText(itemText(item));
+    setDraft(null);
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
@@ -184,8 +179,7 @@ export function SearchPicker<T>({
           className={cn(inputClass, value && clearLabel && "pr-8")}
           value={text}
           onChange={(e) => {
-            setText(e.target.value);
-            setTyped(true);
+            setDraft(e.target.value);
             setOpen(true);
             setActive(0);
           }}
@@ -200,8 +194,7 @@ export function SearchPicker<T>({
             aria-label={`Clear ${label.toLowerCase()}: ${clearLabel}`}
             onClick={() => {
               onChange(null);
-              setTyped(false);
-              setText("");
+              setDraft(null);
             }}
           >
             <X className="size-3.5" aria-hidden="true" />

@@ -24,6 +24,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { timeZones } from "@/lib/timezones";
 import { formatDateTime } from "@/lib/utils";
 import { UserRolesCard } from "./UserRolesCard";
+import { UserGroupsCard } from "./UserGroupsCard";
 import { StatusBadge } from "./UsersPage";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -249,6 +250,7 @@ export function UserDetailPage() {
             />
           )}
           {can("roles:admin") && <UserRolesCard key={`roles-${user.id}`} user={user} />}
+          {(isSelf || can("users:read")) && <UserGroupsCard key={`groups-${user.id}`} user={user} />}
           {!isSelf && can("users:delete") && user.status !== "inactive" && <DeactivateCard user={user} />}
         </>
       )}
