@@ -107,6 +107,13 @@ describe("SearchPicker", () => {
     expect(screen.queryByRole("option", { name: "Item 141" })).toBeNull();
   });
 
+  it("says so when everything that matches is excluded", async () => {
+    const { input } = setup({ exclude: (i) => i.name.startsWith("Item 15") });
+    fireEvent.change(input, { target: { value: "item 15" } });
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("What matches cannot be picked here."));
+    expect(screen.queryAllByRole("option")).toHaveLength(0);
+  });
+
   it("picks with the mouse", async () => {
     const { input } = setup();
     fireEvent.change(input, { target: { value: "item 123" } });

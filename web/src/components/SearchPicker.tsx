@@ -152,6 +152,7 @@ export function SearchPicker<T>({
   if (open) {
     if (result.error) status = `Could not search: ${errorMessage(result.error)}`;
     else if (!settled && options.length === 0) status = "Searching…";
+    else if (result.data && result.data.data.length > 0 && options.length === 0) status = "What matches cannot be picked here.";
     else if (result.data && options.length === 0) status = term ? `Nothing matches “${term}”.` : "Nothing to pick.";
     else if (total !== undefined && result.data && total > result.data.data.length)
       status = `${options.length} of ${total} shown; type to narrow.`;
