@@ -4,7 +4,7 @@
  */
 import { Network, Plus } from "lucide-react";
 import * as React from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { useAuth } from "@/auth/auth";
 import { EmptyState } from "@/components/EmptyState";
@@ -35,7 +35,12 @@ export function GroupsPage() {
   const all = React.useMemo(() => groups.data ?? [], [groups.data]);
   const byId = React.useMemo(() => new Map(all.map((g) => [g.id, g])), [all]);
   const selected: Group | null = selectedId ? (byId.get(selectedId) ?? null) : null;
-  const select = (id: string) => navigate(`/admin/groups/${id}`);
+  // The tree's search lives in the URL, so it survives picking a group, Back and a reload.
+  const [params, setParams] = useSearchParams();
+  const query = params.get("q") ?? "";
+  const keepQuery = query ? `?${new URLSearchParams({ q: query }).toString()}` : "";
+  const select = (id: string) => navigate(`/admin/groups/${id}${keepQuery}`);
+  const setQuery = (q: string) => setParams(q ? { q } : {}, { replace: true });
 
   const newButton = canCreate && (
     <Button onClick={() => setCreating(true)}>
@@ -60,7 +65,7 @@ export function GroupsPage() {
       {all.length > 0 && (
         <div className="grid grid-cols-[minmax(0,1fr)] items-start gap-6 md:grid-cols-[18rem_minmax(0,1fr)]">
           <nav aria-label="Group hierarchy" className={cn("min-w-0 md:sticky md:top-16", selectedId && "max-md:hidden")}>
-            <GroupTree groups={all} selectedId={selectedId} onSelect={select} />
+            <GroupTree groups={all} selectedId={selectedId} onSelect={select} query={query} onQuery={setQuery} />
           </nav>
           {selected ? (
             <GroupPanel

@@ -14,6 +14,12 @@ import type { Group } from "./api";
 
 const rowId = (id: string) => `group-tree-${id}`;
 
+/**
+ * What the tree keeps while the app runs: the app shell draws the page afresh for each path,
+ * so picking a group (a new URL) would otherwise close every branch and lose the focus.
+ */
+const memory: { expanded: ReadonlySet<string>; refocus: string | null } = { expanded: new Set(), refocus: null };
+
 function union(a: ReadonlySet<string>, b: Iterable<string>): Set<string> {
   const out = new Set(a);
   for (const x of b) out.add(x);
@@ -24,26 +30,37 @@ export function GroupTree({
   groups,
   selectedId,
   onSelect,
+  query,
+  onQuery,
 }: {
   groups: readonly Group[];
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** The search, kept by the page (in the URL). */
+  query: string;
+  onQuery: (q: string) => void;
 }) {
-  const [query, setQuery] = React.useState("");
-  const [expanded, setExpanded] = React.useState<Set<string>>(
-    () => new Set(selectedId ? ancestorIds(groups, selectedId) : []),
+  const tree = React.useMemo(() => buildTree(groups), [groups]);
+  // Open: what was open before, the selected group's ancestors, and those of the search's matches.
+  const [expanded, setExpanded] = React.useState<Set<string>>(() =>
+    union(union(memory.expanded, selectedId ? ancestorIds(groups, selectedId) : []), filterTree(tree, query).open),
   );
   const [focused, setFocused] = React.useState<string | null>(selectedId);
-  // Set by a key press: move the DOM focus to this row once it is drawn.
-  const moveFocus = React.useRef<string | null>(null);
+  // Set by a key press: move the DOM focus to this row once it is drawn. A group picked by
+  // keyboard gets the focus back in the tree drawn for its URL.
+  const moveFocus = React.useRef<string | null>(memory.refocus === selectedId ? selectedId : null);
 
-  const tree = React.useMemo(() => buildTree(groups), [groups]);
+  React.useEffect(() => {
+    memory.expanded = expanded;
+    memory.refocus = null;
+  }, [expanded]);
+
   const filtered = React.useMemo(() => filterTree(tree, query), [tree, query]);
   const rows = React.useMemo(() => visibleRows(filtered.nodes, expanded), [filtered.nodes, expanded]);
 
   // A search opens the ancestors of what it finds.
   const search = (q: string) => {
-    setQuery(q);
+    onQuery(q);
     const open = filterTree(tree, q).open;
     if (open.size > 0) setExpanded((prev) => union(prev, open));
   };
@@ -91,6 +108,7 @@ export function GroupTree({
         toggle(action.id, false);
         break;
       case "select":
+        memory.refocus = action.id;
         onSelect(action.id);
         break;
     }
@@ -112,9 +130,9 @@ export function GroupTree({
         />
       </div>
       <div className="flex items-center justify-between gap-2 text-xs text-muted-foreground">
-        <p role="status">
+        <p role="status" className="whitespace-nowrap">
           {searching
-            ? `${filtered.matches} of ${groups.length} groups match`
+            ? `${filtered.matches} of ${groups.length} match`
             : `${groups.length} ${groups.length === 1 ? "group" : "groups"}`}
         </p>
         {branches.length > 0 && (
@@ -180,7 +198,9 @@ export function GroupTree({
                 ) : (
                   <span aria-hidden="true" className="size-6 shrink-0" />
                 )}
-                <span className="min-w-0 truncate">{r.item.name}</span>
+                <span className="min-w-0 truncate" title={r.item.name}>
+                  {r.item.name}
+                </span>
               </li>
             );
           })}
