@@ -40,8 +40,7 @@ test("an administrator manages groups and their members", async ({ page, baseURL
       [child, parent],
     ] as const) {
       await backToTree();
-      // The first group is made from the empty state's button (the header has one too).
-      await page.getByRole("button", { name: "New group" }).first().click();
+      await page.getByRole("button", { name: "New group" }).click();
       const dialog = page.getByRole("dialog", { name: "New group" });
       await dialog.getByLabel("Name").fill(name);
       if (under) {

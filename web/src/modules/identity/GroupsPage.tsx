@@ -60,7 +60,19 @@ export function GroupsPage() {
       {groups.error && <Alert variant="error">Could not load the groups: {errorMessage(groups.error)}</Alert>}
       {groups.isPending && <Skeleton className="h-40 w-full" />}
       {groups.data && all.length === 0 && (
-        <EmptyState bordered icon={Network} title="No groups yet." description={WHAT} action={newButton} />
+        <EmptyState
+          bordered
+          icon={Network}
+          title="No groups yet."
+          description={WHAT}
+          action={
+            canCreate && (
+              <Button onClick={() => setCreating(true)}>
+                <Plus aria-hidden="true" /> Create group
+              </Button>
+            )
+          }
+        />
       )}
       {all.length > 0 && (
         <div className="grid grid-cols-[minmax(0,1fr)] items-start gap-6 md:grid-cols-[18rem_minmax(0,1fr)]">

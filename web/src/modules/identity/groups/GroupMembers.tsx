@@ -106,7 +106,8 @@ function MemberRow({ group, m, canEdit }: { group: Group; m: GroupMember; canEdi
 
   return (
     <li className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md border px-3 py-2 text-sm" data-testid="member">
-      <span className="grid min-w-0 flex-1">
+      {/* At least 12rem: on a phone the name takes its own line above the role and the button. */}
+      <span className="grid min-w-0 flex-1 basis-48">
         <Link to={`/users/${m.user_id}`} className="truncate font-medium hover:underline">
           {m.name}
         </Link>
