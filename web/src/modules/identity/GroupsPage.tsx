@@ -55,7 +55,8 @@ export function GroupsPage() {
           <h1 className="text-2xl font-semibold tracking-tight">Groups</h1>
           <p className="text-sm text-muted-foreground">Teams and departments; a group's roles apply to its members.</p>
         </div>
-        {newButton}
+        {/* With no group yet, the empty state below offers it instead. */}
+        {all.length > 0 && newButton}
       </div>
       {groups.error && <Alert variant="error">Could not load the groups: {errorMessage(groups.error)}</Alert>}
       {groups.isPending && <Skeleton className="h-40 w-full" />}
@@ -65,13 +66,7 @@ export function GroupsPage() {
           icon={Network}
           title="No groups yet."
           description={WHAT}
-          action={
-            canCreate && (
-              <Button onClick={() => setCreating(true)}>
-                <Plus aria-hidden="true" /> Create group
-              </Button>
-            )
-          }
+          action={newButton}
         />
       )}
       {all.length > 0 && (
