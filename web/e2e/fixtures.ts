@@ -52,9 +52,9 @@ export async function screenshot(page: Page, info: TestInfo, name: string): Prom
 }
 
 /** Signs in through the form. */
-export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<void> {
+export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD, tenant = TENANT): Promise<void> {
   const form = page.getByRole("form", { name: "Sign in" });
-  await form.getByLabel("Tenant").fill(TENANT);
+  await form.getByLabel("Tenant").fill(tenant);
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Password").fill(password);
   await form.getByRole("button", { name: "Sign in" }).click();
@@ -69,8 +69,14 @@ export async function refreshCookie(page: Page): Promise<Cookie | undefined> {
  * An access token of a separate session, from a sign-in as an API client would do it (the
  * JSON flow, no cookie): for changes a test makes behind the page's back.
  */
-export async function apiToken(page: Page, baseURL: string, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<string> {
-  const res = await page.request.post(`${baseURL}/api/v1/auth/login`, { data: { tenant: TENANT, email, password } });
+export async function apiToken(
+  page: Page,
+  baseURL: string,
+  email = ADMIN_EMAIL,
+  password = ADMIN_PASSWORD,
+  tenant = TENANT,
+): Promise<string> {
+  const res = await page.request.post(`${baseURL}/api/v1/auth/login`, { data: { tenant, email, password } });
   expect(res.status()).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;
 }

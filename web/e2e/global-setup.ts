@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, RESULTS_DIR } from "./env";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, PLATFORM_TOKEN, RESULTS_DIR } from "./env";
 
 function binary(): string {
   if (process.env.FIRELATER_BIN) return resolve(process.env.FIRELATER_BIN);
@@ -64,6 +64,8 @@ export default async function globalSetup() {
       FIRELATER_ADMIN_EMAIL: ADMIN_EMAIL,
       FIRELATER_ADMIN_PASSWORD: ADMIN_PASSWORD,
       FIRELATER_LOGIN_RATE_PER_MINUTE: "0",
+      // A spec that needs a tenant of its own (scale.spec.ts) creates one.
+      FIRELATER_PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
       FIRELATER_LOG: "warn",
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -70,9 +70,10 @@ test("a new agent from creation to a two-step sign-in", async ({ page }, info) =
     const panel = page.getByTestId("group-panel");
     await expect(panel).toContainText(group);
     await expect(panel.getByText("No members yet.")).toBeVisible();
-    await panel.getByLabel("Find a user").fill(name);
-    await panel.getByRole("button", { name: `Add ${name} as member` }).click();
-    await expect(panel.getByTestId("member").filter({ hasText: name })).toContainText("member");
+    await panel.getByRole("combobox", { name: "User" }).fill(name);
+    await panel.getByRole("option", { name: new RegExp(name) }).click();
+    await panel.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(panel.getByTestId("member").filter({ hasText: name }).getByLabel(`Role of ${name}`)).toHaveValue("member");
     await expectAccessible(page, "scenario: group members");
     await screenshot(page, info, "scenario-group");
   });

@@ -308,6 +308,8 @@ events! {
     GroupMemberAdded(GroupMemberData) = "group.member_added", version 1, on "group" by group_id;
     /// A user left a group.
     GroupMemberRemoved(GroupMemberData) = "group.member_removed", version 1, on "group" by group_id;
+    /// A member's role in a group changed (`member` to `lead` or back).
+    GroupMemberUpdated(GroupMemberData) = "group.member_updated", version 1, on "group" by group_id;
     /// The set of roles a group holds changed.
     GroupRolesChanged(GroupRolesData) = "group.roles_changed", version 1, on "group" by group_id;
     /// An API key was created.

@@ -597,6 +597,47 @@ impl Services {
         })
     }
 
+    /// Changes a member's role in a group to `member` or `lead` (needs `groups:update`); 404
+    /// when the user is not a member. The same role again changes nothing and records nothing.
+    pub async fn update_group_member(
+        &self,
+        ctx: &Ctx,
+        group_id: GroupId,
+        user_id: UserId,
+        role: MemberRole,
+    ) -> Result<GroupMember, Error> {
+        ctx.require(Permission::GroupsUpdate)?;
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        lock_access_to(&tx, group_id).await?;
+        let before = groups::find_member(&tx, group_id, user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("group member"))?;
+        let user = users::find(&tx, user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("group member"))?;
+        if before.role == role {
+            tx.commit().await?;
+            return Ok(GroupMember {
+                user,
+                role: before.role,
+                joined_at: before.joined_at,
+            });
+        }
+        let after = groups::set_member_role(&tx, group_id, user_id, role)
+            .await?
+            .ok_or_else(|| Error::not_found("group member"))?;
+        let diff = Diff::new().field("member", &member_json(&before), &member_json(&after));
+        let change = Change::event(Event::GroupMemberUpdated(member_data(&after))).diff(diff);
+        record::change(&tx, ctx, now, change).await?;
+        tx.commit().await?;
+        Ok(GroupMember {
+            user,
+            role: after.role,
+            joined_at: after.joined_at,
+        })
+    }
+
     /// Removes a user from a group (needs `groups:update`); 404 when they are not a member.
     pub async fn remove_group_member(&self, ctx: &Ctx, group_id: GroupId, user_id: UserId) -> Result<(), Error> {
         ctx.require(Permission::GroupsUpdate)?;

@@ -5,7 +5,7 @@ import { useNavigate } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { useAuth } from "@/auth/auth";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
-import { fetchAll } from "@/lib/fetchAll";
+import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
 import { toggleTheme, useDarkTheme } from "@/lib/theme";
 import { useDebounced } from "@/lib/useDebounced";
 import { cn } from "@/lib/utils";
@@ -59,7 +59,10 @@ export function CommandPalette({
   const roles = useQuery({
     queryKey: ["palette", "roles"],
     queryFn: () =>
-      fetchAll((page, per_page) => unwrap(api.GET("/api/v1/roles", { params: { query: { page, per_page } } }))),
+      fetchAllPages(
+        (page) => unwrap(api.GET("/api/v1/roles", { params: { query: { page, per_page: MAX_PER_PAGE } } })),
+        (r) => r.id,
+      ),
     enabled: open && canSearchRoles,
     staleTime: 60_000,
   });

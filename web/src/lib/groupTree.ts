@@ -46,3 +46,95 @@ export function buildTree<T extends GroupLike>(items: readonly T[]): TreeNode<T>
 export function flatten<T>(nodes: readonly TreeNode<T>[]): TreeNode<T>[] {
   return nodes.flatMap((n) => [n, ...flatten(n.children)]);
 }
+
+/**
+ * The tree cut down to the groups whose name contains `query` (any case) and their
+ * ancestors; `open` holds those ancestors, to expand so every match shows. An empty query
+ * keeps the whole tree and opens nothing.
+ */
+export function filterTree<T extends GroupLike>(
+  nodes: readonly TreeNode<T>[],
+  query: string,
+): { nodes: TreeNode<T>[]; open: Set<string>; matches: number } {
+  const q = query.trim().toLocaleLowerCase();
+  const open = new Set<string>();
+  if (!q) return { nodes: [...nodes], open, matches: 0 };
+  let matches = 0;
+  const walk = (list: readonly TreeNode<T>[]): TreeNode<T>[] =>
+    list.flatMap((n) => {
+      const children = walk(n.children);
+      const hit = n.item.name.toLocaleLowerCase().includes(q);
+      if (hit) matches++;
+      if (children.length > 0) open.add(n.item.id);
+      return hit || children.length > 0 ? [{ ...n, children }] : [];
+    });
+  return { nodes: walk(nodes), open, matches };
+}
+
+/** The ids of the groups above `id`, nearest first. */
+export function ancestorIds<T extends GroupLike>(items: readonly T[], id: string): string[] {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const out: string[] = [];
+  const seen = new Set([id]);
+  let p = byId.get(id)?.parent_id ?? null;
+  while (p && byId.has(p) && !seen.has(p)) {
+    out.push(p);
+    seen.add(p);
+    p = byId.get(p)?.parent_id ?? null;
+  }
+  return out;
+}
+
+/** `id` and every group below it, at any depth. */
+export function subtreeIds<T extends GroupLike>(items: readonly T[], id: string): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const i of items) if (i.parent_id) children.set(i.parent_id, [...(children.get(i.parent_id) ?? []), i.id]);
+  const out = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    if (out.has(cur)) continue;
+    out.add(cur);
+    stack.push(...(children.get(cur) ?? []));
+  }
+  return out;
+}
+
+/** A row of the tree as drawn: the expanded part of the tree, in display order. */
+export interface VisibleRow<T> {
+  item: T;
+  id: string;
+  /** 1 for a top-level group (as `aria-level`). */
+  level: number;
+  parentId: string | null;
+  hasChildren: boolean;
+  expanded: boolean;
+  /** 1-based position among its siblings, and their number (`aria-posinset`, `aria-setsize`). */
+  posInSet: number;
+  setSize: number;
+}
+
+/** The rows a tree shows when the groups in `expanded` are open. */
+export function visibleRows<T extends { id: string }>(
+  nodes: readonly TreeNode<T>[],
+  expanded: ReadonlySet<string>,
+): VisibleRow<T>[] {
+  const out: VisibleRow<T>[] = [];
+  const walk = (list: readonly TreeNode<T>[], level: number, parentId: string | null) =>
+    list.forEach((n, i) => {
+      const open = n.children.length > 0 && expanded.has(n.item.id);
+      out.push({
+        item: n.item,
+        id: n.item.id,
+        level,
+        parentId,
+        hasChildren: n.children.length > 0,
+        expanded: open,
+        posInSet: i + 1,
+        setSize: list.length,
+      });
+      if (open) walk(n.children, level + 1, n.item.id);
+    });
+  walk(nodes, 1, null);
+  return out;
+}

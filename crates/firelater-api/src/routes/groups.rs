@@ -256,6 +256,14 @@ pub struct AddGroupMemberRequest {
     pub role: Option<MemberRole>,
 }
 
+/// A member's new role in a group.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGroupMemberRequest {
+    /// `member` or `lead`.
+    pub role: MemberRole,
+}
+
 /// The complete set of roles a group should hold.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -433,6 +441,24 @@ pub async fn add_group_member(
     Ok((StatusCode::CREATED, axum::Json(member.into())))
 }
 
+/// Changes a member's role in a group.
+#[utoipa::path(put, path = "/api/v1/groups/{id}/members/{userId}", tag = "groups", operation_id = "update_group_member",
+    security(("bearer" = ["groups:update"])), request_body = UpdateGroupMemberRequest,
+    params(("id" = Uuid, Path, description = "Group id"), ("userId" = Uuid, Path, description = "The member's user id")),
+    responses((status = 200, description = "The member with their new role", body = GroupMemberResponse), WriteErrors))]
+pub async fn update_group_member(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    path: MemberPath,
+    Json(body): Json<UpdateGroupMemberRequest>,
+) -> ApiResult<axum::Json<GroupMemberResponse>> {
+    let member = state
+        .services
+        .update_group_member(&ctx, path.group_id.into(), path.user_id.into(), body.role)
+        .await?;
+    Ok(axum::Json(member.into()))
+}
+
 /// Removes a user from a group.
 #[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{userId}", tag = "groups", operation_id = "remove_group_member",
     security(("bearer" = ["groups:update"])),
@@ -488,7 +514,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_groups, create_group))
         .routes(routes!(get_group, update_group, delete_group))
         .routes(routes!(list_group_members, add_group_member))
-        .routes(routes!(remove_group_member))
+        .routes(routes!(update_group_member, remove_group_member))
         .routes(routes!(set_group_roles))
         .routes(routes!(list_user_groups))
 }

@@ -397,6 +397,27 @@ pub async fn add_member(
     .and_then(to_membership)
 }
 
+/// Sets the role of `user_id` in `group_id`; `None` when they are not a member.
+pub async fn set_member_role(
+    tx: &TenantTx,
+    group_id: GroupId,
+    user_id: UserId,
+    role: MemberRole,
+) -> Result<Option<Membership>, Error> {
+    let res = group_member::Entity::update_many()
+        .col_expr(group_member::Column::Role, Expr::value(role.as_str()))
+        .filter(group_member::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(group_member::Column::GroupId.eq(group_id.0))
+        .filter(group_member::Column::UserId.eq(user_id.0))
+        .exec(tx.conn())
+        .await
+        .map_err(db_err)?;
+    if res.rows_affected == 0 {
+        return Ok(None);
+    }
+    find_member(tx, group_id, user_id).await
+}
+
 /// Removes `user_id` from `group_id`; `false` when they were not a member.
 pub async fn remove_member(tx: &TenantTx, group_id: GroupId, user_id: UserId) -> Result<bool, Error> {
     let res = group_member::Entity::delete_many()

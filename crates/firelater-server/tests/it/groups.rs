@@ -360,6 +360,123 @@ async fn members_are_added_as_member_or_lead_listed_and_removed() {
 }
 
 #[tokio::test]
+async fn a_members_role_changes_to_lead_and_back_with_its_audit_row_and_event() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada@example.com", None, &["agent"]).await;
+    let g = create_group(&app, json!({"name": "Desk"})).await;
+    let members = format!("/api/v1/groups/{}/members", g["id"].as_str().expect("id"));
+    send(&app, Method::POST, &members, Some(json!({"user_id": ada["id"]})), 201).await;
+    let ada_path = format!("{members}/{}", ada["id"].as_str().expect("id"));
+
+    let m = send(&app, Method::PUT, &ada_path, Some(json!({"role": "lead"})), 200).await;
+    assert_eq!(
+        (m["user_id"].clone(), m["email"].clone(), m["role"].clone()),
+        (ada["id"].clone(), json!("ada@example.com"), json!("lead"))
+    );
+    let leads = send(&app, Method::GET, &format!("{members}?role=lead"), None, 200).await;
+    assert_eq!(leads["meta"]["total"], 1);
+    let back = send(&app, Method::PUT, &ada_path, Some(json!({"role": "member"})), 200).await;
+    assert_eq!(back["role"], "member");
+
+    let audit = audit_actions(&app, id_of(&g)).await;
+    let actions: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "group.created",
+            "group.member_added",
+            "group.member_updated",
+            "group.member_updated"
+        ]
+    );
+    assert_eq!(
+        audit[2].1,
+        Some(json!({"member": {
+            "old": {"user_id": ada["id"], "role": "member"},
+            "new": {"user_id": ada["id"], "role": "lead"},
+        }}))
+    );
+    let events = app.services.events_of(id_of(&g)).await.expect("events");
+    let updated: Vec<&Value> = events
+        .iter()
+        .filter(|e| e.event_type == "group.member_updated")
+        .map(|e| &e.payload)
+        .collect();
+    assert_eq!(updated.len(), 2);
+    assert_eq!(
+        (updated[0]["user_id"].clone(), updated[0]["role"].clone()),
+        (ada["id"].clone(), json!("lead"))
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn setting_a_members_role_to_the_one_they_have_is_200_and_records_nothing() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada@example.com", None, &["agent"]).await;
+    let g = create_group(&app, json!({"name": "Desk"})).await;
+    let members = format!("/api/v1/groups/{}/members", g["id"].as_str().expect("id"));
+    send(
+        &app,
+        Method::POST,
+        &members,
+        Some(json!({"user_id": ada["id"], "role": "lead"})),
+        201,
+    )
+    .await;
+    let ada_path = format!("{members}/{}", ada["id"].as_str().expect("id"));
+    let m = send(&app, Method::PUT, &ada_path, Some(json!({"role": "lead"})), 200).await;
+    assert_eq!(m["role"], "lead");
+    let audit = audit_actions(&app, id_of(&g)).await;
+    let actions: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, vec!["group.created", "group.member_added"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn changing_the_role_of_a_non_member_is_404_and_a_bad_role_is_422_naming_role() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada@example.com", None, &["agent"]).await;
+    let bob = app.create_user("bob@example.com", None, &["agent"]).await;
+    let g = create_group(&app, json!({"name": "Desk"})).await;
+    let members = format!("/api/v1/groups/{}/members", g["id"].as_str().expect("id"));
+    send(&app, Method::POST, &members, Some(json!({"user_id": ada["id"]})), 201).await;
+
+    let bob_path = format!("{members}/{}", bob["id"].as_str().expect("id"));
+    let p = send(&app, Method::PUT, &bob_path, Some(json!({"role": "lead"})), 404).await;
+    assert_eq!(p["code"], "not_found");
+    let nobody = format!("{members}/{}", Uuid::now_v7());
+    send(&app, Method::PUT, &nobody, Some(json!({"role": "lead"})), 404).await;
+    let no_group = format!(
+        "/api/v1/groups/{}/members/{}",
+        Uuid::now_v7(),
+        ada["id"].as_str().expect("id")
+    );
+    send(&app, Method::PUT, &no_group, Some(json!({"role": "lead"})), 404).await;
+
+    let ada_path = format!("{members}/{}", ada["id"].as_str().expect("id"));
+    let bad = send(&app, Method::PUT, &ada_path, Some(json!({"role": "owner"})), 422).await;
+    assert!(bad["errors"]["role"].is_array(), "{bad}");
+    let missing = send(&app, Method::PUT, &ada_path, Some(json!({})), 422).await;
+    assert!(missing["errors"]["role"].is_array(), "{missing}");
+    let p = send(
+        &app,
+        Method::PUT,
+        &format!("{members}/not-a-uuid"),
+        Some(json!({"role": "lead"})),
+        400,
+    )
+    .await;
+    assert!(p["errors"]["userId"].is_array(), "{p}");
+
+    let list = send(&app, Method::GET, &members, None, 200).await;
+    assert_eq!(list["data"][0]["role"], "member", "nothing changed");
+    let audit = audit_actions(&app, id_of(&g)).await;
+    assert_eq!(audit.len(), 2, "created and member_added only: {audit:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn recursive_members_include_every_sub_group_across_three_levels_once() {
     let app = TestApp::spawn().await;
     let top = create_group(&app, json!({"name": "IT", "type": "department"})).await;
@@ -567,6 +684,14 @@ async fn another_tenants_group_is_404_everywhere() {
         Method::PUT,
         &format!("{base}/roles"),
         Some(json!({"roles": []})),
+        404,
+    )
+    .await;
+    send(
+        &app,
+        Method::PUT,
+        &format!("{base}/members/{}", b_admin.id),
+        Some(json!({"role": "lead"})),
         404,
     )
     .await;

@@ -18,7 +18,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
-import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAllPages";
+import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
 import { setLoginNotice } from "@/lib/notice";
 import { useUnsavedChanges } from "@/lib/useUnsavedChanges";
 import { formatDateTime } from "@/lib/utils";
@@ -111,7 +111,10 @@ function SessionsCard() {
   const query = useQuery({
     queryKey: sessionsKey,
     queryFn: () =>
-      fetchAllPages((page) => unwrap(api.GET("/api/v1/auth/sessions", { params: { query: { page, per_page: MAX_PER_PAGE } } }))),
+      fetchAllPages(
+        (page) => unwrap(api.GET("/api/v1/auth/sessions", { params: { query: { page, per_page: MAX_PER_PAGE } } })),
+        (s) => s.id,
+      ),
   });
   const revoke = useMutation({
     mutationFn: (s: Session) => unwrap(api.DELETE("/api/v1/auth/sessions/{id}", { params: { path: { id: s.id } } })),
@@ -129,7 +132,7 @@ function SessionsCard() {
     },
     onError: (e) => toast.error(`Could not sign the other sessions out: ${errorMessage(e)}`),
   });
-  const sessions: Session[] = query.data?.data ?? [];
+  const sessions: Session[] = query.data ?? [];
   const others = sessions.filter((s) => !s.current).length;
   const signOutOthers = async () => {
     const ok = await confirm({

@@ -189,7 +189,7 @@ export function RolesPage() {
   const roles = useRoles();
   const permissions = usePermissions();
   const [open, setOpen] = React.useState<{ role: Role | null } | null>(null);
-  const list = roles.data?.data ?? [];
+  const list = roles.data ?? [];
   const mayCreate = admin && permissions.data !== undefined;
   useShortcut("c", "New role", () => setOpen({ role: null }), mayCreate);
   useCreateParam(() => setOpen({ role: null }), mayCreate);

@@ -37,6 +37,7 @@ import { timeZones } from "@/lib/timezones";
 import { useDialogGuard, useUnsavedChanges } from "@/lib/useUnsavedChanges";
 import { formatDateTime } from "@/lib/utils";
 import { UserRolesCard } from "./UserRolesCard";
+import { UserGroupsCard } from "./UserGroupsCard";
 import { StatusBadge } from "./UsersPage";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -442,6 +443,7 @@ export function UserDetailPage() {
           )}
           {can("roles:admin") && <UserRolesCard key={`roles-${user.id}`} user={user} onDirtyChange={setRolesDirty} />}
           {!isSelf && user.status !== "inactive" && <SignInCard user={user} />}
+          {(isSelf || can("users:read")) && <UserGroupsCard key={`groups-${user.id}`} user={user} />}
           {!isSelf && can("users:delete") && user.status !== "inactive" && <DeactivateCard user={user} />}
           {!isSelf && can("users:delete") && user.status === "inactive" && <ReactivateCard user={user} />}
         </>

@@ -44,7 +44,7 @@ export function UserRolesCard({ user, onDirtyChange }: { user: User; onDirtyChan
         {roles.error && <Alert variant="error">Could not load the roles: {errorMessage(roles.error)}</Alert>}
         <fieldset className="grid gap-2 sm:grid-cols-2">
           <legend className="sr-only">Roles of {user.name}</legend>
-          {(roles.data?.data ?? []).map((r) => (
+          {(roles.data ?? []).map((r) => (
             <label key={r.id} className="flex items-start gap-2 rounded-md border p-2 text-sm">
               <input
                 type="checkbox"

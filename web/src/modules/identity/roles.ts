@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import type { Me } from "@/auth/auth";
-import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAllPages";
+import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
 
 export type Role = components["schemas"]["RoleResponse"];
 export type CreateRoleRequest = components["schemas"]["CreateRoleRequest"];
@@ -21,7 +21,10 @@ export function useRoles(enabled = true) {
   return useQuery({
     queryKey: roleKeys.list,
     queryFn: () =>
-      fetchAllPages((page) => unwrap(api.GET("/api/v1/roles", { params: { query: { page, per_page: MAX_PER_PAGE } } }))),
+      fetchAllPages(
+        (page) => unwrap(api.GET("/api/v1/roles", { params: { query: { page, per_page: MAX_PER_PAGE } } })),
+        (r) => r.id,
+      ),
     enabled,
   });
 }

@@ -54,6 +54,9 @@ pub fn entries() -> Vec<Entry> {
                     json!({"user_id": u["id"], "role": "member"})
                 })
             }),
+        e("PUT", "/api/v1/groups/{id}/members/{userId}", [200, 200, 403, 403])
+            .on(group_member)
+            .body(|_, _, _| Box::pin(async { json!({"role": "lead"}) })),
         e("DELETE", "/api/v1/groups/{id}/members/{userId}", [204, 204, 403, 403]).on(group_member),
         e("PUT", "/api/v1/groups/{id}/roles", ADMIN_ONLY_200)
             .on(group)
