@@ -5,6 +5,7 @@ import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import { DataTable, type Column } from "@/components/DataTable";
 import { EmptyState } from "@/components/EmptyState";
+import { SearchPicker } from "@/components/SearchPicker";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Input, Label, Select } from "@/components/ui/input";
@@ -14,10 +15,16 @@ import { useListQuery } from "@/lib/useListQuery";
 import { formatDateTime } from "@/lib/utils";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { actionsFor, ENTITY_TYPES, entityTypeLabel } from "./auditVocabulary";
-import { UserPicker, type PickedUser } from "./UserPicker";
 import { useUser } from "./users";
 
 type Entry = components["schemas"]["AuditLogResponse"];
+
+/** The actor filter's user: enough to show them by name. */
+interface PickedUser {
+  id: string;
+  name: string;
+  email?: string;
+}
 
 type Filter = "action" | "entity_type" | "actor_id" | "created_after" | "created_before";
 
@@ -237,18 +244,29 @@ export function AuditPage() {
             className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3"
             aria-label="Filter the audit log"
           >
-            <div className="grid gap-1.5">
-              <Label htmlFor="audit-actor_id">By</Label>
-              <UserPicker
-                id="audit-actor_id"
-                value={actor}
-                placeholder="Anyone; type a name or email"
-                onChange={(u) => {
-                  setPicked(u);
-                  setFilter("actor_id", u?.id);
-                }}
-              />
-            </div>
+            <SearchPicker<PickedUser>
+              id="audit-actor_id"
+              label="By"
+              queryKey={["users", "list", "picker"]}
+              search={(q) =>
+                unwrap(api.GET("/api/v1/users", { params: { query: { q: q || undefined, per_page: 8, sort: "name", order: "asc" } } }))
+              }
+              itemKey={(u) => u.id}
+              itemText={(u) => u.name}
+              renderItem={(u) => (
+                <span className="flex min-w-0 flex-col">
+                  <span className="truncate">{u.name}</span>
+                  {u.email && <span className="truncate text-xs text-muted-foreground">{u.email}</span>}
+                </span>
+              )}
+              value={actor}
+              clearLabel="Anyone"
+              placeholder="Anyone; type a name or email"
+              onChange={(u) => {
+                setPicked(u);
+                setFilter("actor_id", u?.id);
+              }}
+            />
             <div className="grid gap-1.5">
               <Label htmlFor="audit-entity_type">About</Label>
               <Select
