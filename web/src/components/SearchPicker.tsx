@@ -74,7 +74,6 @@ export function SearchPicker<T>({
   const text = draft ?? chosenText;
   const [open, setOpen] = React.useState(false);
   const [active, setActive] = React.useState(0);
-  const listRef = React.useRef<HTMLUListElement>(null);
 
   const term = useDebounced(typed ? text.trim() : "", 200);
   const result = useQuery({
@@ -160,7 +159,7 @@ export function SearchPicker<T>({
   const describedBy = [error ? errorId : null, hint && !error ? hintId : null].filter(Boolean).join(" ") || undefined;
 
   return (
-    <div className={cn("relative grid gap-1.5", className)}>
+    <div className={cn("grid gap-1.5", className)}>
       <Label htmlFor={id}>{label}</Label>
       <div className="relative">
         <input
@@ -201,35 +200,35 @@ export function SearchPicker<T>({
             <X className="size-3.5" aria-hidden="true" />
           </button>
         )}
-        <ul
-          ref={listRef}
-          id={listId}
-          role="listbox"
-          aria-label={label}
-          hidden={!shown}
-          className="absolute inset-x-0 top-full z-50 mt-1 max-h-64 overflow-y-auto rounded-md border bg-popover p-1 text-popover-foreground shadow-md"
-        >
-          {shown &&
-            options.map((item, i) => (
-              <li
-                key={itemKey(item)}
-                id={optionId(i)}
-                role="option"
-                aria-selected={i === activeIndex}
-                className={cn(
-                  "cursor-pointer truncate rounded-sm px-2 py-1.5 text-sm",
-                  i === activeIndex && "bg-accent text-accent-foreground",
-                )}
-                // Keeps the focus in the field, so the blur does not close the list first.
-                onMouseDown={(e) => e.preventDefault()}
-                onMouseMove={() => i !== activeIndex && setActive(i)}
-                onClick={() => pick(item)}
-              >
-                {renderItem ? renderItem(item) : itemText(item)}
-              </li>
-            ))}
-        </ul>
       </div>
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label={label}
+        hidden={!shown}
+        // In the flow, not floating: a dialog or a scrolling card around it never cuts it off.
+        className="max-h-64 overflow-y-auto rounded-md border bg-popover p-1 text-popover-foreground shadow-md"
+      >
+        {shown &&
+          options.map((item, i) => (
+            <li
+              key={itemKey(item)}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === activeIndex}
+              className={cn(
+                "cursor-pointer truncate rounded-sm px-2 py-1.5 text-sm",
+                i === activeIndex && "bg-accent text-accent-foreground",
+              )}
+              // Keeps the focus in the field, so the blur does not close the list first.
+              onMouseDown={(e) => e.preventDefault()}
+              onMouseMove={() => i !== activeIndex && setActive(i)}
+              onClick={() => pick(item)}
+            >
+              {renderItem ? renderItem(item) : itemText(item)}
+            </li>
+          ))}
+      </ul>
       <p id={statusId} role="status" className={cn("text-xs text-muted-foreground", !status && "sr-only")}>
         {status}
       </p>

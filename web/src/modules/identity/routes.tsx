@@ -21,7 +21,7 @@ export const identityRoutes: RouteObject[] = [
   { path: "users/:id", element: <UserDetailPage /> },
   { path: "profile", element: <ProfilePage /> },
   { path: "admin/roles", element: <Permission permission="roles:read"><RolesPage /></Permission> },
-  // One route with the group optional, so the tree stays as it was when another group is picked.
+  // The groups page with the picked group in the URL (`/admin/groups/:id`), or none.
   { path: "admin/groups/:id?", element: <Permission permission="groups:read"><GroupsPage /></Permission> },
   { path: "admin/api-keys", element: <Permission permission="api_keys:read"><ApiKeysPage /></Permission> },
   { path: "admin/audit", element: <Permission permission="audit_logs:read"><AuditPage /></Permission> },

@@ -53,7 +53,7 @@ export function GroupFields({
       <FormField id={`${idPrefix}-name`} label="Name" error={errors.name}>
         <Input autoComplete="off" {...form.register("name")} />
       </FormField>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid items-start gap-4 sm:grid-cols-2">
         <FormField id={`${idPrefix}-type`} label="Type" error={errors.type}>
           <Select {...form.register("type")}>
             {GROUP_TYPES.map((t) => (
