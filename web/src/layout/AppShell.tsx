@@ -1,6 +1,6 @@
 import { LogOut, Menu, Search, UserRound } from "lucide-react";
 import * as React from "react";
-import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { NavLink, Outlet, useMatches, useNavigate } from "react-router";
 import { useAuth } from "@/auth/auth";
 import { CommandPalette } from "@/components/CommandPalette";
 import { MOD_KEY, ShortcutsDialog } from "@/components/ShortcutsDialog";
@@ -104,7 +104,10 @@ export function AppShell() {
   const [shortcutsOpen, setShortcutsOpen] = React.useState(false);
   useShortcut("/", "Search", () => setPaletteOpen(true), true, "Global");
   useShortcut("?", "Show these shortcuts", () => setShortcutsOpen(true), true, "Global");
-  const location = useLocation();
+  // A page starts afresh when another page opens, but not when only its parameters change
+  // (another group in the groups page keeps the tree as it was): keyed by route, not by path.
+  const matches = useMatches();
+  const routeId = matches[matches.length - 1]?.id;
   const mainRef = React.useRef<HTMLElement>(null);
 
   React.useEffect(() => {
@@ -162,7 +165,7 @@ export function AppShell() {
           <ThemeToggle />
           <UserMenu />
         </header>
-        <main id="main" ref={mainRef} tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none sm:p-6" key={location.pathname}>
+        <main id="main" ref={mainRef} tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none sm:p-6" key={routeId}>
           <Outlet />
         </main>
       </div>
