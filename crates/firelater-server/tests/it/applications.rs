@@ -683,3 +683,76 @@ async fn another_tenant_can_neither_see_nor_change_applications_or_their_environ
     assert_eq!(ours["version"], 1);
     app.stop().await;
 }
+
+/// The status of `GET /api/v1/applications` for a fresh sign-in of `email`.
+async fn list_status(app: &TestApp, email: &str) -> u16 {
+    let token = app.login("default", email, PASSWORD).await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    app.request(Method::GET, "/api/v1/applications")
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("list")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_tenant_from_before_the_registry_gets_the_applications_permissions_when_migrated_once() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    app.create_user("agent@example.com", Some(PASSWORD), &["agent"]).await;
+    app.create_user("requester@example.com", Some(PASSWORD), &["requester"])
+        .await;
+    assert_eq!(list_status(&app, "agent@example.com").await, 200);
+
+    // The tenant as it was before the registry: its roles without the permissions, the
+    // migration not yet applied.
+    let owner = sea_orm::Database::connect(app.config.database_url.as_str())
+        .await
+        .expect("owner connection");
+    let forget = "DELETE FROM seaql_migrations WHERE version = 'm20261130_200000_create_applications'";
+    owner
+        .execute_unprepared("DELETE FROM role_permissions WHERE permission LIKE 'applications:%'")
+        .await
+        .expect("old roles");
+    owner.execute_unprepared(forget).await.expect("forget the migration");
+    assert_eq!(list_status(&app, "agent@example.com").await, 403);
+
+    let count = || async {
+        owner
+            .query_one_raw(sea_orm::Statement::from_string(
+                owner.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM role_permissions WHERE permission LIKE 'applications:%'",
+            ))
+            .await
+            .expect("count")
+            .expect("row")
+            .try_get::<i64>("", "n")
+            .expect("n")
+    };
+    // Migrating (a second instance starting on the same database) grants them; migrating
+    // again grants nothing twice.
+    for _ in 0..2 {
+        let again = firelater_server::start(app.config.clone(), std::sync::Arc::new(firelater_core::SystemClock))
+            .await
+            .expect("migrates and starts");
+        again.stop().await.expect("stops");
+        assert_eq!(count().await, 8, "admin 4, manager 3, agent 1");
+        owner.execute_unprepared(forget).await.expect("forget the migration");
+    }
+    assert_eq!(list_status(&app, "agent@example.com").await, 200);
+    assert_eq!(list_status(&app, "requester@example.com").await, 403);
+    let a = create_app(&app, json!({"name": "After", "tier": "P2"})).await;
+    send(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/applications/{}", id_of(&a)),
+        None,
+        204,
+    )
+    .await;
+    app.stop().await;
+}
