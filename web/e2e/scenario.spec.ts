@@ -165,7 +165,7 @@ test("a new agent from creation to a two-step sign-in", async ({ page }, info) =
     await screenshot(page, info, "scenario-mfa-login");
     await form.getByRole("button", { name: "Verify" }).click();
     await expect(page.getByRole("heading", { name: `Welcome, ${name}` })).toBeVisible();
-    await expect(page.getByText(`as ${email}.`)).toBeVisible();
+    await expect(page.getByText(`signed in as ${email}`)).toBeVisible();
     await expect(page.getByTestId("user-menu")).toHaveAccessibleName(`Account menu for ${name}`);
     await screenshot(page, info, "scenario-home");
   });

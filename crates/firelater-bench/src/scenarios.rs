@@ -29,6 +29,9 @@ pub enum Scenario {
     Me,
     /// `GET /api/v1/users` filtered and searched, over at least 1,000 users created at setup.
     ListUsers,
+    /// `GET /api/v1/applications` filtered by tier, status and tag and searched, over at
+    /// least 1,000 applications created at setup.
+    ListApplications,
     /// `POST /api/v1/auth/forgot-password` for the target's account, expecting 202.
     ForgotPasswordKnown,
     /// `POST /api/v1/auth/forgot-password` for an email no account has, expecting 202.
@@ -44,6 +47,7 @@ impl Scenario {
             Self::LoginWrongPassword => "login_wrong_password",
             Self::Me => "me",
             Self::ListUsers => "list_users",
+            Self::ListApplications => "list_applications",
             Self::ForgotPasswordKnown => "forgot_password_known",
             Self::ForgotPasswordUnknown => "forgot_password_unknown",
         }
@@ -131,6 +135,7 @@ pub async fn plan(scenario: Scenario, client: &Client, target: &Target) -> anyho
         Scenario::LoginWrongPassword => Ok(login_wrong_password(target)),
         Scenario::Me => me(client, target).await,
         Scenario::ListUsers => list_users(client, target).await,
+        Scenario::ListApplications => list_applications(client, target).await,
         Scenario::ForgotPasswordKnown => Ok(forgot_password(Scenario::ForgotPasswordKnown, target, &target.email)),
         Scenario::ForgotPasswordUnknown => Ok(forgot_password(
             Scenario::ForgotPasswordUnknown,
@@ -205,6 +210,42 @@ pub async fn list_users(client: &Client, target: &Target) -> anyhow::Result<Plan
     let url = target.url("/api/v1/users?status=pending&q=bench-&sort=email&order=asc&per_page=25&page=3");
     Ok(Plan {
         scenario: Scenario::ListUsers,
+        request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
+        expect: StatusCode::OK,
+        needs_token: false,
+    })
+}
+
+/// How many applications [`list_applications`] lists over.
+const LIST_APPLICATIONS_POPULATION: usize = 1_000;
+
+/// `GET /api/v1/applications?tier=P1,P2&status=active&tag=bench&q=bench&sort=app_id&per_page=25`
+/// over at least 1,000 applications (created at setup if missing: four tiers, three statuses,
+/// every other one tagged `bench`), expecting 200.
+pub async fn list_applications(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let token = sign_in(client, target, Scenario::ListApplications).await?;
+    let count_url = target.url("/api/v1/applications?q=bench-app&per_page=1");
+    let existing: Value = client.get(&count_url).bearer_auth(&token).send().await?.json().await?;
+    let have = existing["meta"]["total"].as_u64().unwrap_or(0) as usize;
+    for i in have..LIST_APPLICATIONS_POPULATION {
+        let tags: &[&str] = if i % 2 == 0 { &["bench", "web"] } else { &["batch"] };
+        let tier = ["P1", "P2", "P3", "P4"][i % 4];
+        let status = ["active", "inactive", "deprecated"][i % 3];
+        let body = json!({"name": format!("bench-app {i}"), "tier": tier, "status": status, "tags": tags});
+        let res = client
+            .post(target.url("/api/v1/applications"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("creating bench application {i} returned {}", res.status());
+        }
+    }
+    let url = target
+        .url("/api/v1/applications?tier=P1,P2&status=active&tag=bench&q=bench-app&sort=app_id&order=asc&per_page=25");
+    Ok(Plan {
+        scenario: Scenario::ListApplications,
         request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
         expect: StatusCode::OK,
         needs_token: false,

@@ -88,6 +88,7 @@ pub(crate) fn schema_values<T: utoipa::PartialSchema>() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::schema_values;
+    use crate::applications::{ApplicationStatus, Criticality, EnvironmentStatus, EnvironmentType, LifecycleStage};
     use crate::groups::{GroupType, MemberRole};
     use crate::tenants::TenantStatus;
     use crate::users::UserStatus;
@@ -104,6 +105,16 @@ mod tests {
 
     #[test]
     fn every_enum_documents_stores_and_parses_the_same_names() {
-        check!(UserStatus, TenantStatus, GroupType, MemberRole);
+        check!(
+            UserStatus,
+            TenantStatus,
+            GroupType,
+            MemberRole,
+            ApplicationStatus,
+            LifecycleStage,
+            Criticality,
+            EnvironmentType,
+            EnvironmentStatus
+        );
     }
 }

@@ -102,6 +102,35 @@ pub struct GroupRolesData {
     pub roles: Vec<String>,
 }
 
+/// An application of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationData {
+    /// The application's id.
+    pub id: Uuid,
+    /// Its number, e.g. `APP-00001`.
+    pub app_id: String,
+    /// Name.
+    pub name: String,
+    /// `P1` to `P4`.
+    pub tier: String,
+    /// `active`, `inactive` or `deprecated`.
+    pub status: String,
+}
+
+/// An environment of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentData {
+    /// The environment's id.
+    pub id: Uuid,
+    /// Its application.
+    pub application_id: Uuid,
+    /// Name, unique within the application.
+    pub name: String,
+    /// `dev`, `test`, `staging` or `prod`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
 /// An API key (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyData {
@@ -312,6 +341,18 @@ events! {
     GroupMemberUpdated(GroupMemberData) = "group.member_updated", version 1, on "group" by group_id;
     /// The set of roles a group holds changed.
     GroupRolesChanged(GroupRolesData) = "group.roles_changed", version 1, on "group" by group_id;
+    /// An application was registered.
+    ApplicationCreated(ApplicationData) = "application.created", version 1, on "application" by id;
+    /// An application's fields changed.
+    ApplicationUpdated(ApplicationData) = "application.updated", version 1, on "application" by id;
+    /// An application was deleted (soft: its history stays).
+    ApplicationDeleted(ApplicationData) = "application.deleted", version 1, on "application" by id;
+    /// An environment was added to an application.
+    EnvironmentCreated(EnvironmentData) = "environment.created", version 1, on "environment" by id;
+    /// An environment's fields changed.
+    EnvironmentUpdated(EnvironmentData) = "environment.updated", version 1, on "environment" by id;
+    /// An environment was removed from its application.
+    EnvironmentDeleted(EnvironmentData) = "environment.deleted", version 1, on "environment" by id;
     /// An API key was created.
     ApiKeyCreated(ApiKeyData) = "api_key.created", version 1, on "api_key" by id;
     /// An API key was revoked.

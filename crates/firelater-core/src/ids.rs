@@ -77,4 +77,8 @@ id_type! {
     ApiKeyId,
     /// A group of users.
     GroupId,
+    /// An application of the registry.
+    ApplicationId,
+    /// One environment (deployment) of an application.
+    EnvironmentId,
 }

@@ -3,6 +3,7 @@
 //! tested without a database or a network.
 
 pub mod api_keys;
+pub mod applications;
 pub mod audit;
 pub mod clock;
 pub mod enums;

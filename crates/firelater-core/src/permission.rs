@@ -56,6 +56,10 @@ permissions! {
     ApiKeysCreate => ("api_keys", "create", "Create API keys"),
     ApiKeysRevoke => ("api_keys", "revoke", "Revoke API keys"),
     AuditLogsRead => ("audit_logs", "read", "Read the audit log"),
+    ApplicationsRead => ("applications", "read", "See applications and their environments"),
+    ApplicationsCreate => ("applications", "create", "Register applications"),
+    ApplicationsUpdate => ("applications", "update", "Change applications and their environments"),
+    ApplicationsDelete => ("applications", "delete", "Delete applications"),
     SettingsAdmin => ("settings", "admin", "Change tenant settings"),
 }
 
@@ -131,8 +135,11 @@ impl SystemRole {
                 GroupsUpdate,
                 RolesRead,
                 AuditLogsRead,
+                ApplicationsRead,
+                ApplicationsCreate,
+                ApplicationsUpdate,
             ],
-            Self::Agent => vec![UsersRead, GroupsRead, RolesRead],
+            Self::Agent => vec![UsersRead, GroupsRead, RolesRead, ApplicationsRead],
             Self::Requester => vec![],
         }
     }

@@ -272,6 +272,28 @@ pub fn fts_match(backend: DbBackend, table: &str, columns: &[&str], q: &str) -> 
     }
 }
 
+/// The condition "the JSON array of strings in `table.column` holds `value`": PostgreSQL's
+/// `jsonb` containment, SQLite's `json_each`. `value` is bound, never spliced into the SQL;
+/// `table` and `column` are code, never input.
+pub fn json_array_contains(
+    backend: DbBackend,
+    table: &str,
+    column: &str,
+    value: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            format!("\"{table}\".\"{column}\" @> jsonb_build_array($1::text)"),
+            [value.to_owned()],
+        ),
+        _ => Expr::cust_with_values(
+            format!("EXISTS (SELECT 1 FROM json_each(\"{table}\".\"{column}\") WHERE json_each.value = ?)"),
+            [value.to_owned()],
+        ),
+    }
+}
+
 #[cfg(test)]
 mod fts_tests {
     use super::*;

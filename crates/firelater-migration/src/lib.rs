@@ -17,6 +17,7 @@ mod m20261122_030000_make_audit_logs_append_only;
 mod m20261130_000001_restrict_app_role;
 mod m20261130_100000_create_user_status_history;
 mod m20261130_120000_create_event_delivery;
+mod m20261130_200000_create_applications;
 
 pub use common::{APP_ROLE, INSTANCE_TABLES, TENANT_TABLES, enable_rls};
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_restrict_app_role::Migration),
             Box::new(m20261130_100000_create_user_status_history::Migration),
             Box::new(m20261130_120000_create_event_delivery::Migration),
+            Box::new(m20261130_200000_create_applications::Migration),
         ]
     }
 }

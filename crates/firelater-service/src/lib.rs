@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod api_keys;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod ctx;

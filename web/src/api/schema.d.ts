@@ -40,6 +40,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the tenant's applications. */
+        get: operations["list_applications"];
+        put?: never;
+        /** Registers an application, numbered `APP-…`. */
+        post: operations["create_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application. */
+        get: operations["get_application"];
+        /** Changes an application. */
+        put: operations["update_application"];
+        post?: never;
+        /** Deletes an application (soft: it leaves lists and lookups, its history stays readable). */
+        delete: operations["delete_application"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists an application's environments. */
+        get: operations["list_environments"];
+        put?: never;
+        /** Adds an environment to an application. */
+        post: operations["create_environment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/environments/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One environment of an application. */
+        get: operations["get_environment"];
+        /** Changes an environment. */
+        put: operations["update_environment"];
+        post?: never;
+        /** Deletes an environment. */
+        delete: operations["delete_environment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -785,6 +859,78 @@ export interface components {
              */
             revoked_at?: string | null;
         };
+        /** @description An application of the registry. */
+        ApplicationResponse: {
+            /** @description Human-readable number, e.g. `APP-00001`, unique in the tenant. */
+            app_id: string;
+            /** @description The business unit it serves. */
+            business_unit?: string | null;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            criticality?: null | components["schemas"]["Criticality"];
+            /** @description Free text. */
+            description?: string | null;
+            /**
+             * Format: double
+             * @description Health score, 0–100, computed by the health module; `null` until computed.
+             */
+            health_score?: number | null;
+            /**
+             * Format: date-time
+             * @description When the health score was last computed.
+             */
+            health_score_updated_at?: string | null;
+            /**
+             * Format: uuid
+             * @description Application id.
+             */
+            id: string;
+            /** @description Where it is in its life. */
+            lifecycle_stage: components["schemas"]["LifecycleStage"];
+            /** @description Free-form metadata. */
+            metadata: Record<string, never>;
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The owning group.
+             */
+            owner_group_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The owning user.
+             */
+            owner_user_id?: string | null;
+            /** @description Whether it is in use. */
+            status: components["schemas"]["ApplicationStatus"];
+            /**
+             * Format: uuid
+             * @description The group that supports it.
+             */
+            support_group_id?: string | null;
+            /** @description Tags. */
+            tags: string[];
+            /** @description Business importance, `P1` (most) to `P4`. */
+            tier: components["schemas"]["Tier"];
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Optimistic-locking version; send it back on update.
+             */
+            version: number;
+        };
+        /**
+         * @description Whether an application is in use.
+         * @enum {string}
+         */
+        ApplicationStatus: "active" | "inactive" | "deprecated";
         /** @description One audit log entry. */
         AuditLogResponse: {
             /** @description What happened, e.g. `user.updated` or `auth.login_failed`. */
@@ -844,6 +990,11 @@ export interface components {
             /** @description The new password: 12+ characters, not a common one. */
             new_password: string;
         };
+        /**
+         * @description Where an environment runs.
+         * @enum {string}
+         */
+        CloudProvider: "aws" | "gcp" | "azure" | "on-prem";
         /** @description A first code from the authenticator app. */
         ConfirmMfaRequest: {
             /** @description The 6 digits the app shows now. */
@@ -860,6 +1011,58 @@ export interface components {
             name: string;
             /** @description Permissions to grant, as `resource:action`; you must hold each of them. */
             permissions: string[];
+        };
+        /** @description An application to register. */
+        CreateApplicationRequest: {
+            /** @description The business unit it serves. */
+            business_unit?: string | null;
+            criticality?: null | components["schemas"]["Criticality"];
+            /** @description Free text. */
+            description?: string | null;
+            lifecycle_stage?: null | components["schemas"]["LifecycleStage"];
+            /** @description Free-form metadata object (at most 16 KiB of JSON); `{}` when absent. */
+            metadata?: Record<string, never> | null;
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The owning group, in this tenant.
+             */
+            owner_group_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The owning user, in this tenant.
+             */
+            owner_user_id?: string | null;
+            status?: null | components["schemas"]["ApplicationStatus"];
+            /**
+             * Format: uuid
+             * @description The supporting group, in this tenant.
+             */
+            support_group_id?: string | null;
+            /** @description Tags (at most 50, each 1–100 characters); duplicates are dropped. */
+            tags?: string[] | null;
+            /** @description Business importance, `P1` (most) to `P4`. */
+            tier: components["schemas"]["Tier"];
+        };
+        /** @description An environment to add to an application. */
+        CreateEnvironmentRequest: {
+            /** @description Cloud account (an AWS account id, …). */
+            cloud_account?: string | null;
+            cloud_provider?: null | components["schemas"]["CloudProvider"];
+            /** @description Cloud region. */
+            cloud_region?: string | null;
+            /** @description Free-form metadata object (at most 16 KiB of JSON); `{}` when absent. */
+            metadata?: Record<string, never> | null;
+            /** @description Name, unique within the application. */
+            name: string;
+            /** @description Cloud resource ids (at most 500). */
+            resource_ids?: string[] | null;
+            status?: null | components["schemas"]["EnvironmentStatus"];
+            /** @description What it is for. */
+            type: components["schemas"]["EnvironmentType"];
+            /** @description Where it answers: an `http://` or `https://` URL. */
+            url?: string | null;
         };
         /** @description A group to create. */
         CreateGroupRequest: {
@@ -936,11 +1139,71 @@ export interface components {
             /** @description The key, for `Authorization: Bearer`. Store it now: it cannot be shown again. */
             key: string;
         };
+        /**
+         * @description What the business loses when an application stops.
+         * @enum {string}
+         */
+        Criticality: "mission_critical" | "business_critical" | "business_operational" | "administrative";
         /** @description The password that authorises turning MFA off. */
         DisableMfaRequest: {
             /** @description Your current password. */
             password: string;
         };
+        /** @description An environment an application runs in. */
+        EnvironmentResponse: {
+            /**
+             * Format: uuid
+             * @description Its application.
+             */
+            application_id: string;
+            /** @description Cloud account (an AWS account id, …). */
+            cloud_account?: string | null;
+            cloud_provider?: null | components["schemas"]["CloudProvider"];
+            /** @description Cloud region. */
+            cloud_region?: string | null;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Environment id.
+             */
+            id: string;
+            /** @description Free-form metadata. */
+            metadata: Record<string, never>;
+            /** @description Name, unique within the application. */
+            name: string;
+            /** @description Cloud resource ids. */
+            resource_ids: string[];
+            /** @description Whether it is in use. */
+            status: components["schemas"]["EnvironmentStatus"];
+            /** @description What it is for. */
+            type: components["schemas"]["EnvironmentType"];
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            /** @description Where it answers. */
+            url?: string | null;
+            /**
+             * Format: int32
+             * @description Optimistic-locking version; send it back on update.
+             */
+            version: number;
+        };
+        /**
+         * @description Whether an environment is in use.
+         * @enum {string}
+         */
+        EnvironmentStatus: "active" | "inactive";
+        /**
+         * @description What an environment is for.
+         * @enum {string}
+         */
+        EnvironmentType: "dev" | "test" | "staging" | "prod";
         /** @description Who forgot their password. */
         ForgotPasswordRequest: {
             /** @description The account's email. */
@@ -1031,6 +1294,11 @@ export interface components {
             /** @description `ok` or `unavailable`. */
             status: string;
         };
+        /**
+         * @description Where an application is in its life.
+         * @enum {string}
+         */
+        LifecycleStage: "development" | "staging" | "production" | "sunset";
         /** @description Credentials. */
         LoginRequest: {
             /** @description The user's email. */
@@ -1183,6 +1451,78 @@ export interface components {
             meta: components["schemas"]["PageMeta"];
         };
         /** @description One page of a list. */
+        Paged_ApplicationResponse: {
+            /** @description The items. */
+            data: {
+                /** @description Human-readable number, e.g. `APP-00001`, unique in the tenant. */
+                app_id: string;
+                /** @description The business unit it serves. */
+                business_unit?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                criticality?: null | components["schemas"]["Criticality"];
+                /** @description Free text. */
+                description?: string | null;
+                /**
+                 * Format: double
+                 * @description Health score, 0–100, computed by the health module; `null` until computed.
+                 */
+                health_score?: number | null;
+                /**
+                 * Format: date-time
+                 * @description When the health score was last computed.
+                 */
+                health_score_updated_at?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Application id.
+                 */
+                id: string;
+                /** @description Where it is in its life. */
+                lifecycle_stage: components["schemas"]["LifecycleStage"];
+                /** @description Free-form metadata. */
+                metadata: Record<string, never>;
+                /** @description Name. */
+                name: string;
+                /**
+                 * Format: uuid
+                 * @description The owning group.
+                 */
+                owner_group_id?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The owning user.
+                 */
+                owner_user_id?: string | null;
+                /** @description Whether it is in use. */
+                status: components["schemas"]["ApplicationStatus"];
+                /**
+                 * Format: uuid
+                 * @description The group that supports it.
+                 */
+                support_group_id?: string | null;
+                /** @description Tags. */
+                tags: string[];
+                /** @description Business importance, `P1` (most) to `P4`. */
+                tier: components["schemas"]["Tier"];
+                /**
+                 * Format: date-time
+                 * @description Last changed.
+                 */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description Optimistic-locking version; send it back on update.
+                 */
+                version: number;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
         Paged_AuditLogResponse: {
             /** @description The items. */
             data: {
@@ -1235,6 +1575,56 @@ export interface components {
                 request_id?: string | null;
                 /** @description The client's user agent. */
                 user_agent?: string | null;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_EnvironmentResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Its application.
+                 */
+                application_id: string;
+                /** @description Cloud account (an AWS account id, …). */
+                cloud_account?: string | null;
+                cloud_provider?: null | components["schemas"]["CloudProvider"];
+                /** @description Cloud region. */
+                cloud_region?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Environment id.
+                 */
+                id: string;
+                /** @description Free-form metadata. */
+                metadata: Record<string, never>;
+                /** @description Name, unique within the application. */
+                name: string;
+                /** @description Cloud resource ids. */
+                resource_ids: string[];
+                /** @description Whether it is in use. */
+                status: components["schemas"]["EnvironmentStatus"];
+                /** @description What it is for. */
+                type: components["schemas"]["EnvironmentType"];
+                /**
+                 * Format: date-time
+                 * @description Last changed.
+                 */
+                updated_at: string;
+                /** @description Where it answers. */
+                url?: string | null;
+                /**
+                 * Format: int32
+                 * @description Optimistic-locking version; send it back on update.
+                 */
+                version: number;
             }[];
             /** @description Paging information. */
             meta: components["schemas"]["PageMeta"];
@@ -1691,6 +2081,11 @@ export interface components {
             /** @description Slug. */
             slug: string;
         };
+        /**
+         * @description How important an application is to the business, `P1` (most) to `P4`.
+         * @enum {string}
+         */
+        Tier: "P1" | "P2" | "P3" | "P4";
         /** @description Tokens and the signed-in user. */
         TokenResponse: {
             /** @description A JWT for `Authorization: Bearer`. */
@@ -1709,6 +2104,66 @@ export interface components {
             token_type: string;
             /** @description The signed-in user. */
             user: components["schemas"]["UserResponse"];
+        };
+        /** @description Changes to an application; absent fields stay as they are, `null` clears an optional one. */
+        UpdateApplicationRequest: {
+            /** @description New business unit; `null` clears it. */
+            business_unit?: string | null;
+            criticality?: null | components["schemas"]["Criticality"];
+            /** @description New description; `null` clears it. */
+            description?: string | null;
+            lifecycle_stage?: null | components["schemas"]["LifecycleStage"];
+            /** @description New metadata object, replacing the old one. */
+            metadata?: Record<string, never> | null;
+            /** @description New name. */
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description New owning group; `null` clears it.
+             */
+            owner_group_id?: string | null;
+            /**
+             * Format: uuid
+             * @description New owning user; `null` clears it.
+             */
+            owner_user_id?: string | null;
+            status?: null | components["schemas"]["ApplicationStatus"];
+            /**
+             * Format: uuid
+             * @description New supporting group; `null` clears it.
+             */
+            support_group_id?: string | null;
+            /** @description New tags, replacing the old ones. */
+            tags?: string[] | null;
+            tier?: null | components["schemas"]["Tier"];
+            /**
+             * Format: int32
+             * @description The `version` you last read; a stale one is a 409.
+             */
+            version: number;
+        };
+        /** @description Changes to an environment; absent fields stay as they are, `null` clears an optional one. */
+        UpdateEnvironmentRequest: {
+            /** @description New cloud account; `null` clears it. */
+            cloud_account?: string | null;
+            cloud_provider?: null | components["schemas"]["CloudProvider"];
+            /** @description New cloud region; `null` clears it. */
+            cloud_region?: string | null;
+            /** @description New metadata object, replacing the old one. */
+            metadata?: Record<string, never> | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description New resource ids, replacing the old ones. */
+            resource_ids?: string[] | null;
+            status?: null | components["schemas"]["EnvironmentStatus"];
+            type?: null | components["schemas"]["EnvironmentType"];
+            /** @description New URL; `null` clears it. */
+            url?: string | null;
+            /**
+             * Format: int32
+             * @description The `version` you last read; a stale one is a 409.
+             */
+            version: number;
         };
         /** @description A member's new role in a group. */
         UpdateGroupMemberRequest: {
@@ -2038,6 +2493,874 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Revoked (or already revoked) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_applications: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `name` when absent. */
+                sort?: "name" | "app_id" | "tier" | "created_at" | "updated_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Applications of these tiers. One or more of `P1`, `P2`, `P3`, `P4`, comma-separated. */
+                tier?: string;
+                /** @description Applications with these statuses. One or more of `active`, `inactive`, `deprecated`, comma-separated. */
+                status?: string;
+                /** @description Applications in these lifecycle stages. One or more of `development`, `staging`, `production`, `sunset`, comma-separated. */
+                lifecycle_stage?: string;
+                /** @description Applications of these criticalities. One or more of `mission_critical`, `business_critical`, `business_operational`, `administrative`, comma-separated. */
+                criticality?: string;
+                /** @description Only applications owned by this user. An id. */
+                owner_user_id?: string;
+                /** @description Only applications owned by this group. An id. */
+                owner_group_id?: string;
+                /** @description Only applications supported by this group. An id. */
+                support_group_id?: string;
+                /** @description Only applications carrying this tag. 1 to 255 characters, matched exactly. */
+                tag?: string;
+                /** @description Created at or after this instant. An RFC 3339 instant. */
+                created_after?: string;
+                /** @description Created before this instant. An RFC 3339 instant. */
+                created_before?: string;
+                /** @description Text search. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ApplicationResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_application: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApplicationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApplicationRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed application */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_environments: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `name` when absent. */
+                sort?: "name" | "type" | "created_at" | "updated_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Environments of these kinds. One or more of `dev`, `test`, `staging`, `prod`, comma-separated. */
+                type?: string;
+                /** @description Environments with these statuses. One or more of `active`, `inactive`, comma-separated. */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of environments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_EnvironmentResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_environment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnvironmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_environment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+                /** @description Environment id */
+                envId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_environment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+                /** @description Environment id */
+                envId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEnvironmentRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed environment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_environment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+                /** @description Environment id */
+                envId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;

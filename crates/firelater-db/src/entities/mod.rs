@@ -2,7 +2,9 @@
 //! repositories and map them to their own types before they reach the API.
 
 pub mod api_key;
+pub mod application;
 pub mod audit_log;
+pub mod environment;
 pub mod group;
 pub mod group_member;
 pub mod group_role;

@@ -3,6 +3,7 @@
 //! forget the tenant; row-level security on PostgreSQL catches what a bug would let through.
 
 pub mod api_keys;
+pub mod applications;
 pub mod audit;
 pub mod deliveries;
 pub mod groups;

@@ -25,6 +25,12 @@ pub const USERS: HistoryTable = HistoryTable {
     key: "user_id",
 };
 
+/// The history of applications' statuses.
+pub const APPLICATIONS: HistoryTable = HistoryTable {
+    table: "application_status_history",
+    key: "application_id",
+};
+
 /// One move to record.
 #[derive(Debug, Clone)]
 pub struct NewStatusMove {

@@ -26,10 +26,22 @@ struct Update {
     event: Option<&'static str>,
 }
 
+/// The object a nested resource lives under (an application's environments): each tenant
+/// makes its own, and the collection's `{parent}` becomes its id.
+struct Parent {
+    /// Where the parent is created, e.g. `/api/v1/applications`.
+    collection: &'static str,
+    /// A valid create body for the parent; `n` makes unique names.
+    create: fn(n: u32) -> Value,
+}
+
 /// What the battery needs to know about one resource.
 struct Resource {
-    /// The collection, e.g. `/api/v1/users`: `GET` lists, `POST` creates.
+    /// The collection, e.g. `/api/v1/users`: `GET` lists, `POST` creates. A nested resource's
+    /// holds `{parent}`, e.g. `/api/v1/applications/{parent}/environments`.
     collection: &'static str,
+    /// The object a nested resource lives under; `None` for a top-level one.
+    parent: Option<Parent>,
     /// How to reach one object (`{collection}/{id}`) to prove another tenant cannot: `GET`,
     /// or `DELETE` for a resource that cannot be read alone.
     item_method: Method,
@@ -85,29 +97,40 @@ async fn status(app: &TestApp, method: Method, path: &str, token: Option<&str>, 
         .as_u16()
 }
 
-async fn create(app: &TestApp, r: &Resource, token: &str) -> Value {
-    let res = send(app, Method::POST, r.collection, Some(token), Some((r.create)(next())))
+async fn post_201(app: &TestApp, path: &str, token: &str, body: Value) -> Value {
+    let res = send(app, Method::POST, path, Some(token), Some(body))
         .send()
         .await
         .expect("create");
     let code = res.status().as_u16();
     let body = json_of(res).await;
-    assert_eq!(code, 201, "{} create: {body}", r.collection);
+    assert_eq!(code, 201, "{path} create: {body}");
     body
 }
 
-async fn list_ids(app: &TestApp, r: &Resource, token: &str) -> Vec<String> {
+/// The collection as the holder of `token` sees it: a nested resource's under a parent it
+/// creates for the purpose.
+async fn collection_for(app: &TestApp, r: &Resource, token: &str) -> String {
+    match &r.parent {
+        None => r.collection.to_owned(),
+        Some(p) => {
+            let parent = post_201(app, p.collection, token, (p.create)(next())).await;
+            r.collection
+                .replace("{parent}", parent["id"].as_str().expect("parent id"))
+        }
+    }
+}
+
+async fn create(app: &TestApp, r: &Resource, path: &str, token: &str) -> Value {
+    post_201(app, path, token, (r.create)(next())).await
+}
+
+async fn list_ids(app: &TestApp, path: &str, token: &str) -> Vec<String> {
     let page = json_of(
-        send(
-            app,
-            Method::GET,
-            &format!("{}?per_page=100", r.collection),
-            Some(token),
-            None,
-        )
-        .send()
-        .await
-        .expect("list"),
+        send(app, Method::GET, &format!("{path}?per_page=100"), Some(token), None)
+            .send()
+            .await
+            .expect("list"),
     )
     .await;
     page["data"]
@@ -122,7 +145,8 @@ async fn list_ids(app: &TestApp, r: &Resource, token: &str) -> Vec<String> {
 async fn contract(r: Resource) {
     let app = TestApp::spawn().await;
     let admin = app.admin_token.clone();
-    let path = r.collection;
+    let ours = collection_for(&app, &r, &admin).await;
+    let path = ours.as_str();
 
     // 401 without a token.
     assert_eq!(
@@ -156,7 +180,7 @@ async fn contract(r: Resource) {
     );
 
     // 201, with its audit row and its outbox event.
-    let created = create(&app, &r, &admin).await;
+    let created = create(&app, &r, path, &admin).await;
     let id = created["id"].as_str().expect("id").to_owned();
     let history = json_of(
         app.admin(Method::GET, &format!("/api/v1/audit-logs/{}/{id}", r.entity_type))
@@ -222,15 +246,19 @@ async fn contract(r: Resource) {
         404,
         "{item} as another tenant's administrator"
     );
-    let theirs = create(&app, &r, &other).await["id"].as_str().expect("id").to_owned();
-    let ours = list_ids(&app, &r, &admin).await;
-    assert!(ours.contains(&id), "{path}: our own object is listed");
+    let their_path = collection_for(&app, &r, &other).await;
+    let theirs = create(&app, &r, &their_path, &other).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let our_ids = list_ids(&app, path, &admin).await;
+    assert!(our_ids.contains(&id), "{path}: our own object is listed");
     assert!(
-        !ours.contains(&theirs),
+        !our_ids.contains(&theirs),
         "{path}: the other tenant's object is not listed"
     );
     assert!(
-        !list_ids(&app, &r, &other).await.contains(&id),
+        !list_ids(&app, &their_path, &other).await.contains(&id),
         "{path}: ours is not in theirs"
     );
 
@@ -261,6 +289,7 @@ async fn contract(r: Resource) {
 async fn users_keep_the_resource_contract() {
     contract(Resource {
         collection: "/api/v1/users",
+        parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
         create: |n| json!({"email": format!("made-{n}@example.com"), "name": "Made"}),
@@ -280,6 +309,7 @@ async fn users_keep_the_resource_contract() {
 async fn groups_keep_the_resource_contract() {
     contract(Resource {
         collection: "/api/v1/groups",
+        parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
         create: |n| json!({"name": format!("Group {n}")}),
@@ -300,6 +330,7 @@ async fn api_keys_keep_the_resource_contract() {
     contract(Resource {
         collection: "/api/v1/api-keys",
         // A key cannot be read alone; revoking another tenant's is the probe.
+        parent: None,
         item_method: Method::DELETE,
         role_without_permission: "requester",
         create: |n| json!({"name": format!("key-{n}"), "permissions": ["users:read"]}),
@@ -316,6 +347,7 @@ async fn api_keys_keep_the_resource_contract() {
 async fn roles_keep_the_resource_contract() {
     contract(Resource {
         collection: "/api/v1/roles",
+        parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
         create: |n| json!({"name": format!("made-{n}"), "display_name": "Made", "permissions": ["users:read"]}),
@@ -326,6 +358,52 @@ async fn roles_keep_the_resource_contract() {
         update: Some(Update {
             body: || json!({"display_name": "Renamed"}),
             event: Some("role.updated"),
+        }),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn applications_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/applications",
+        parent: None,
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("App {n}"), "tier": "P2"}),
+        invalid: (|| json!({"name": "Bad", "tier": "P9"}), "tier"),
+        entity_type: "application",
+        created: "application.created",
+        created_event: Some("application.created"),
+        update: Some(Update {
+            body: || json!({"description": "changed"}),
+            event: Some("application.updated"),
+        }),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn environments_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/applications/{parent}/environments",
+        parent: Some(Parent {
+            collection: "/api/v1/applications",
+            create: |n| json!({"name": format!("Host {n}"), "tier": "P3"}),
+        }),
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("env-{n}"), "type": "prod", "url": "https://app.example.com"}),
+        invalid: (
+            || json!({"name": "bad", "type": "prod", "url": "ftp://example.com"}),
+            "url",
+        ),
+        entity_type: "environment",
+        created: "environment.created",
+        created_event: Some("environment.created"),
+        update: Some(Update {
+            body: || json!({"cloud_region": "eu-west-1"}),
+            event: Some("environment.updated"),
         }),
     })
     .await;

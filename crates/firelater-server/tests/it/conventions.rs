@@ -484,6 +484,16 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
         .await
         .expect("json");
     let group_id = group["id"].as_str().expect("group id").to_owned();
+    let application: Value = app
+        .admin(Method::POST, "/api/v1/applications")
+        .json(&json!({"name": "Listed", "tier": "P3"}))
+        .send()
+        .await
+        .expect("application")
+        .json()
+        .await
+        .expect("json");
+    let application_id = application["id"].as_str().expect("application id").to_owned();
     let doc: Value = app
         .request(Method::GET, "/api/v1/openapi.json")
         .send()
@@ -505,6 +515,8 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
         }
         let id = if template.starts_with("/api/v1/groups/") {
             &group_id
+        } else if template.starts_with("/api/v1/applications/") {
+            &application_id
         } else {
             &my_id
         };

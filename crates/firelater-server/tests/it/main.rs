@@ -4,6 +4,7 @@
 
 mod account;
 mod api_keys;
+mod applications;
 mod audit;
 mod auth;
 mod auth_cookie;

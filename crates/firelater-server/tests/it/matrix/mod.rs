@@ -6,6 +6,7 @@
 //! without a row fails the test.
 
 mod api_keys;
+mod applications;
 mod audit;
 mod auth;
 mod groups;
@@ -29,6 +30,7 @@ const MODULES: &[fn() -> Vec<Entry>] = &[
     users::entries,
     roles::entries,
     groups::entries,
+    applications::entries,
     api_keys::entries,
     audit::entries,
     platform::entries,
