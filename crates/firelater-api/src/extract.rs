@@ -234,6 +234,32 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     }
 }
 
+/// The UUIDs of a path with several (`/groups/{id}/members/{userId}`), in the order of
+/// `names`; a parameter that is not a UUID is a 400 naming it. For a route's own extractor:
+///
+/// ```ignore
+/// let [group_id, user_id] = path_uuids(parts, state, ["id", "userId"]).await?;
+/// ```
+pub async fn path_uuids<S: Send + Sync, const N: usize>(
+    parts: &mut Parts,
+    state: &S,
+    names: [&str; N],
+) -> Result<[Uuid; N], ApiError> {
+    let axum::extract::Path(raw): axum::extract::Path<std::collections::HashMap<String, String>> =
+        axum::extract::Path::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
+    let mut ids = [Uuid::nil(); N];
+    for (id, name) in ids.iter_mut().zip(names) {
+        *id = raw.get(name).and_then(|v| Uuid::try_parse(v).ok()).ok_or_else(|| {
+            let mut e = Error::field(name, "must be a UUID");
+            e.code = ErrorCode::BadRequest;
+            ApiError::from(e)
+        })?;
+    }
+    Ok(ids)
+}
+
 /// The query string as ordered pairs.
 pub struct QueryPairs(pub Vec<(String, String)>);
 

@@ -14,12 +14,10 @@ use firelater_core::applications::{
     Application, ApplicationStatus, CloudProvider, Criticality, Environment, EnvironmentStatus, EnvironmentType,
     LifecycleStage, Tier,
 };
-use firelater_core::{Error, ErrorCode};
 use firelater_service::applications::{
     ApplicationPatch, ENVIRONMENT_LIST, EnvironmentPatch, LIST, NewApplication, NewEnvironment,
 };
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -346,20 +344,10 @@ impl<S: Send + Sync> FromRequestParts<S> for EnvironmentPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw): axum::extract::Path<HashMap<String, String>> =
-            axum::extract::Path::from_request_parts(parts, state)
-                .await
-                .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
-        let param = |name: &str| -> Result<Uuid, ApiError> {
-            raw.get(name).and_then(|v| Uuid::try_parse(v).ok()).ok_or_else(|| {
-                let mut e = Error::field(name, "must be a UUID");
-                e.code = ErrorCode::BadRequest;
-                e.into()
-            })
-        };
+        let [application_id, environment_id] = crate::extract::path_uuids(parts, state, ["id", "envId"]).await?;
         Ok(Self {
-            application_id: param("id")?,
-            environment_id: param("envId")?,
+            application_id,
+            environment_id,
         })
     }
 }

@@ -12,13 +12,11 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use firelater_core::list::ListSpec;
-use firelater_core::{Error, ErrorCode};
 use firelater_service::groups::{
     GroupMember, GroupPatch, GroupView, LIST, MEMBER_LIST, NewGroup, USER_GROUP_LIST, UserGroup,
 };
 use firelater_service::model::Role;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -285,21 +283,8 @@ impl<S: Send + Sync> FromRequestParts<S> for MemberPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw): axum::extract::Path<HashMap<String, String>> =
-            axum::extract::Path::from_request_parts(parts, state)
-                .await
-                .map_err(|e| Error::new(ErrorCode::BadRequest, e.body_text()))?;
-        let param = |name: &str| -> Result<Uuid, ApiError> {
-            raw.get(name).and_then(|v| Uuid::try_parse(v).ok()).ok_or_else(|| {
-                let mut e = Error::field(name, "must be a UUID");
-                e.code = ErrorCode::BadRequest;
-                e.into()
-            })
-        };
-        Ok(Self {
-            group_id: param("id")?,
-            user_id: param("userId")?,
-        })
+        let [group_id, user_id] = crate::extract::path_uuids(parts, state, ["id", "userId"]).await?;
+        Ok(Self { group_id, user_id })
     }
 }
 
