@@ -9,6 +9,7 @@ import * as React from "react";
 import { api, CSRF_HEADER, sessionSignal, tokens, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import { sessionFromTokens } from "@/api/tokens";
+import { toast } from "@/components/toast";
 
 export type Me = components["schemas"]["MeResponse"];
 export type LoginRequest = components["schemas"]["LoginRequest"];
@@ -97,6 +98,8 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
       // Offline: the access token is forgotten here anyway and expires on its own.
     }
     setSignedOut(true);
+    // What the last page said is about that session, not the sign-in page.
+    toast.dismiss();
     tokens.clear();
     sessionSignal.post("signed-out");
   }, []);
