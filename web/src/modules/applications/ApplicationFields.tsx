@@ -115,7 +115,7 @@ export function ApplicationFields({
       <FormField id={id("description")} label="Description (optional)" error={errors.description}>
         <Input autoComplete="off" {...form.register("description")} />
       </FormField>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid items-start gap-4 sm:grid-cols-2">
         <FormField id={id("tier")} label="Tier" error={errors.tier} hint="P1 is the most critical, P4 the least.">
           <Select {...form.register("tier")}>
             {TIERS.map((t) => (

@@ -116,7 +116,7 @@ function EnvironmentDialog({
         </DialogHeader>
         <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label={title} id="environment-form">
           {formError && <Alert variant="error">{formError}</Alert>}
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid items-start gap-4 sm:grid-cols-2">
             <FormField id="env-name" label="Name" error={errors.name}>
               <Input autoComplete="off" {...form.register("name")} />
             </FormField>
@@ -133,7 +133,7 @@ function EnvironmentDialog({
           <FormField id="env-url" label="URL (optional)" error={errors.url} hint="Starts with http:// or https://.">
             <Input type="url" autoComplete="off" {...form.register("url")} />
           </FormField>
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid items-start gap-4 sm:grid-cols-2">
             <FormField id="env-cloud-provider" label="Cloud provider" error={errors.cloud_provider}>
               <Select {...form.register("cloud_provider")}>
                 <option value="">Not set</option>
