@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { LoginPage } from "@/modules/identity/LoginPage";
+import { applicationRoutes } from "@/modules/applications/routes";
 import { identityRoutes } from "@/modules/identity/routes";
 
 // Pages behind sign-in load on demand, so the sign-in page stays small.
@@ -98,6 +99,7 @@ const router = createBrowserRouter([
         children: [
           { index: true, element: <HomePage /> },
           ...identityRoutes,
+          ...applicationRoutes,
           { path: "*", element: <NotFoundPage /> },
         ],
       },
