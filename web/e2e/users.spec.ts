@@ -200,7 +200,7 @@ test("an administrator manages a user from sign-in to sign-out", async ({ page, 
   await test.step("the command palette finds pages and users", async () => {
     await page.goto("/");
     await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
-    await screenshot(page, info, "home");
+    await screenshot(page, info, "home-after-users");
     if (phone) await page.getByTestId("open-palette").tap();
     else await page.keyboard.press("Control+k");
     const input = page.getByTestId("palette-input");
