@@ -22,6 +22,7 @@ import {
   type ListSpec,
   type ListState,
 } from "./tableState";
+import { useDebounced } from "./useDebounced";
 import { useListState } from "./useListState";
 
 /** A page of a list as the API answers it. */
@@ -77,4 +78,28 @@ export function useListQuery<S extends string, F extends string, T>({ spec, quer
       onRetry: () => void result.refetch(),
     },
   };
+}
+
+/**
+ * A list's search box: what is typed goes to the URL's `q` 300 ms after the last key
+ * (replacing the history entry), and a `q` that changes in the URL (Back, a pasted link)
+ * comes back into the box.
+ */
+export function useSearchBox(list: {
+  state: { q: string };
+  setFilters: (change: { q?: string }, opts?: { replace?: boolean }) => void;
+}): [string, (text: string) => void] {
+  const q = list.state.q;
+  const [search, setSearch] = React.useState(q);
+  const debounced = useDebounced(search, 300);
+  const [shownQ, setShownQ] = React.useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    setSearch(q);
+  }
+  const setFilters = list.setFilters;
+  React.useEffect(() => {
+    if (debounced.trim() !== q.trim()) setFilters({ q: debounced }, { replace: true });
+  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps -- only a new search term moves the URL
+  return [search, setSearch];
 }

@@ -8,8 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { useCreateParam } from "@/lib/useCreateParam";
-import { useDebounced } from "@/lib/useDebounced";
-import { useListQuery } from "@/lib/useListQuery";
+import { useListQuery, useSearchBox } from "@/lib/useListQuery";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { useShortcut } from "@/lib/shortcuts";
 import { type ListSpec } from "@/lib/tableState";
@@ -134,21 +133,11 @@ export function ApplicationsPage() {
   const navigate = useNavigate();
   const list = useListQuery({ spec: APPLICATIONS_SPEC, queryKey: applicationKeys.lists, fetch: fetchApplicationPage });
   const { state } = list;
-  const [search, setSearch] = React.useState(state.q);
-  const debounced = useDebounced(search, 300);
+  const [search, setSearch] = useSearchBox(list);
   const [creating, setCreating] = React.useState(false);
   useShortcut("c", "New application", () => setCreating(true), can("applications:create"));
   useCreateParam(() => setCreating(true), can("applications:create"));
 
-  // The URL is the truth: Back/Forward or a pasted link updates the box.
-  const [shownQ, setShownQ] = React.useState(state.q);
-  if (shownQ !== state.q) {
-    setShownQ(state.q);
-    setSearch(state.q);
-  }
-  React.useEffect(() => {
-    if (debounced.trim() !== state.q.trim()) list.setFilters({ q: debounced }, { replace: true });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps -- only a new search term moves the URL
 
   const newApplication = can("applications:create") && (
     <Button onClick={() => setCreating(true)} data-testid="new-application">

@@ -8,8 +8,7 @@ import { EmptyState } from "@/components/EmptyState";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { useDebounced } from "@/lib/useDebounced";
-import { useListQuery } from "@/lib/useListQuery";
+import { useListQuery, useSearchBox } from "@/lib/useListQuery";
 import { useShortcut } from "@/lib/shortcuts";
 import { useCreateParam } from "@/lib/useCreateParam";
 import { type ListSpec } from "@/lib/tableState";
@@ -100,21 +99,11 @@ export function UsersPage() {
   const navigate = useNavigate();
   const list = useListQuery({ spec: USERS_SPEC, queryKey: userKeys.lists, fetch: fetchUserPage });
   const { state } = list;
-  const [search, setSearch] = React.useState(state.q);
-  const debounced = useDebounced(search, 300);
+  const [search, setSearch] = useSearchBox(list);
   const [creating, setCreating] = React.useState(false);
   useShortcut("c", "New user", () => setCreating(true), can("users:create"));
   useCreateParam(() => setCreating(true), can("users:create"));
 
-  // The URL is the truth: Back/Forward or a pasted link updates the box.
-  const [shownQ, setShownQ] = React.useState(state.q);
-  if (shownQ !== state.q) {
-    setShownQ(state.q);
-    setSearch(state.q);
-  }
-  React.useEffect(() => {
-    if (debounced.trim() !== state.q.trim()) list.setFilters({ q: debounced }, { replace: true });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps -- only a new search term moves the URL
 
   const newUser = can("users:create") && (
     <Button onClick={() => setCreating(true)} data-testid="new-user">
