@@ -30,7 +30,7 @@ pub enum Scenario {
     /// `GET /api/v1/users` filtered and searched, over at least 1,000 users created at setup.
     ListUsers,
     /// `GET /api/v1/applications` filtered by tier, status and tag and searched, over at
-    /// least 1,000 applications created at setup.
+    /// least 10,000 applications imported at setup.
     ListApplications,
     /// `POST /api/v1/auth/forgot-password` for the target's account, expecting 202.
     ForgotPasswordKnown,
@@ -216,30 +216,38 @@ pub async fn list_users(client: &Client, target: &Target) -> anyhow::Result<Plan
     })
 }
 
-/// How many applications [`list_applications`] lists over.
-const LIST_APPLICATIONS_POPULATION: usize = 1_000;
+/// How many applications [`list_applications`] lists over (the 10,000).
+const LIST_APPLICATIONS_POPULATION: usize = 10_000;
 
 /// `GET /api/v1/applications?tier=P1,P2&status=active&tag=bench&q=bench&sort=app_id&per_page=25`
-/// over at least 1,000 applications (created at setup if missing: four tiers, three statuses,
-/// every other one tagged `bench`), expecting 200.
+/// over at least 10,000 applications (imported at setup if missing, in one CSV file: four
+/// tiers, three statuses, every other one tagged `bench`), expecting 200.
 pub async fn list_applications(client: &Client, target: &Target) -> anyhow::Result<Plan> {
     let token = sign_in(client, target, Scenario::ListApplications).await?;
     let count_url = target.url("/api/v1/applications?q=bench-app&per_page=1");
     let existing: Value = client.get(&count_url).bearer_auth(&token).send().await?.json().await?;
     let have = existing["meta"]["total"].as_u64().unwrap_or(0) as usize;
-    for i in have..LIST_APPLICATIONS_POPULATION {
-        let tags: &[&str] = if i % 2 == 0 { &["bench", "web"] } else { &["batch"] };
-        let tier = ["P1", "P2", "P3", "P4"][i % 4];
-        let status = ["active", "inactive", "deprecated"][i % 3];
-        let body = json!({"name": format!("bench-app {i}"), "tier": tier, "status": status, "tags": tags});
+    if have < LIST_APPLICATIONS_POPULATION {
+        let mut csv = String::from("name,tier,status,tags\n");
+        for i in have..LIST_APPLICATIONS_POPULATION {
+            let tags = if i % 2 == 0 { "bench;web" } else { "batch" };
+            let tier = ["P1", "P2", "P3", "P4"][i % 4];
+            let status = ["active", "inactive", "deprecated"][i % 3];
+            csv.push_str(&format!("bench-app {i},{tier},{status},{tags}\n"));
+        }
         let res = client
-            .post(target.url("/api/v1/applications"))
+            .post(target.url("/api/v1/applications/import"))
             .bearer_auth(&token)
-            .json(&body)
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv)
             .send()
             .await?;
-        if !res.status().is_success() {
-            bail!("creating bench application {i} returned {}", res.status());
+        if res.status() != StatusCode::CREATED {
+            bail!(
+                "importing bench applications returned {}: {}",
+                res.status(),
+                res.text().await?
+            );
         }
     }
     let url = target

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod ctx;
 pub mod groups;
 pub mod idempotency;
+pub mod imports;
 pub mod jobs;
 pub mod mfa;
 pub mod password;

@@ -58,6 +58,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports applications from a CSV file.
+         * @description Columns: `name, description, tier, status, lifecycle_stage, criticality, business_unit,
+         *     owner_email, owner_group, support_group, tags` (`name` and `tier` required; `tags`
+         *     separated by `;`; an owner by email, groups by name). Every row is checked and each bad
+         *     one named by line and column; only a file without a bad row is written, all of it in one
+         *     transaction.
+         */
+        post: operations["import_applications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}": {
         parameters: {
             query?: never;
@@ -1294,6 +1318,28 @@ export interface components {
             /** @description `ok` or `unavailable`. */
             status: string;
         };
+        /** @description What an import did or, on a dry run, would do. */
+        ImportReport: {
+            /**
+             * Format: int64
+             * @description Records written: every row, or none when any row is bad or on a dry run.
+             */
+            created: number;
+            /** @description Whether this was only a check. */
+            dry_run: boolean;
+            /** @description Every problem found, by line then field. */
+            errors: components["schemas"]["RowError"][];
+            /**
+             * Format: int64
+             * @description Data rows in the file.
+             */
+            total_rows: number;
+            /**
+             * Format: int64
+             * @description Rows without an error.
+             */
+            valid_rows: number;
+        };
         /**
          * @description Where an application is in its life.
          * @enum {string}
@@ -1919,6 +1965,7 @@ export interface components {
             errors?: {
                 [key: string]: string[];
             };
+            report?: null | components["schemas"]["ImportReport"];
             /** @description The request's id, to quote when reporting a problem. */
             request_id?: string | null;
             /**
@@ -1990,6 +2037,20 @@ export interface components {
              * @description Optimistic-locking version.
              */
             version: number;
+        };
+        /** @description One problem of an import, by line and field. */
+        RowError: {
+            /** @description A stable code: `invalid`, `required`, `unknown_column`, `invalid_reference`, `duplicate`. */
+            code: string;
+            /** @description The column (or `file` for the file as a whole). */
+            field: string;
+            /**
+             * Format: int64
+             * @description The file's line (1 is the header).
+             */
+            line: number;
+            /** @description What is wrong, for a person. */
+            message: string;
         };
         /** @description One live session. */
         SessionResponse: {
@@ -2337,13 +2398,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of API keys */
+            /** @description A page of API keys; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_ApiKeyResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -2613,13 +2675,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of applications */
+            /** @description A page of applications; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_ApplicationResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -2683,6 +2746,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_applications: {
+        parameters: {
+            query?: {
+                /** @description Check the file and report, writing nothing */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file, UTF-8, with a header row */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The dry run's report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Every row was imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
             /** @description Malformed request */
@@ -3035,13 +3207,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of environments */
+            /** @description A page of environments; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_EnvironmentResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -3471,13 +3644,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of audit entries */
+            /** @description A page of audit entries; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_AuditLogResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -3541,13 +3715,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of the entity's audit entries */
+            /** @description A page of the entity's audit entries; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_AuditLogResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -4313,13 +4488,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of your live sessions */
+            /** @description A page of your live sessions; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_SessionResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -4575,13 +4751,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of groups */
+            /** @description A page of groups; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_GroupResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -4998,13 +5175,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of members */
+            /** @description A page of members; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_GroupMemberResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -5524,13 +5702,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of tenants */
+            /** @description A page of tenants; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_TenantResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid parameters, named in `errors` */
@@ -5925,13 +6104,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of roles */
+            /** @description A page of roles; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_RoleResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -6351,13 +6531,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of users */
+            /** @description A page of users; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_UserResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -6778,13 +6959,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of the user's groups */
+            /** @description A page of the user's groups; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_UserGroupResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod docs;
 pub mod groups;
 pub mod health;
+pub mod imports;
 pub mod mfa;
 pub mod platform;
 pub mod roles;

@@ -18,6 +18,7 @@ mod grants;
 mod groups;
 mod hashing;
 mod hygiene;
+mod imports;
 mod jobs;
 mod matrix;
 mod mfa;
