@@ -22,5 +22,6 @@ pub mod health;
 pub mod mfa;
 pub mod platform;
 pub mod roles;
+pub mod services;
 pub mod sessions;
 pub mod users;
