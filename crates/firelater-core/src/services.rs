@@ -111,8 +111,9 @@ fn hundredths(value: f64) -> Option<i64> {
     let scaled = value * 100.0;
     let rounded = scaled.round();
     // Binary floating point cannot hold most decimals exactly; a tolerance far below one
-    // hundredth tells `0.29` (28.999…) from `0.291`.
-    if (scaled - rounded).abs() > 1e-6 * rounded.abs().max(1.0) {
+    // hundredth, yet above the rounding error of the largest amounts (a few units in the last
+    // place), tells `0.29` (28.999…) from `0.291`.
+    if (scaled - rounded).abs() > (4e-15 * rounded.abs()).max(1e-6) {
         return None;
     }
     if rounded.abs() > 9.0e15 {
@@ -414,6 +415,9 @@ mod tests {
     #[case(9_999_999_999.99, Some(999_999_999_999))]
     #[case(10_000_000_000.0, None)]
     #[case(0.001, None)]
+    #[case(1_234_567_890.123, None)]
+    #[case(9_999_999_999.999, None)]
+    #[case(0.30000000000000004, Some(30))]
     #[case(1.234, None)]
     #[case(-1.0, None)]
     #[case(f64::NAN, None)]
