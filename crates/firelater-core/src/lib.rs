@@ -18,6 +18,7 @@ pub mod list;
 pub mod numbering;
 pub mod permission;
 pub mod roles;
+pub mod services;
 pub mod tenants;
 pub mod useragent;
 pub mod users;

@@ -287,7 +287,7 @@ fn environment_data(e: &Environment) -> EnvironmentData {
 }
 
 /// An optional single-line text of at most `max` characters; blank means none.
-fn short_text(v: &mut Validator, field: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
+pub(crate) fn short_text(v: &mut Validator, field: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
     match value.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
         Some(s) => v.check(validate::required_text(field, s, max)).map(Some),
@@ -325,7 +325,7 @@ fn string_list(
     ok.then_some(out)
 }
 
-fn metadata(v: &mut Validator, value: Value) -> Option<Value> {
+pub(crate) fn metadata(v: &mut Validator, value: Value) -> Option<Value> {
     if !value.is_object() {
         v.add("metadata", "must be a JSON object");
         return None;

@@ -17,6 +17,7 @@ pub mod password;
 pub mod platform;
 pub mod preferences;
 pub mod roles;
+pub mod services;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

@@ -23,5 +23,6 @@ pub mod imports;
 pub mod mfa;
 pub mod platform;
 pub mod roles;
+pub mod services;
 pub mod sessions;
 pub mod users;

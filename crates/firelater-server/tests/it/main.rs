@@ -28,6 +28,7 @@ mod platform;
 mod recorder;
 mod roles;
 mod security_headers;
+mod services;
 mod sessions;
 mod startup;
 mod tenancy;

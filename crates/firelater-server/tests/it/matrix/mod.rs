@@ -12,6 +12,7 @@ mod auth;
 mod groups;
 mod platform;
 mod roles;
+mod services;
 mod system;
 mod users;
 
@@ -31,6 +32,7 @@ const MODULES: &[fn() -> Vec<Entry>] = &[
     roles::entries,
     groups::entries,
     applications::entries,
+    services::entries,
     api_keys::entries,
     audit::entries,
     platform::entries,
