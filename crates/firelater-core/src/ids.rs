@@ -81,4 +81,10 @@ id_type! {
     ApplicationId,
     /// One environment (deployment) of an application.
     EnvironmentId,
+    /// A class of configuration items (`server`, `database`, …) of a tenant's CMDB.
+    CiClassId,
+    /// A configuration item of the CMDB.
+    CiId,
+    /// A relationship between two configuration items.
+    CiRelationshipId,
 }

@@ -60,6 +60,10 @@ permissions! {
     ApplicationsCreate => ("applications", "create", "Register applications"),
     ApplicationsUpdate => ("applications", "update", "Change applications and their environments"),
     ApplicationsDelete => ("applications", "delete", "Delete applications"),
+    CmdbRead => ("cmdb", "read", "See the CMDB: classes, configuration items, relationships, impact"),
+    CmdbCreate => ("cmdb", "create", "Add CMDB classes, configuration items and relationships"),
+    CmdbUpdate => ("cmdb", "update", "Change CMDB classes and configuration items"),
+    CmdbDelete => ("cmdb", "delete", "Delete CMDB classes, configuration items and relationships"),
     SettingsAdmin => ("settings", "admin", "Change tenant settings"),
 }
 
@@ -138,8 +142,11 @@ impl SystemRole {
                 ApplicationsRead,
                 ApplicationsCreate,
                 ApplicationsUpdate,
+                CmdbRead,
+                CmdbCreate,
+                CmdbUpdate,
             ],
-            Self::Agent => vec![UsersRead, GroupsRead, RolesRead, ApplicationsRead],
+            Self::Agent => vec![UsersRead, GroupsRead, RolesRead, ApplicationsRead, CmdbRead],
             Self::Requester => vec![],
         }
     }
