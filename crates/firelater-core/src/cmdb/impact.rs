@@ -265,3 +265,89 @@ mod tests {
         }
     }
 }
+
+/// Parses the query of an impact (`direction`, `depth`) or graph (`depth` only, when
+/// `with_direction` is false) request: `depth` from 1 to `max` (`default` when absent),
+/// `direction` `downstream` (the default) or `upstream`. A wrong or unknown parameter is a 400
+/// `invalid_query` naming it, as for lists.
+pub fn parse_query(
+    pairs: &[(String, String)],
+    with_direction: bool,
+    max: u32,
+    default: u32,
+) -> crate::Result<(ImpactDirection, u32)> {
+    let mut errors = crate::FieldErrors::new();
+    let mut direction = ImpactDirection::Downstream;
+    let mut depth = default;
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in pairs {
+        if !seen.insert(k.as_str()) {
+            errors.entry(k.clone()).or_default().push("must be given at most once".into());
+            continue;
+        }
+        match k.as_str() {
+            "depth" => match v.trim().parse::<u32>() {
+                Ok(d) if (1..=max).contains(&d) => depth = d,
+                _ => errors
+                    .entry(k.clone())
+                    .or_default()
+                    .push(format!("must be a whole number from 1 to {max}")),
+            },
+            "direction" if with_direction => match v.parse::<ImpactDirection>() {
+                Ok(d) => direction = d,
+                Err(_) => errors
+                    .entry(k.clone())
+                    .or_default()
+                    .push("must be downstream or upstream".into()),
+            },
+            _ => errors
+                .entry(k.clone())
+                .or_default()
+                .push("unknown query parameter".into()),
+        }
+    }
+    if errors.is_empty() {
+        Ok((direction, depth))
+    } else {
+        let mut e = crate::Error::validation(errors);
+        e.code = crate::ErrorCode::InvalidQuery;
+        Err(e)
+    }
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[rstest]
+    #[case(&[], Some((ImpactDirection::Downstream, 5)))]
+    #[case(&[("direction", "upstream"), ("depth", "10")], Some((ImpactDirection::Upstream, 10)))]
+    #[case(&[("depth", "1")], Some((ImpactDirection::Downstream, 1)))]
+    #[case(&[("depth", "0")], None)]
+    #[case(&[("depth", "11")], None)]
+    #[case(&[("depth", "x")], None)]
+    #[case(&[("direction", "sideways")], None)]
+    #[case(&[("other", "1")], None)]
+    fn impact_queries_are_checked(#[case] pairs: &[(&str, &str)], #[case] want: Option<(ImpactDirection, u32)>) {
+        let got = parse_query(&q(pairs), true, 10, 5);
+        match want {
+            Some(w) => assert_eq!(got.ok(), Some(w)),
+            None => {
+                let e = got.expect_err("refused");
+                assert_eq!(e.code, crate::ErrorCode::InvalidQuery);
+                assert_eq!(e.fields.keys().next().map(String::as_str), Some(pairs[0].0));
+            }
+        }
+    }
+
+    #[test]
+    fn a_graph_query_takes_no_direction() {
+        assert!(parse_query(&q(&[("direction", "upstream")]), false, 5, 2).is_err());
+        assert_eq!(parse_query(&q(&[]), false, 5, 2).ok(), Some((ImpactDirection::Downstream, 2)));
+    }
+}

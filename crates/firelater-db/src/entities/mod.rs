@@ -4,6 +4,9 @@
 pub mod api_key;
 pub mod application;
 pub mod audit_log;
+pub mod ci_class;
+pub mod ci_relationship;
+pub mod configuration_item;
 pub mod environment;
 pub mod group;
 pub mod group_member;
