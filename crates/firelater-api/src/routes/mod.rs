@@ -14,6 +14,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod applications;
+pub mod cmdb;
 pub mod audit;
 pub mod auth;
 pub mod docs;

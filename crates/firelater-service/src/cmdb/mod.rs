@@ -10,7 +10,8 @@ mod relationships;
 
 pub use classes::{CLASS_LIST, ClassPatch, NewClass};
 pub use cis::{CI_LIST, CiPatch, NewCi};
-pub use impact::{Graph, GraphNode, Impact, ImpactNode, ImpactRoot};
+pub use impact::{Graph, GraphNode, Impact, ImpactNode, ImpactRoot, ResultEdge};
+pub use firelater_db::repo::cmdb::Related;
 pub use relationships::{NewRelationship, RELATED_LIST, RELATIONSHIP_LIST};
 
 use firelater_core::Error;
