@@ -9,6 +9,7 @@ mod api_keys;
 mod applications;
 mod audit;
 mod auth;
+mod cmdb;
 mod groups;
 mod platform;
 mod roles;
@@ -31,6 +32,7 @@ const MODULES: &[fn() -> Vec<Entry>] = &[
     roles::entries,
     groups::entries,
     applications::entries,
+    cmdb::entries,
     api_keys::entries,
     audit::entries,
     platform::entries,
