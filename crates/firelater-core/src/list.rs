@@ -276,9 +276,11 @@ impl ListSpec {
                         params.q = Some(q.to_owned());
                     }
                 }
-                other => match self.filters.iter().find(|f| {
-                    f.param == other || (f.kind == FilterKind::JsonKey && other.starts_with(f.param))
-                }) {
+                other => match self
+                    .filters
+                    .iter()
+                    .find(|f| f.param == other || (f.kind == FilterKind::JsonKey && other.starts_with(f.param)))
+                {
                     Some(spec) if spec.kind == FilterKind::JsonKey => {
                         let key = &other[spec.param.len()..];
                         let ok_key =

@@ -42,17 +42,72 @@ const GRANTS: &[(&str, &str)] = &[
 /// The classes every tenant starts with (name, label, description, attribute schema): a
 /// frozen copy of `firelater_core::cmdb::SEEDED_CLASSES` as of this migration.
 pub const CLASSES: &[(&str, &str, &str, &str)] = &[
-    ("server", "Server", "A physical or virtual machine.", r#"{"type":"object","properties":{"os":{"type":"string","maxLength":200},"cpu_cores":{"type":"integer","minimum":1},"ram_gb":{"type":"number","minimum":0},"ip_address":{"type":"string","format":"ipv4"},"hostname":{"type":"string","maxLength":255}}}"#),
-    ("database", "Database", "A database or database cluster.", r#"{"type":"object","properties":{"engine":{"enum":["postgresql","mysql","mariadb","sqlite","oracle","sqlserver","mongodb","redis","cassandra","dynamodb","other"]},"version":{"type":"string","maxLength":50},"size_gb":{"type":"number","minimum":0}}}"#),
-    ("application", "Application", "A deployed piece of software.", r#"{"type":"object","properties":{"version":{"type":"string","maxLength":50},"language":{"type":"string","maxLength":100},"repository":{"type":"string","format":"uri"}}}"#),
-    ("network_device", "Network device", "A router, switch, firewall or access point.", r#"{"type":"object","properties":{"vendor":{"type":"string","maxLength":100},"model":{"type":"string","maxLength":100},"ip_address":{"type":"string","format":"ipv4"},"ports":{"type":"integer","minimum":0}}}"#),
-    ("load_balancer", "Load balancer", "Spreads traffic over a pool of targets.", r#"{"type":"object","properties":{"scheme":{"enum":["internet-facing","internal"]},"dns_name":{"type":"string","maxLength":255},"listeners":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65535}}}}"#),
-    ("container", "Container", "A container or container service.", r#"{"type":"object","properties":{"image":{"type":"string","maxLength":500},"replicas":{"type":"integer","minimum":0},"orchestrator":{"type":"string","maxLength":100}}}"#),
-    ("function", "Function", "A serverless function.", r#"{"type":"object","properties":{"runtime":{"type":"string","maxLength":100},"memory_mb":{"type":"integer","minimum":1},"timeout_seconds":{"type":"integer","minimum":1}}}"#),
-    ("storage", "Storage", "A volume, bucket or file share.", r#"{"type":"object","properties":{"kind":{"enum":["block","object","file"]},"capacity_gb":{"type":"number","minimum":0},"encrypted":{"type":"boolean"}}}"#),
-    ("queue", "Queue", "A message queue or topic.", r#"{"type":"object","properties":{"broker":{"type":"string","maxLength":100},"fifo":{"type":"boolean"}}}"#),
-    ("dns_record", "DNS record", "A name in a DNS zone.", r#"{"type":"object","properties":{"record_type":{"enum":["A","AAAA","CNAME","MX","TXT","NS","SRV","CAA","PTR"]},"value":{"type":"string","maxLength":1000},"ttl":{"type":"integer","minimum":0}}}"#),
-    ("certificate", "Certificate", "A TLS certificate.", r#"{"type":"object","properties":{"expires_at":{"type":"string","format":"date-time"},"issuer":{"type":"string","maxLength":255},"subject":{"type":"string","maxLength":255}}}"#),
+    (
+        "server",
+        "Server",
+        "A physical or virtual machine.",
+        r#"{"type":"object","properties":{"os":{"type":"string","maxLength":200},"cpu_cores":{"type":"integer","minimum":1},"ram_gb":{"type":"number","minimum":0},"ip_address":{"type":"string","format":"ipv4"},"hostname":{"type":"string","maxLength":255}}}"#,
+    ),
+    (
+        "database",
+        "Database",
+        "A database or database cluster.",
+        r#"{"type":"object","properties":{"engine":{"enum":["postgresql","mysql","mariadb","sqlite","oracle","sqlserver","mongodb","redis","cassandra","dynamodb","other"]},"version":{"type":"string","maxLength":50},"size_gb":{"type":"number","minimum":0}}}"#,
+    ),
+    (
+        "application",
+        "Application",
+        "A deployed piece of software.",
+        r#"{"type":"object","properties":{"version":{"type":"string","maxLength":50},"language":{"type":"string","maxLength":100},"repository":{"type":"string","format":"uri"}}}"#,
+    ),
+    (
+        "network_device",
+        "Network device",
+        "A router, switch, firewall or access point.",
+        r#"{"type":"object","properties":{"vendor":{"type":"string","maxLength":100},"model":{"type":"string","maxLength":100},"ip_address":{"type":"string","format":"ipv4"},"ports":{"type":"integer","minimum":0}}}"#,
+    ),
+    (
+        "load_balancer",
+        "Load balancer",
+        "Spreads traffic over a pool of targets.",
+        r#"{"type":"object","properties":{"scheme":{"enum":["internet-facing","internal"]},"dns_name":{"type":"string","maxLength":255},"listeners":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65535}}}}"#,
+    ),
+    (
+        "container",
+        "Container",
+        "A container or container service.",
+        r#"{"type":"object","properties":{"image":{"type":"string","maxLength":500},"replicas":{"type":"integer","minimum":0},"orchestrator":{"type":"string","maxLength":100}}}"#,
+    ),
+    (
+        "function",
+        "Function",
+        "A serverless function.",
+        r#"{"type":"object","properties":{"runtime":{"type":"string","maxLength":100},"memory_mb":{"type":"integer","minimum":1},"timeout_seconds":{"type":"integer","minimum":1}}}"#,
+    ),
+    (
+        "storage",
+        "Storage",
+        "A volume, bucket or file share.",
+        r#"{"type":"object","properties":{"kind":{"enum":["block","object","file"]},"capacity_gb":{"type":"number","minimum":0},"encrypted":{"type":"boolean"}}}"#,
+    ),
+    (
+        "queue",
+        "Queue",
+        "A message queue or topic.",
+        r#"{"type":"object","properties":{"broker":{"type":"string","maxLength":100},"fifo":{"type":"boolean"}}}"#,
+    ),
+    (
+        "dns_record",
+        "DNS record",
+        "A name in a DNS zone.",
+        r#"{"type":"object","properties":{"record_type":{"enum":["A","AAAA","CNAME","MX","TXT","NS","SRV","CAA","PTR"]},"value":{"type":"string","maxLength":1000},"ttl":{"type":"integer","minimum":0}}}"#,
+    ),
+    (
+        "certificate",
+        "Certificate",
+        "A TLS certificate.",
+        r#"{"type":"object","properties":{"expires_at":{"type":"string","format":"date-time"},"issuer":{"type":"string","maxLength":255},"subject":{"type":"string","maxLength":255}}}"#,
+    ),
 ];
 
 #[async_trait::async_trait]
@@ -67,7 +122,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ci_classes", &["tenant_id", "name"], true)).await?;
+        m.create_index(index("ci_classes", &["tenant_id", "name"], true))
+            .await?;
 
         m.create_table(
             tenant_table("configuration_items")

@@ -13,13 +13,12 @@ use chrono::{DateTime, Utc};
 use firelater_core::applications::{ApplicationStatus, Tier};
 use firelater_core::cmdb::impact::parse_query;
 use firelater_core::cmdb::{
-    CiClass, CiEnvironment, CiRelationship, CiStatus, CiSummary, ConfigItem, DEFAULT_GRAPH_DEPTH,
-    DEFAULT_IMPACT_DEPTH, ImpactDirection, MAX_GRAPH_DEPTH, MAX_IMPACT_DEPTH, RelationshipDirection,
-    RelationshipType,
+    CiClass, CiEnvironment, CiRelationship, CiStatus, CiSummary, ConfigItem, DEFAULT_GRAPH_DEPTH, DEFAULT_IMPACT_DEPTH,
+    ImpactDirection, MAX_GRAPH_DEPTH, MAX_IMPACT_DEPTH, RelationshipDirection, RelationshipType,
 };
 use firelater_service::cmdb::{
     CI_LIST, CLASS_LIST, CiPatch, ClassPatch, Graph, Impact, ImpactRoot, NewCi, NewClass, NewRelationship,
-    RELATED_LIST, Related, RELATIONSHIP_LIST,
+    RELATED_LIST, RELATIONSHIP_LIST, Related,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -671,14 +670,20 @@ pub async fn update_ci_class(
         description: body.description,
         attribute_schema: body.attribute_schema,
     };
-    Ok(axum::Json(state.services.update_ci_class(&ctx, id.into(), patch).await?.into()))
+    Ok(axum::Json(
+        state.services.update_ci_class(&ctx, id.into(), patch).await?.into(),
+    ))
 }
 
 /// Deletes a CI class that no live CI has (else 409 `class_in_use`).
 #[utoipa::path(delete, path = "/api/v1/cmdb/classes/{id}", tag = "cmdb", operation_id = "delete_ci_class",
     security(("bearer" = ["cmdb:delete"])), params(("id" = Uuid, Path, description = "Class id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
-pub async fn delete_ci_class(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
+pub async fn delete_ci_class(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
     state.services.delete_ci_class(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -725,7 +730,11 @@ pub async fn create_ci(
 #[utoipa::path(get, path = "/api/v1/cmdb/cis/{id}", tag = "cmdb", operation_id = "get_ci",
     security(("bearer" = ["cmdb:read"])), params(("id" = Uuid, Path, description = "CI id")),
     responses((status = 200, description = "The configuration item", body = CiResponse), ReadErrors))]
-pub async fn get_ci(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<axum::Json<CiResponse>> {
+pub async fn get_ci(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<axum::Json<CiResponse>> {
     Ok(axum::Json(state.services.get_ci(&ctx, id.into()).await?.into()))
 }
 
@@ -755,7 +764,9 @@ pub async fn update_ci(
         discovered_by: body.discovered_by,
         last_discovered_at: body.last_discovered_at,
     };
-    Ok(axum::Json(state.services.update_ci(&ctx, id.into(), patch).await?.into()))
+    Ok(axum::Json(
+        state.services.update_ci(&ctx, id.into(), patch).await?.into(),
+    ))
 }
 
 /// Deletes a configuration item (soft: its history and relationship rows stay).
@@ -797,7 +808,13 @@ pub async fn get_ci_impact(
     q: QueryPairs,
 ) -> ApiResult<axum::Json<ImpactResponse>> {
     let (direction, depth) = parse_query(&q.0, true, MAX_IMPACT_DEPTH, DEFAULT_IMPACT_DEPTH)?;
-    Ok(axum::Json(state.services.ci_impact(&ctx, id.into(), direction, depth).await?.into()))
+    Ok(axum::Json(
+        state
+            .services
+            .ci_impact(&ctx, id.into(), direction, depth)
+            .await?
+            .into(),
+    ))
 }
 
 /// The neighbourhood of a CI over every relationship, both ways, for the graph view.
@@ -813,7 +830,9 @@ pub async fn get_ci_graph(
     q: QueryPairs,
 ) -> ApiResult<axum::Json<GraphResponse>> {
     let (_, depth) = parse_query(&q.0, false, MAX_GRAPH_DEPTH, DEFAULT_GRAPH_DEPTH)?;
-    Ok(axum::Json(state.services.ci_graph(&ctx, id.into(), depth).await?.into()))
+    Ok(axum::Json(
+        state.services.ci_graph(&ctx, id.into(), depth).await?.into(),
+    ))
 }
 
 /// The impact analysis of an application, from its live CIs.
@@ -831,7 +850,11 @@ pub async fn get_application_impact(
 ) -> ApiResult<axum::Json<ImpactResponse>> {
     let (direction, depth) = parse_query(&q.0, true, MAX_IMPACT_DEPTH, DEFAULT_IMPACT_DEPTH)?;
     Ok(axum::Json(
-        state.services.application_impact(&ctx, id.into(), direction, depth).await?.into(),
+        state
+            .services
+            .application_impact(&ctx, id.into(), direction, depth)
+            .await?
+            .into(),
     ))
 }
 
@@ -848,14 +871,20 @@ pub async fn get_application_graph(
     q: QueryPairs,
 ) -> ApiResult<axum::Json<GraphResponse>> {
     let (_, depth) = parse_query(&q.0, false, MAX_GRAPH_DEPTH, DEFAULT_GRAPH_DEPTH)?;
-    Ok(axum::Json(state.services.application_graph(&ctx, id.into(), depth).await?.into()))
+    Ok(axum::Json(
+        state.services.application_graph(&ctx, id.into(), depth).await?.into(),
+    ))
 }
 
 /// Lists relationships between live configuration items.
 #[utoipa::path(get, path = "/api/v1/cmdb/relationships", tag = "cmdb", operation_id = "list_ci_relationships",
     security(("bearer" = ["cmdb:read"])), params(CiRelationshipListQuery),
     responses((status = 200, description = "A page of relationships", body = Paged<CiRelationshipResponse>), ReadErrors))]
-pub async fn list_ci_relationships(State(state): State<AppState>, Auth(ctx): Auth, q: QueryPairs) -> ApiResult<Response> {
+pub async fn list_ci_relationships(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    q: QueryPairs,
+) -> ApiResult<Response> {
     let params = CiRelationshipListQuery::parse(&q)?;
     let page = state.services.list_ci_relationships(&ctx, &params).await?;
     Ok(Paged::from_page(page, CiRelationshipResponse::from).into_response(&params))
@@ -890,14 +919,20 @@ pub async fn get_ci_relationship(
     Auth(ctx): Auth,
     IdPath(id): IdPath,
 ) -> ApiResult<axum::Json<CiRelationshipResponse>> {
-    Ok(axum::Json(state.services.get_ci_relationship(&ctx, id.into()).await?.into()))
+    Ok(axum::Json(
+        state.services.get_ci_relationship(&ctx, id.into()).await?.into(),
+    ))
 }
 
 /// Removes a relationship.
 #[utoipa::path(delete, path = "/api/v1/cmdb/relationships/{id}", tag = "cmdb", operation_id = "delete_ci_relationship",
     security(("bearer" = ["cmdb:delete"])), params(("id" = Uuid, Path, description = "Relationship id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
-pub async fn delete_ci_relationship(State(state): State<AppState>, Auth(ctx): Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
+pub async fn delete_ci_relationship(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
     state.services.delete_ci_relationship(&ctx, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

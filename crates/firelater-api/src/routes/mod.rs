@@ -14,9 +14,9 @@
 pub mod account;
 pub mod api_keys;
 pub mod applications;
-pub mod cmdb;
 pub mod audit;
 pub mod auth;
+pub mod cmdb;
 pub mod docs;
 pub mod groups;
 pub mod health;

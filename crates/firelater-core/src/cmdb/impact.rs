@@ -33,7 +33,11 @@ pub fn propagates(t: RelationshipType) -> bool {
 
 /// The relationship types that carry a failure, in declaration order.
 pub fn propagating_types() -> Vec<RelationshipType> {
-    RelationshipType::ALL.iter().copied().filter(|t| propagates(*t)).collect()
+    RelationshipType::ALL
+        .iter()
+        .copied()
+        .filter(|t| propagates(*t))
+        .collect()
 }
 
 /// An edge of the graph: `(source, target, type)`.
@@ -282,7 +286,10 @@ pub fn parse_query(
     let mut seen = std::collections::HashSet::new();
     for (k, v) in pairs {
         if !seen.insert(k.as_str()) {
-            errors.entry(k.clone()).or_default().push("must be given at most once".into());
+            errors
+                .entry(k.clone())
+                .or_default()
+                .push("must be given at most once".into());
             continue;
         }
         match k.as_str() {
@@ -348,6 +355,9 @@ mod query_tests {
     #[test]
     fn a_graph_query_takes_no_direction() {
         assert!(parse_query(&q(&[("direction", "upstream")]), false, 5, 2).is_err());
-        assert_eq!(parse_query(&q(&[]), false, 5, 2).ok(), Some((ImpactDirection::Downstream, 2)));
+        assert_eq!(
+            parse_query(&q(&[]), false, 5, 2).ok(),
+            Some((ImpactDirection::Downstream, 2))
+        );
     }
 }

@@ -161,8 +161,10 @@ fn check_node(node: &Value, path: &str, depth: usize, out: &mut Vec<Problem>) {
             )),
         }
     }
-    if let (Some(min), Some(max)) = (obj.get("minimum").and_then(Value::as_f64), obj.get("maximum").and_then(Value::as_f64))
-        && min > max
+    if let (Some(min), Some(max)) = (
+        obj.get("minimum").and_then(Value::as_f64),
+        obj.get("maximum").and_then(Value::as_f64),
+    ) && min > max
     {
         out.push(problem(&format!("{path}.minimum"), "must not exceed maximum"));
     }

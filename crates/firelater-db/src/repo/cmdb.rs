@@ -90,7 +90,10 @@ async fn counts(tx: &TenantTx, names: &[String]) -> Result<HashMap<String, u64>,
         .all(tx.conn())
         .await
         .map_err(db_err)?;
-    Ok(rows.into_iter().map(|(k, n)| (k, u64::try_from(n).unwrap_or(0))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 async fn with_count(tx: &TenantTx, m: ci_class::Model) -> Result<CiClass, Error> {
@@ -681,12 +684,7 @@ pub async fn walk(tx: &TenantTx, start: WalkStart, edges: WalkEdges, depth: u32)
         WalkStart::Ci(c) => ("id", c.0),
         WalkStart::Application(a) => ("application_id", a.0),
     };
-    let types = |ts: &[&str]| {
-        ts.iter()
-            .map(|t| format!("'{t}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let types = |ts: &[&str]| ts.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
     let step = match edges {
         WalkEdges::Backward(ts) => format!(
             "JOIN ci_relationships r ON r.tenant_id = $1 AND r.target_ci_id = w.ci_id AND r.relationship_type IN ({})
@@ -698,10 +696,12 @@ pub async fn walk(tx: &TenantTx, start: WalkStart, edges: WalkEdges, depth: u32)
              JOIN configuration_items n ON n.id = r.target_ci_id AND n.tenant_id = $1 AND n.deleted_at IS NULL",
             types(ts)
         ),
-        WalkEdges::Both => "JOIN ci_relationships r ON r.tenant_id = $1 AND (r.source_ci_id = w.ci_id OR r.target_ci_id = w.ci_id)
+        WalkEdges::Both => {
+            "JOIN ci_relationships r ON r.tenant_id = $1 AND (r.source_ci_id = w.ci_id OR r.target_ci_id = w.ci_id)
              JOIN configuration_items n ON n.tenant_id = $1 AND n.deleted_at IS NULL
                AND n.id = CASE WHEN r.source_ci_id = w.ci_id THEN r.target_ci_id ELSE r.source_ci_id END"
-            .to_owned(),
+                .to_owned()
+        }
     };
     // Every type in the lists is a `RelationshipType` name from code, never input.
     let sql = format!(

@@ -114,8 +114,10 @@ async fn every_tenant_starts_with_the_seeded_classes_as_the_migration_seeds_them
         .iter()
         .map(|(n, l, d, s)| (*n, *l, *d, Some(*s)))
         .collect();
-    let current: Vec<(&str, &str, &str, Option<&str>)> =
-        SEEDED_CLASSES.iter().map(|c| (c.name, c.label, c.description, c.schema)).collect();
+    let current: Vec<(&str, &str, &str, Option<&str>)> = SEEDED_CLASSES
+        .iter()
+        .map(|c| (c.name, c.label, c.description, c.schema))
+        .collect();
     assert_eq!(frozen, current, "the migration's copy matches the seeded classes");
     let server = page["data"]
         .as_array()
@@ -147,7 +149,10 @@ async fn ci_numbers_count_up_and_the_owner_defaults_to_the_caller() {
         201,
     )
     .await;
-    assert_eq!((a["number"].as_str(), b["number"].as_str()), (Some("CI-00001"), Some("CI-00002")));
+    assert_eq!(
+        (a["number"].as_str(), b["number"].as_str()),
+        (Some("CI-00001"), Some("CI-00002"))
+    );
     assert_eq!(a["status"], "active");
     assert_eq!(a["attributes"], json!({}));
     let me = get(&app, "/api/v1/auth/me").await;
@@ -176,8 +181,18 @@ async fn every_ci_filter_selects_what_it_names_and_attr_filters_combine() {
         json!({"attributes": {"os": "Ubuntu 22.04", "cpu_cores": 8}, "application_id": application, "description": "front door"}),
     )
     .await;
-    ci(&app, "beta", json!({"attributes": {"os": "Ubuntu 22.04", "cpu_cores": 4}, "service_id": service})).await;
-    ci(&app, "gamma", json!({"attributes": {"os": "Debian 12", "cpu_cores": 8}, "status": "maintenance"})).await;
+    ci(
+        &app,
+        "beta",
+        json!({"attributes": {"os": "Ubuntu 22.04", "cpu_cores": 4}, "service_id": service}),
+    )
+    .await;
+    ci(
+        &app,
+        "gamma",
+        json!({"attributes": {"os": "Debian 12", "cpu_cores": 8}, "status": "maintenance"}),
+    )
+    .await;
     ci(&app, "delta", json!({"ci_class": "database", "environment": "test"})).await;
     let other = app.create_user("owner@example.com", Some(PASSWORD), &["agent"]).await;
     ci(&app, "epsilon", json!({"owner_id": other["id"]})).await;
@@ -194,12 +209,19 @@ async fn every_ci_filter_selects_what_it_names_and_attr_filters_combine() {
     assert_eq!(names(&app, "q=front").await, ["alpha"]);
     assert_eq!(names(&app, "q=CI-0000").await.len(), 5, "q matches the number");
     assert_eq!(names(&app, "attr.os=Ubuntu%2022.04").await, ["alpha", "beta"]);
-    assert_eq!(names(&app, "attr.os=Ubuntu%2022.04&attr.cpu_cores=8").await, ["alpha"], "ANDed, numbers as text");
+    assert_eq!(
+        names(&app, "attr.os=Ubuntu%2022.04&attr.cpu_cores=8").await,
+        ["alpha"],
+        "ANDed, numbers as text"
+    );
     assert_eq!(names(&app, "sort=name&order=desc").await[0], "gamma");
     let problem = send(&app, Method::GET, "/api/v1/cmdb/cis?attr.bad-key=1", None, 400).await;
     assert!(problem["errors"].get("attr.bad-key").is_some(), "{problem}");
     let problem = send(&app, Method::GET, "/api/v1/applications?attr.os=x", None, 400).await;
-    assert!(problem["errors"].get("attr.os").is_some(), "attr. only on CIs: {problem}");
+    assert!(
+        problem["errors"].get("attr.os").is_some(),
+        "attr. only on CIs: {problem}"
+    );
     app.stop().await;
 }
 
@@ -216,7 +238,11 @@ async fn attributes_are_validated_against_the_class_schema_with_the_field_named(
     let unknown = json!({"name": "s", "ci_class": "mainframe", "environment": "production"});
     let problem = send(&app, Method::POST, "/api/v1/cmdb/cis", Some(unknown), 422).await;
     assert!(problem["errors"].get("ci_class").is_some(), "{problem}");
-    assert_eq!(get(&app, "/api/v1/cmdb/cis").await["meta"]["total"], 0, "nothing written");
+    assert_eq!(
+        get(&app, "/api/v1/cmdb/cis").await["meta"]["total"],
+        0,
+        "nothing written"
+    );
 
     // A class whose schema uses a keyword outside the subset is refused.
     let problem = send(
@@ -243,7 +269,9 @@ async fn attributes_are_validated_against_the_class_schema_with_the_field_named(
         &app,
         Method::PUT,
         &format!("/api/v1/cmdb/classes/{}", id_of(&class)),
-        Some(json!({"version": 1, "attribute_schema": {"type": "object", "properties": {"size": {"type": "integer"}}}})),
+        Some(
+            json!({"version": 1, "attribute_schema": {"type": "object", "properties": {"size": {"type": "integer"}}}}),
+        ),
         200,
     )
     .await;
@@ -286,7 +314,14 @@ async fn a_class_in_use_cannot_be_deleted_or_renamed_until_its_cis_are_gone() {
     assert_eq!(get(&app, &path).await["ci_count"], 1);
     let problem = send(&app, Method::DELETE, &path, None, 409).await;
     assert_eq!(problem["code"], "class_in_use");
-    let problem = send(&app, Method::PUT, &path, Some(json!({"version": 1, "name": "switches"})), 409).await;
+    let problem = send(
+        &app,
+        Method::PUT,
+        &path,
+        Some(json!({"version": 1, "name": "switches"})),
+        409,
+    )
+    .await;
     assert_eq!(problem["code"], "class_in_use");
     send(&app, Method::DELETE, &format!("/api/v1/cmdb/cis/{c}"), None, 204).await;
     send(&app, Method::DELETE, &path, None, 204).await;
@@ -297,7 +332,11 @@ async fn a_class_in_use_cannot_be_deleted_or_renamed_until_its_cis_are_gone() {
 #[tokio::test]
 async fn relationships_refuse_self_links_duplicates_and_foreign_or_deleted_ends() {
     let app = TestApp::spawn().await;
-    let (a, b, gone) = (ci(&app, "a", json!({})).await, ci(&app, "b", json!({})).await, ci(&app, "gone", json!({})).await);
+    let (a, b, gone) = (
+        ci(&app, "a", json!({})).await,
+        ci(&app, "b", json!({})).await,
+        ci(&app, "gone", json!({})).await,
+    );
     send(&app, Method::DELETE, &format!("/api/v1/cmdb/cis/{gone}"), None, 204).await;
     let their = other_tenant(&app).await;
     let foreign = id_of(
@@ -321,7 +360,10 @@ async fn relationships_refuse_self_links_duplicates_and_foreign_or_deleted_ends(
     let p = post(&a, &b, 409).await;
     assert_eq!(p["code"], "already_exists", "{p}");
     let p = post(&a, &foreign, 422).await;
-    assert_eq!((p["code"].as_str(), p["errors"].get("target_ci_id").is_some()), (Some("invalid_reference"), true));
+    assert_eq!(
+        (p["code"].as_str(), p["errors"].get("target_ci_id").is_some()),
+        (Some("invalid_reference"), true)
+    );
     let p = post(&gone, &b, 422).await;
     assert!(p["errors"].get("source_ci_id").is_some(), "deleted end: {p}");
     let p = send(
@@ -333,37 +375,69 @@ async fn relationships_refuse_self_links_duplicates_and_foreign_or_deleted_ends(
     )
     .await;
     assert!(p["errors"].get("relationship_type").is_some(), "{p}");
-    assert_eq!(get(&app, "/api/v1/cmdb/relationships").await["meta"]["total"], 1, "nothing else written");
+    assert_eq!(
+        get(&app, "/api/v1/cmdb/relationships").await["meta"]["total"],
+        1,
+        "nothing else written"
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn a_ci_lists_its_relationships_both_ways_and_deleted_ends_vanish() {
     let app = TestApp::spawn().await;
-    let (web, db, lb) = (ci(&app, "web", json!({})).await, ci(&app, "db", json!({"ci_class": "database"})).await, ci(&app, "lb", json!({})).await);
+    let (web, db, lb) = (
+        ci(&app, "web", json!({})).await,
+        ci(&app, "db", json!({"ci_class": "database"})).await,
+        ci(&app, "lb", json!({})).await,
+    );
     let r1 = rel(&app, &web, &db, "depends_on").await;
     let r2 = rel(&app, &lb, &web, "connects_to").await;
     let page = get(&app, &format!("/api/v1/cmdb/cis/{web}/relationships")).await;
     let items = page["data"].as_array().expect("data");
     assert_eq!(items.len(), 2);
     let out = items.iter().find(|i| i["id"] == r1.as_str()).expect("outgoing");
-    assert_eq!((out["direction"].as_str(), out["related_ci"]["name"].as_str()), (Some("outgoing"), Some("db")));
+    assert_eq!(
+        (out["direction"].as_str(), out["related_ci"]["name"].as_str()),
+        (Some("outgoing"), Some("db"))
+    );
     assert_eq!(out["related_ci"]["ci_class"], "database");
     let inc = items.iter().find(|i| i["id"] == r2.as_str()).expect("incoming");
-    assert_eq!((inc["direction"].as_str(), inc["related_ci"]["name"].as_str()), (Some("incoming"), Some("lb")));
+    assert_eq!(
+        (inc["direction"].as_str(), inc["related_ci"]["name"].as_str()),
+        (Some("incoming"), Some("lb"))
+    );
     for (query, want) in [
         (format!("source_ci_id={web}"), 1),
         (format!("target_ci_id={web}"), 1),
         (format!("ci_id={web}"), 2),
         ("relationship_type=connects_to".to_owned(), 1),
     ] {
-        assert_eq!(get(&app, &format!("/api/v1/cmdb/relationships?{query}")).await["meta"]["total"], want, "{query}");
+        assert_eq!(
+            get(&app, &format!("/api/v1/cmdb/relationships?{query}")).await["meta"]["total"],
+            want,
+            "{query}"
+        );
     }
     send(&app, Method::DELETE, &format!("/api/v1/cmdb/cis/{db}"), None, 204).await;
     let page = get(&app, &format!("/api/v1/cmdb/cis/{web}/relationships")).await;
     assert_eq!(page["meta"]["total"], 1, "the deleted CI's relationship vanishes");
-    send(&app, Method::GET, &format!("/api/v1/cmdb/relationships/{r1}"), None, 404).await;
-    send(&app, Method::DELETE, &format!("/api/v1/cmdb/relationships/{r2}"), None, 204).await;
+    send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/cmdb/relationships/{r1}"),
+        None,
+        404,
+    )
+    .await;
+    send(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/cmdb/relationships/{r2}"),
+        None,
+        204,
+    )
+    .await;
     assert_eq!(get(&app, "/api/v1/cmdb/relationships").await["meta"]["total"], 0);
     app.stop().await;
 }
@@ -373,12 +447,24 @@ async fn impact_walks_downstream_and_upstream_within_depth_through_cycles_withou
     let app = TestApp::spawn().await;
     // app1 runs_on vm; vm depends_on san; api depends_on app1; backup: san backed_up_by tape.
     let application = id_of(
-        &send(&app, Method::POST, "/api/v1/applications", Some(json!({"name": "Shop", "tier": "P2"})), 201).await,
+        &send(
+            &app,
+            Method::POST,
+            "/api/v1/applications",
+            Some(json!({"name": "Shop", "tier": "P2"})),
+            201,
+        )
+        .await,
     );
     let service = Uuid::now_v7().to_string();
     let san = ci(&app, "san", json!({"ci_class": "storage"})).await;
     let vm = ci(&app, "vm", json!({})).await;
-    let app1 = ci(&app, "app1", json!({"ci_class": "application", "application_id": application, "service_id": service})).await;
+    let app1 = ci(
+        &app,
+        "app1",
+        json!({"ci_class": "application", "application_id": application, "service_id": service}),
+    )
+    .await;
     let api = ci(&app, "api", json!({"ci_class": "application"})).await;
     let tape = ci(&app, "tape", json!({"ci_class": "storage"})).await;
     rel(&app, &app1, &vm, "runs_on").await;
@@ -387,10 +473,21 @@ async fn impact_walks_downstream_and_upstream_within_depth_through_cycles_withou
     rel(&app, &san, &tape, "backed_up_by").await;
 
     let down = get(&app, &format!("/api/v1/cmdb/cis/{san}/impact")).await;
-    assert_eq!((down["direction"].as_str(), down["depth"].as_u64()), (Some("downstream"), Some(5)));
+    assert_eq!(
+        (down["direction"].as_str(), down["depth"].as_u64()),
+        (Some("downstream"), Some(5))
+    );
     assert_eq!(down["root"]["id"], san.as_str());
-    assert_eq!(depths(&down), BTreeMap::from([(vm.clone(), 1), (app1.clone(), 2), (api.clone(), 3)]));
-    let api_node = down["nodes"].as_array().expect("nodes").iter().find(|n| n["ci"]["id"] == api.as_str()).expect("api");
+    assert_eq!(
+        depths(&down),
+        BTreeMap::from([(vm.clone(), 1), (app1.clone(), 2), (api.clone(), 3)])
+    );
+    let api_node = down["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["ci"]["id"] == api.as_str())
+        .expect("api");
     assert_eq!(api_node["path"], json!([san, vm, app1, api]));
     assert_eq!(api_node["relationship_type"], "depends_on");
     assert_eq!(down["edges"].as_array().expect("edges").len(), 3);
@@ -400,18 +497,33 @@ async fn impact_walks_downstream_and_upstream_within_depth_through_cycles_withou
 
     let shallow = get(&app, &format!("/api/v1/cmdb/cis/{san}/impact?depth=2")).await;
     assert_eq!(depths(&shallow), BTreeMap::from([(vm.clone(), 1), (app1.clone(), 2)]));
-    let up = get(&app, &format!("/api/v1/cmdb/cis/{api}/impact?direction=upstream&depth=10")).await;
-    assert_eq!(depths(&up), BTreeMap::from([(app1.clone(), 1), (vm.clone(), 2), (san.clone(), 3)]), "backed_up_by does not propagate");
+    let up = get(
+        &app,
+        &format!("/api/v1/cmdb/cis/{api}/impact?direction=upstream&depth=10"),
+    )
+    .await;
+    assert_eq!(
+        depths(&up),
+        BTreeMap::from([(app1.clone(), 1), (vm.clone(), 2), (san.clone(), 3)]),
+        "backed_up_by does not propagate"
+    );
 
     // A cycle ends: san depends_on api closes api → app1 → vm → san → api.
     rel(&app, &san, &api, "depends_on").await;
     let cyc = get(&app, &format!("/api/v1/cmdb/cis/{san}/impact?depth=10")).await;
-    assert_eq!(depths(&cyc), BTreeMap::from([(vm.clone(), 1), (app1.clone(), 2), (api.clone(), 3)]), "the start is not a node");
+    assert_eq!(
+        depths(&cyc),
+        BTreeMap::from([(vm.clone(), 1), (app1.clone(), 2), (api.clone(), 3)]),
+        "the start is not a node"
+    );
 
     // From the application: its CIs at depth 0, itself not among the affected applications.
     let from_app = get(&app, &format!("/api/v1/applications/{application}/impact")).await;
     assert_eq!(from_app["root"]["app_id"], "APP-00001");
-    assert_eq!(depths(&from_app), BTreeMap::from([(app1.clone(), 0), (api.clone(), 1), (san.clone(), 2), (vm.clone(), 3)]));
+    assert_eq!(
+        depths(&from_app),
+        BTreeMap::from([(app1.clone(), 0), (api.clone(), 1), (san.clone(), 2), (vm.clone(), 3)])
+    );
     assert_eq!(from_app["applications"], json!([]));
 
     // A soft-deleted CI leaves the walk and cuts what lies behind it.
@@ -419,7 +531,14 @@ async fn impact_walks_downstream_and_upstream_within_depth_through_cycles_withou
     let cut = get(&app, &format!("/api/v1/cmdb/cis/{san}/impact")).await;
     assert_eq!(depths(&cut), BTreeMap::from([]));
     for bad in ["depth=0", "depth=11", "direction=sideways", "deep=1"] {
-        let p = send(&app, Method::GET, &format!("/api/v1/cmdb/cis/{san}/impact?{bad}"), None, 400).await;
+        let p = send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/cmdb/cis/{san}/impact?{bad}"),
+            None,
+            400,
+        )
+        .await;
         let name = bad.split('=').next().expect("name");
         assert!(p["errors"].get(name).is_some(), "{bad}: {p}");
     }
@@ -432,7 +551,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -457,10 +579,18 @@ async fn the_recursive_query_agrees_with_breadth_first_search_on_random_graphs()
             rel(&app, &ids[s], &ids[t], kind.as_str()).await;
             edges.push(e);
         }
-        for (start, direction, depth) in [(0, "downstream", 10), (1, "upstream", 10), (2, "downstream", 2), (3, "upstream", 1)] {
+        for (start, direction, depth) in [
+            (0, "downstream", 10),
+            (1, "upstream", 10),
+            (2, "downstream", 2),
+            (3, "upstream", 1),
+        ] {
             let got = get(
                 &app,
-                &format!("/api/v1/cmdb/cis/{}/impact?direction={direction}&depth={depth}", ids[start]),
+                &format!(
+                    "/api/v1/cmdb/cis/{}/impact?direction={direction}&depth={depth}",
+                    ids[start]
+                ),
             )
             .await;
             let dir: ImpactDirection = direction.parse().expect("direction");
@@ -470,7 +600,11 @@ async fn the_recursive_query_agrees_with_breadth_first_search_on_random_graphs()
                 .filter(|(id, _)| *id != start_id)
                 .map(|(id, d)| (id.to_string(), u64::from(d)))
                 .collect();
-            assert_eq!(depths(&got), want, "seed {seed}, start {start}, {direction}, depth {depth}");
+            assert_eq!(
+                depths(&got),
+                want,
+                "seed {seed}, start {start}, {direction}, depth {depth}"
+            );
         }
     }
     app.stop().await;
@@ -490,7 +624,14 @@ async fn the_graph_reaches_both_ways_over_every_type_and_flags_truncation_at_500
     assert_eq!(g["nodes"][0]["depth"], 0);
     assert_eq!(g["edges"].as_array().expect("edges").len(), 2);
     assert_eq!(g["truncated"], false);
-    let p = send(&app, Method::GET, &format!("/api/v1/cmdb/cis/{hub}/graph?depth=6"), None, 400).await;
+    let p = send(
+        &app,
+        Method::GET,
+        &format!("/api/v1/cmdb/cis/{hub}/graph?depth=6"),
+        None,
+        400,
+    )
+    .await;
     assert!(p["errors"].get("depth").is_some(), "{p}");
 
     // 500 more neighbours: 503 CIs within reach, 500 kept, nearest first.
@@ -521,7 +662,15 @@ async fn another_tenants_cmdb_is_invisible() {
     }
     let theirs = send_as(&app, &their, Method::GET, "/api/v1/cmdb/cis", None, 200).await;
     assert_eq!(theirs["meta"]["total"], 0);
-    let classes = send_as(&app, &their, Method::GET, "/api/v1/cmdb/classes?per_page=100", None, 200).await;
+    let classes = send_as(
+        &app,
+        &their,
+        Method::GET,
+        "/api/v1/cmdb/classes?per_page=100",
+        None,
+        200,
+    )
+    .await;
     assert_eq!(classes["meta"]["total"], 11, "their own seeded classes");
     app.stop().await;
 }

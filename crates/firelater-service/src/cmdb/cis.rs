@@ -300,11 +300,7 @@ fn diff(before: Option<&CiRow>, after: &CiRow) -> Diff {
             &after.application_id.map(|a| a.0),
         )
         .field("owner_id", &b.owner_id.0, &after.owner_id.0)
-        .field(
-            "managed_by",
-            &b.managed_by.map(|m| m.0),
-            &after.managed_by.map(|m| m.0),
-        )
+        .field("managed_by", &b.managed_by.map(|m| m.0), &after.managed_by.map(|m| m.0))
         .field("attributes", &b.attributes, &after.attributes)
         .field("discovered_by", &b.discovered_by, &after.discovered_by)
         .field("last_discovered_at", &b.last_discovered_at, &after.last_discovered_at)

@@ -10,8 +10,8 @@ use firelater_core::cmdb::{CLASS_LABEL_MAX, CiClass, MAX_SCHEMA_BYTES, class_nam
 use firelater_core::error::Validator;
 use firelater_core::events::{CiClassData, Event};
 use firelater_core::ids::CiClassId;
-use firelater_core::list::{ListSpec, Order};
 use firelater_core::list::{ListParams, Page};
+use firelater_core::list::{ListSpec, Order};
 use firelater_core::{Error, ErrorCode, Permission, validate};
 use firelater_db::TenantTx;
 use firelater_db::repo::cmdb::{self as repo, ClassRow};
@@ -224,7 +224,13 @@ impl Services {
         let after = repo::update_class(&tx, id, patch.version, row, now)
             .await?
             .ok_or_else(|| Error::version_conflict(before.version + 1))?;
-        record::change(&tx, ctx, now, Change::event(Event::CiClassUpdated(data(&after))).diff(diff)).await?;
+        record::change(
+            &tx,
+            ctx,
+            now,
+            Change::event(Event::CiClassUpdated(data(&after))).diff(diff),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

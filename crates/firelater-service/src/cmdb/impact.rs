@@ -128,7 +128,13 @@ fn fold_steps(steps: &[WalkStep], keep_start: bool, limit: Option<usize>) -> (Fo
 impl Services {
     /// What a failure of CI `id` reaches (`downstream`) or what it needs (`upstream`), up to
     /// `depth` steps (needs `cmdb:read`).
-    pub async fn ci_impact(&self, ctx: &Ctx, id: CiId, direction: ImpactDirection, depth: u32) -> Result<Impact, Error> {
+    pub async fn ci_impact(
+        &self,
+        ctx: &Ctx,
+        id: CiId,
+        direction: ImpactDirection,
+        depth: u32,
+    ) -> Result<Impact, Error> {
         ctx.require(Permission::CmdbRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
         let root = live_ci(&tx, id).await?;
@@ -159,7 +165,9 @@ impl Services {
         ctx.require(Permission::CmdbRead)?;
         ctx.require(Permission::ApplicationsRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
-        let app = apps::find(&tx, id).await?.ok_or_else(|| Error::not_found("application"))?;
+        let app = apps::find(&tx, id)
+            .await?
+            .ok_or_else(|| Error::not_found("application"))?;
         let steps = repo::walk(&tx, WalkStart::Application(id), edges_for(direction), depth).await?;
         let (f, _) = fold_steps(&steps, true, None);
         let (applications, services) = affected(&tx, &f.nodes, Some(id)).await?;
@@ -192,7 +200,9 @@ impl Services {
         ctx.require(Permission::CmdbRead)?;
         ctx.require(Permission::ApplicationsRead)?;
         let tx = self.db.tenant_read(ctx.tenant).await?;
-        apps::find(&tx, id).await?.ok_or_else(|| Error::not_found("application"))?;
+        apps::find(&tx, id)
+            .await?
+            .ok_or_else(|| Error::not_found("application"))?;
         let steps = repo::walk(&tx, WalkStart::Application(id), WalkEdges::Both, depth).await?;
         tx.commit().await?;
         Ok(graph(&steps))

@@ -111,7 +111,10 @@ impl Services {
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
         let mut refs = Validator::new();
-        for (field, id) in [("source_ci_id", input.source_ci_id), ("target_ci_id", input.target_ci_id)] {
+        for (field, id) in [
+            ("source_ci_id", input.source_ci_id),
+            ("target_ci_id", input.target_ci_id),
+        ] {
             if repo::find_ci(&tx, id).await?.is_none() {
                 refs.add(field, "no configuration item with this id");
             }
@@ -139,7 +142,13 @@ impl Services {
         if r.description.is_some() {
             diff = diff.created("description", &r.description);
         }
-        record::change(&tx, ctx, now, Change::event(Event::CiRelationshipCreated(data(&r))).diff(diff)).await?;
+        record::change(
+            &tx,
+            ctx,
+            now,
+            Change::event(Event::CiRelationshipCreated(data(&r))).diff(diff),
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -176,7 +185,13 @@ impl Services {
             return Err(Error::not_found("relationship"));
         }
         let diff = Diff::new().field("relationship_type", &Some(r.relationship_type), &None);
-        record::change(&tx, ctx, now, Change::event(Event::CiRelationshipDeleted(data(&r))).diff(diff)).await?;
+        record::change(
+            &tx,
+            ctx,
+            now,
+            Change::event(Event::CiRelationshipDeleted(data(&r))).diff(diff),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,7 +10,10 @@ const WRITE_200: [u16; 4] = [200, 200, 403, 403];
 fn class<'a>(w: &'a World, _: usize, _: &'a str) -> Fut<'a, Params> {
     Box::pin(async move {
         let c = w
-            .post("/api/v1/cmdb/classes", json!({"name": unique("cls_"), "label": "Class"}))
+            .post(
+                "/api/v1/cmdb/classes",
+                json!({"name": unique("cls_"), "label": "Class"}),
+            )
             .await;
         vec![("{id}", c["id"].as_str().expect("id").to_owned())]
     })
