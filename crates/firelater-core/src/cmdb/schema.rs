@@ -118,7 +118,7 @@ fn check_node(node: &Value, path: &str, depth: usize, out: &mut Vec<Problem>) {
                 }
             }
             "enum" => {
-                if !v.as_array().is_some_and(|a| !a.is_empty()) {
+                if v.as_array().is_none_or(|a| a.is_empty()) {
                     out.push(problem(&at, "must be a non-empty list of values"));
                 }
             }

@@ -444,17 +444,33 @@ fn to_rel(m: ci_relationship::Model) -> Result<CiRelationship, Error> {
     })
 }
 
+/// The columns of a relationship.
+#[derive(Debug, Clone)]
+pub struct RelRow {
+    /// Source CI.
+    pub source: CiId,
+    /// Target CI.
+    pub target: CiId,
+    /// Type.
+    pub kind: RelationshipType,
+    /// Description.
+    pub description: Option<String>,
+}
+
 /// Inserts a relationship; the same source, target and type twice is a 409.
 pub async fn insert_rel(
     tx: &TenantTx,
     id: CiRelationshipId,
-    source: CiId,
-    target: CiId,
-    kind: RelationshipType,
-    description: Option<String>,
+    row: RelRow,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<CiRelationship, Error> {
+    let RelRow {
+        source,
+        target,
+        kind,
+        description,
+    } = row;
     ci_relationship::ActiveModel {
         id: Set(id.0),
         tenant_id: Set(tx.tenant_uuid()),

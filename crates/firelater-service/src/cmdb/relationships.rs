@@ -127,10 +127,12 @@ impl Services {
         let r = repo::insert_rel(
             &tx,
             CiRelationshipId::new(),
-            input.source_ci_id,
-            input.target_ci_id,
-            input.relationship_type,
-            description,
+            repo::RelRow {
+                source: input.source_ci_id,
+                target: input.target_ci_id,
+                kind: input.relationship_type,
+                description,
+            },
             by,
             now,
         )
