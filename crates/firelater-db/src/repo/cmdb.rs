@@ -703,30 +703,33 @@ pub async fn walk(tx: &TenantTx, start: WalkStart, edges: WalkEdges, depth: u32)
     let types = |ts: &[&str]| ts.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
     let step = match edges {
         WalkEdges::Backward(ts) => format!(
-            "JOIN ci_relationships r ON r.tenant_id = $1 AND r.target_ci_id = w.ci_id AND r.relationship_type IN ({})
-             JOIN configuration_items n ON n.id = r.source_ci_id AND n.tenant_id = $1 AND n.deleted_at IS NULL",
+            "JOIN ci_relationships r ON r.tenant_id = w.tid AND r.target_ci_id = w.ci_id AND r.relationship_type IN ({})
+             JOIN configuration_items n ON n.id = r.source_ci_id AND n.tenant_id = w.tid AND n.deleted_at IS NULL",
             types(ts)
         ),
         WalkEdges::Forward(ts) => format!(
-            "JOIN ci_relationships r ON r.tenant_id = $1 AND r.source_ci_id = w.ci_id AND r.relationship_type IN ({})
-             JOIN configuration_items n ON n.id = r.target_ci_id AND n.tenant_id = $1 AND n.deleted_at IS NULL",
+            "JOIN ci_relationships r ON r.tenant_id = w.tid AND r.source_ci_id = w.ci_id AND r.relationship_type IN ({})
+             JOIN configuration_items n ON n.id = r.target_ci_id AND n.tenant_id = w.tid AND n.deleted_at IS NULL",
             types(ts)
         ),
         WalkEdges::Both => {
-            "JOIN ci_relationships r ON r.tenant_id = $1 AND (r.source_ci_id = w.ci_id OR r.target_ci_id = w.ci_id)
-             JOIN configuration_items n ON n.tenant_id = $1 AND n.deleted_at IS NULL
+            "JOIN ci_relationships r ON r.tenant_id = w.tid AND (r.source_ci_id = w.ci_id OR r.target_ci_id = w.ci_id)
+             JOIN configuration_items n ON n.tenant_id = w.tid AND n.deleted_at IS NULL
                AND n.id = CASE WHEN r.source_ci_id = w.ci_id THEN r.target_ci_id ELSE r.source_ci_id END"
                 .to_owned()
         }
     };
-    // Every type in the lists is a `RelationshipType` name from code, never input.
+    // Every type in the lists is a `RelationshipType` name from code, never input. The tenant
+    // travels in the walk (`tid`) so every condition on `r` and `n` depends on the current
+    // row: SQLite then looks relationships up by (tenant, end, type) for each row instead of
+    // scanning the tenant's relationships once per row.
     let sql = format!(
-        "WITH RECURSIVE walk(ci_id, depth, via_id, rel_id, rel_type, rel_source, rel_target) AS (
-           SELECT c.id, 0, r0.source_ci_id, r0.id, r0.relationship_type, r0.source_ci_id, r0.target_ci_id
+        "WITH RECURSIVE walk(ci_id, depth, via_id, rel_id, rel_type, rel_source, rel_target, tid) AS (
+           SELECT c.id, 0, r0.source_ci_id, r0.id, r0.relationship_type, r0.source_ci_id, r0.target_ci_id, c.tenant_id
            FROM configuration_items c LEFT JOIN ci_relationships r0 ON 1 = 0
            WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.{start_col} = $2
            UNION
-           SELECT n.id, w.depth + 1, w.ci_id, r.id, r.relationship_type, r.source_ci_id, r.target_ci_id
+           SELECT n.id, w.depth + 1, w.ci_id, r.id, r.relationship_type, r.source_ci_id, r.target_ci_id, w.tid
            FROM walk w
            {step}
            WHERE w.depth < $3
