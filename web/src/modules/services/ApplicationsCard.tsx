@@ -15,6 +15,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { labelOf, STATUSES } from "@/modules/applications/api";
 import { searchApplications, useApplicationLinkActions, useServiceApplications, type Service, type ServiceApplication } from "./api";
 
 type Pickable = Pick<ServiceApplication, "id" | "app_id" | "name">;
@@ -87,14 +88,16 @@ export function ApplicationsCard({ service }: { service: Service }) {
         {query.error && <Alert variant="error">Could not load the applications: {errorMessage(query.error)}</Alert>}
         {query.data && list.length === 0 && <EmptyState icon={AppWindow} title="No applications realise it yet." className="py-4" />}
         {list.length > 0 && (
-          <ul className="grid gap-2">
+          <ul className="grid grid-cols-[minmax(0,1fr)] gap-2">
             {list.map((a) => (
-              <li key={a.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md border px-3 py-2 text-sm" data-testid="service-application">
-                <Link to={`/applications/${a.id}`} className="min-w-0 flex-1 basis-40 truncate hover:underline">
+              <li key={a.id} className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm" data-testid="service-application">
+                <Link to={`/applications/${a.id}`} className="min-w-0 flex-1 truncate hover:underline">
                   <span className="font-mono text-xs">{a.app_id}</span> <span className="font-medium">{a.name}</span>
                 </Link>
                 <Badge variant={a.tier === "P1" ? "default" : "secondary"}>{a.tier}</Badge>
-                <Badge variant={a.status === "active" ? "success" : a.status === "deprecated" ? "warning" : "muted"}>{a.status}</Badge>
+                <Badge variant={a.status === "active" ? "success" : a.status === "deprecated" ? "warning" : "muted"} className="max-sm:hidden">
+                  {labelOf(STATUSES, a.status)}
+                </Badge>
                 {may && (
                   <Button size="sm" variant="ghost" aria-label={`Unlink ${a.name}`} disabled={unlink.isPending} onClick={() => void runUnlink(a)}>
                     <Unlink aria-hidden="true" />

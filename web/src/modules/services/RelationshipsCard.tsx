@@ -63,7 +63,7 @@ function AddRelationship({ service }: { service: Service }) {
       {error && <Alert variant="error">{error}</Alert>}
       <div className="grid grid-cols-[minmax(0,1fr)] items-start gap-3 sm:grid-cols-[12rem_minmax(0,1fr)]">
         <div className="grid gap-1.5">
-          <Label htmlFor="relationship-type">{service.name}…</Label>
+          <Label htmlFor="relationship-type">Relationship</Label>
           <Select id="relationship-type" value={type} onChange={(e) => setType(e.target.value as RelationshipType)}>
             {RELATIONSHIP_TYPES.map((t) => (
               <option key={t.value} value={t.value}>
@@ -132,10 +132,10 @@ export function RelationshipsCard({ service, canEdit }: { service: Service; canE
           <EmptyState icon={ArrowLeftRight} title="No relationships yet." description="Such as a service it depends on, or one it sends data to." className="py-4" />
         )}
         {list.length > 0 && (
-          <ul className="grid gap-2">
+          <ul className="grid grid-cols-[minmax(0,1fr)] gap-2">
             {list.map((r) => (
-              <li key={r.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md border px-3 py-2 text-sm" data-testid="relationship">
-                <span className="grid min-w-0 flex-1 basis-48">
+              <li key={r.id} className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm" data-testid="relationship">
+                <span className="grid min-w-0 flex-1">
                   <span className="min-w-0">
                     <span className="text-muted-foreground">{r.direction === "outgoing" ? "This " : ""}</span>
                     {r.direction === "incoming" && (

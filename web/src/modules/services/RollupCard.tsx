@@ -54,16 +54,16 @@ export function RollupCard({ service, byId }: { service: Service; byId: Readonly
             </dl>
             {r.children.length > 0 && (
               <div className="overflow-x-auto">
-                <table className="w-full text-sm">
+                <table className="w-full table-fixed text-sm">
                   <caption className="sr-only">Roll-up of each service directly below {service.name}</caption>
                   <thead>
                     <tr className="border-b text-left text-xs text-muted-foreground">
                       <th scope="col" className="py-2 pr-3 font-medium">Below it</th>
-                      <th scope="col" className="py-2 pr-3 font-medium">Worst</th>
-                      <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">
+                      <th scope="col" className="w-28 py-2 pr-3 font-medium">Worst</th>
+                      <th scope="col" className="hidden w-1/4 py-2 pr-3 font-medium sm:table-cell">
                         <span className="sr-only">Share</span>
                       </th>
-                      <th scope="col" className="py-2 text-right font-medium">Total</th>
+                      <th scope="col" className="w-24 py-2 text-right font-medium">Total</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -72,16 +72,16 @@ export function RollupCard({ service, byId }: { service: Service; byId: Readonly
                       const share = shares[i]?.share ?? 0;
                       return (
                         <tr key={c.service_id} className="h-9 border-b last:border-0" data-testid="rollup-child">
-                          <td className="max-w-[12rem] truncate py-1 pr-3">
+                          <td className="truncate py-1 pr-3">
                             <Link to={`/services/${c.service_id}`} className="underline-offset-4 hover:underline" title={child?.name}>
                               {child ? child.name : c.service_id}
                             </Link>
-                            {c.service_count > 1 && <span className="text-xs text-muted-foreground"> +{c.service_count - 1}</span>}
+                            {c.service_count > 1 && <span className="text-xs text-muted-foreground"> +{c.service_count - 1} below</span>}
                           </td>
                           <td className="py-1 pr-3">
                             <ServiceStatusBadge status={c.worst_status} />
                           </td>
-                          <td className="hidden w-1/3 py-1 pr-3 sm:table-cell" aria-hidden="true">
+                          <td className="hidden py-1 pr-3 sm:table-cell" aria-hidden="true">
                             <div className="h-2 rounded-full bg-muted">
                               <div className="h-2 rounded-full bg-primary" style={{ width: `${Math.round(share * 100)}%` }} />
                             </div>

@@ -225,7 +225,7 @@ export function ServicePanel({
           <CardTitle>Details</CardTitle>
         </CardHeader>
         <CardContent>
-          <dl className="grid gap-4 sm:grid-cols-2">
+          <dl className="grid grid-cols-2 gap-4">
             <Detail label="Domain">{service.domain || "—"}</Detail>
             <Detail label="SLA target">{service.sla_target == null ? "—" : `${service.sla_target} %`}</Detail>
             <Detail label="Owner">

@@ -115,10 +115,10 @@ export function StakeholdersCard({ service, canEdit }: { service: Service; canEd
         {query.error && <Alert variant="error">Could not load the stakeholders: {errorMessage(query.error)}</Alert>}
         {query.data && list.length === 0 && <EmptyState icon={Users} title="No stakeholders yet." className="py-4" />}
         {list.length > 0 && (
-          <ul className="grid gap-2">
+          <ul className="grid grid-cols-[minmax(0,1fr)] gap-2">
             {list.map((s) => (
-              <li key={s.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-md border px-3 py-2 text-sm" data-testid="stakeholder">
-                <span className="grid min-w-0 flex-1 basis-48">
+              <li key={s.id} className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm" data-testid="stakeholder">
+                <span className="grid min-w-0 flex-1">
                   <Link to={`/users/${s.user_id}`} className="truncate font-medium hover:underline">
                     {s.user.name}
                   </Link>

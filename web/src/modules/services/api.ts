@@ -146,7 +146,15 @@ export function useUpdateService(id: string) {
 }
 
 export function useDeleteService() {
-  return useServiceWrite((id: string) => call<unknown>("DELETE", "/api/v1/services/{id}", { params: { path: { id } } }));
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call<unknown>("DELETE", "/api/v1/services/{id}", { params: { path: { id } } }),
+    onSuccess: (_, id) => {
+      // Its own sub-lists are gone with it: not asked for again while its panel closes.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] === "services" && q.queryKey.includes(id) });
+      return qc.invalidateQueries({ queryKey: serviceKeys.all, predicate: (q) => !q.queryKey.includes(id) });
+    },
+  });
 }
 
 /** Every item of a service's sub-list, whether the API pages it or answers with an array. */
