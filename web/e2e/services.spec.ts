@@ -223,4 +223,15 @@ test("an administrator builds a service tree and sees its roll-up", async ({ pag
     await expectAccessible(page, "service whose delete was refused");
     await screenshot(page, info, "service-delete-refused");
   });
+
+  await test.step("?new=1 (the palette's New service) and c open the create dialog", async () => {
+    await page.goto("/services?new=1");
+    const dialog = page.getByRole("dialog", { name: "New service" });
+    await expect(dialog).toBeVisible();
+    await expect(page).toHaveURL(/\/services$/);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    await page.keyboard.press("c");
+    await expect(dialog).toBeVisible();
+  });
 });

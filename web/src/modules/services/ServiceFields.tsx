@@ -200,7 +200,7 @@ export function ServiceFields({
       <FormField id={id("description")} label="Description (optional)" error={errors.description}>
         <Input autoComplete="off" {...form.register("description")} />
       </FormField>
-      <div className="grid items-start gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-2 items-start gap-4">
         <FormField id={id("type")} label="Type" error={errors.type}>
           <Select {...form.register("type")}>
             {SERVICE_TYPES.map((t) => (
@@ -219,6 +219,8 @@ export function ServiceFields({
             ))}
           </Select>
         </FormField>
+      </div>
+      <div className="grid items-start gap-4 sm:grid-cols-2">
         <Controller
           control={form.control}
           name="parent_service_id"
@@ -257,7 +259,7 @@ export function ServiceFields({
       </div>
       <fieldset className="grid gap-3 rounded-md border p-3">
         <legend className="px-1 text-sm font-medium">Cost</legend>
-        <div className="grid items-start gap-4 sm:grid-cols-3">
+        <div className="grid grid-cols-3 items-start gap-2 sm:gap-4">
           <FormField id={id("cost-people")} label="People" error={errors.cost_people}>
             <Input inputMode="decimal" autoComplete="off" placeholder="0.00" {...form.register("cost_people")} />
           </FormField>
