@@ -2,17 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
-import type { Paged } from "@/lib/useListQuery";
 import type {
   CreateServiceRelationshipRequest,
   CreateServiceRequest,
   CreateServiceStakeholderRequest,
   RelationshipType,
-  Service,
-  ServiceApplication,
-  ServiceRelationship,
-  ServiceRollup,
-  ServiceStakeholder,
   ServiceStatus,
   ServiceType,
   StakeholderRole,
@@ -20,18 +14,6 @@ import type {
 } from "./types";
 
 export type * from "./types";
-
-// Until the generated client knows the services endpoints, they are called through the same
-// client (its token and refresh) without its path types.
-interface Init {
-  params?: { path?: Record<string, string>; query?: Record<string, unknown> };
-  body?: unknown;
-}
-type Call = (path: string, init?: Init) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const raw = api as unknown as { GET: Call; POST: Call; PUT: Call; DELETE: Call };
-async function call<T>(method: keyof typeof raw, path: string, init?: Init): Promise<T> {
-  return (await unwrap(raw[method](path, init))) as T;
-}
 
 export const SERVICE_TYPES: { value: ServiceType; label: string }[] = [
   { value: "business", label: "Business" },
@@ -84,7 +66,7 @@ export function useAllServices() {
     queryKey: serviceKeys.tree,
     queryFn: () =>
       fetchAllPages(
-        (page) => call<Paged<Service>>("GET", "/api/v1/services", { params: { query: { per_page: MAX_PER_PAGE, page } } }),
+        (page) => unwrap(api.GET("/api/v1/services", { params: { query: { per_page: MAX_PER_PAGE, page } } })),
         (s) => s.id,
       ),
   });
@@ -92,7 +74,7 @@ export function useAllServices() {
 
 /** The services whose name, number or description matches `q`, one page, for a picker. */
 export function searchServices(q: string) {
-  return call<Paged<Service>>("GET", "/api/v1/services", { params: { query: { q: q || undefined, per_page: 20 } } });
+  return unwrap(api.GET("/api/v1/services", { params: { query: { q: q || undefined, per_page: 20 } } }));
 }
 
 /** The users whose name or email matches `q`, one page, for a picker. */
@@ -108,7 +90,7 @@ export function searchApplications(q: string) {
 export function useRollup(id: string) {
   return useQuery({
     queryKey: serviceKeys.rollup(id),
-    queryFn: () => call<ServiceRollup>("GET", "/api/v1/services/{id}/rollup", { params: { path: { id } } }),
+    queryFn: () => unwrap(api.GET("/api/v1/services/{id}/rollup", { params: { path: { id } } })),
   });
 }
 
@@ -136,19 +118,19 @@ function useServiceWrite<A, R>(run: (arg: A) => Promise<R>) {
 }
 
 export function useCreateService() {
-  return useServiceWrite((body: CreateServiceRequest) => call<Service>("POST", "/api/v1/services", { body }));
+  return useServiceWrite((body: CreateServiceRequest) => unwrap(api.POST("/api/v1/services", { body })));
 }
 
 export function useUpdateService(id: string) {
   return useServiceWrite((body: UpdateServiceRequest) =>
-    call<Service>("PUT", "/api/v1/services/{id}", { params: { path: { id } }, body }),
+    unwrap(api.PUT("/api/v1/services/{id}", { params: { path: { id } }, body })),
   );
 }
 
 export function useDeleteService() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => call<unknown>("DELETE", "/api/v1/services/{id}", { params: { path: { id } } }),
+    mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/services/{id}", { params: { path: { id } } })),
     onSuccess: (_, id) => {
       // Its own sub-lists are gone with it: not asked for again while its panel closes.
       qc.removeQueries({ predicate: (q) => q.queryKey[0] === "services" && q.queryKey.includes(id) });
@@ -157,18 +139,15 @@ export function useDeleteService() {
   });
 }
 
-/** Every item of a service's sub-list, whether the API pages it or answers with an array. */
-async function allOf<T extends { id: string }>(path: string, id: string): Promise<T[]> {
-  const page = (n: number) => call<Paged<T> | T[]>("GET", path, { params: { path: { id }, query: { per_page: MAX_PER_PAGE, page: n } } });
-  const first = await page(1);
-  if (Array.isArray(first)) return first;
-  return fetchAllPages((n) => (n === 1 ? Promise.resolve(first) : (page(n) as Promise<Paged<T>>)), (x) => x.id);
-}
-
 export function useRelationships(id: string) {
   return useQuery({
     queryKey: serviceKeys.relationships(id),
-    queryFn: () => allOf<ServiceRelationship>("/api/v1/services/{id}/relationships", id),
+    queryFn: () =>
+      fetchAllPages(
+        (page) =>
+          unwrap(api.GET("/api/v1/services/{id}/relationships", { params: { path: { id }, query: { per_page: MAX_PER_PAGE, page } } })),
+        (r) => r.id,
+      ),
   });
 }
 
@@ -178,14 +157,12 @@ export function useRelationshipActions(id: string) {
   const refresh = () => qc.invalidateQueries({ queryKey: ["services", "relationships"] });
   const add = useMutation({
     mutationFn: (body: CreateServiceRelationshipRequest) =>
-      call<ServiceRelationship>("POST", "/api/v1/services/{id}/relationships", { params: { path: { id } }, body }),
+      unwrap(api.POST("/api/v1/services/{id}/relationships", { params: { path: { id } }, body })),
     onSettled: refresh,
   });
   const remove = useMutation({
     mutationFn: (relationshipId: string) =>
-      call<unknown>("DELETE", "/api/v1/services/{id}/relationships/{relationshipId}", {
-        params: { path: { id, relationshipId } },
-      }),
+      unwrap(api.DELETE("/api/v1/services/{id}/relationships/{relationshipId}", { params: { path: { id, relationshipId } } })),
     onSettled: refresh,
   });
   return { add, remove };
@@ -194,7 +171,12 @@ export function useRelationshipActions(id: string) {
 export function useStakeholders(id: string) {
   return useQuery({
     queryKey: serviceKeys.stakeholders(id),
-    queryFn: () => allOf<ServiceStakeholder>("/api/v1/services/{id}/stakeholders", id),
+    queryFn: () =>
+      fetchAllPages(
+        (page) =>
+          unwrap(api.GET("/api/v1/services/{id}/stakeholders", { params: { path: { id }, query: { per_page: MAX_PER_PAGE, page } } })),
+        (s) => s.id,
+      ),
   });
 }
 
@@ -203,14 +185,12 @@ export function useStakeholderActions(id: string) {
   const refresh = () => qc.invalidateQueries({ queryKey: serviceKeys.stakeholders(id) });
   const add = useMutation({
     mutationFn: (body: CreateServiceStakeholderRequest) =>
-      call<ServiceStakeholder>("POST", "/api/v1/services/{id}/stakeholders", { params: { path: { id } }, body }),
+      unwrap(api.POST("/api/v1/services/{id}/stakeholders", { params: { path: { id } }, body })),
     onSettled: refresh,
   });
   const remove = useMutation({
     mutationFn: (stakeholderId: string) =>
-      call<unknown>("DELETE", "/api/v1/services/{id}/stakeholders/{stakeholderId}", {
-        params: { path: { id, stakeholderId } },
-      }),
+      unwrap(api.DELETE("/api/v1/services/{id}/stakeholders/{stakeholderId}", { params: { path: { id, stakeholderId } } })),
     onSettled: refresh,
   });
   return { add, remove };
@@ -219,7 +199,12 @@ export function useStakeholderActions(id: string) {
 export function useServiceApplications(id: string) {
   return useQuery({
     queryKey: serviceKeys.applications(id),
-    queryFn: () => allOf<ServiceApplication>("/api/v1/services/{id}/applications", id),
+    queryFn: () =>
+      fetchAllPages(
+        (page) =>
+          unwrap(api.GET("/api/v1/services/{id}/applications", { params: { path: { id }, query: { per_page: MAX_PER_PAGE, page } } })),
+        (a) => a.id,
+      ),
   });
 }
 
@@ -234,12 +219,12 @@ export function useApplicationLinkActions(id: string) {
     ]);
   const link = useMutation({
     mutationFn: (appId: string) =>
-      call<unknown>("PUT", "/api/v1/applications/{id}/services/{serviceId}", { params: { path: { id: appId, serviceId: id } } }),
+      unwrap(api.PUT("/api/v1/applications/{id}/services/{serviceId}", { params: { path: { id: appId, serviceId: id } } })),
     onSettled: refresh,
   });
   const unlink = useMutation({
     mutationFn: (appId: string) =>
-      call<unknown>("DELETE", "/api/v1/applications/{id}/services/{serviceId}", { params: { path: { id: appId, serviceId: id } } }),
+      unwrap(api.DELETE("/api/v1/applications/{id}/services/{serviceId}", { params: { path: { id: appId, serviceId: id } } })),
     onSettled: refresh,
   });
   return { link, unlink };

@@ -33,6 +33,8 @@ function svc(
     cost_process: 0,
     cost_technology: 0,
     total_cost: cost,
+    owner_id: "owner",
+    metadata: {},
     created_at: "2026-11-30T00:00:00Z",
     updated_at: "2026-11-30T00:00:00Z",
     version: 1,
