@@ -11,6 +11,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { LoginPage } from "@/modules/identity/LoginPage";
 import { applicationRoutes } from "@/modules/applications/routes";
 import { identityRoutes } from "@/modules/identity/routes";
+import { serviceRoutes } from "@/modules/services/routes";
 
 // Pages behind sign-in load on demand, so the sign-in page stays small.
 const AppShell = React.lazy(() => import("@/layout/AppShell").then((m) => ({ default: m.AppShell })));
@@ -100,6 +101,7 @@ const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           ...identityRoutes,
           ...applicationRoutes,
+          ...serviceRoutes,
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -97,7 +97,7 @@ export const tokens = new TokenManager(refreshCall());
 /** Sign-in and sign-out news between this origin's tabs. */
 export const sessionSignal = broadcastSignal();
 
-/** The app's one typed client. */
-export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "", fetch: createAuthFetch(tokens) });
+/** The app's one typed client; it reads JSON answers (a list may also answer `text/csv`, asked for by a download, not by this client). */
+export const api = createClient<paths, "application/json">({ baseUrl: globalThis.location?.origin ?? "", fetch: createAuthFetch(tokens) });
 
 export { ApiError };
