@@ -321,11 +321,15 @@ pub async fn list_services(client: &Client, target: &Target) -> anyhow::Result<P
     })
 }
 
-/// The CMDB's layers: a relationship goes from a CI of one layer to one of the layer below,
-/// so no path is longer than `CMDB_LAYERS - 1` steps.
+/// The layers of one stack of the bench CMDB: a relationship goes from a CI of one layer to
+/// CIs of the layer below in the same stack, so no path is longer than `CMDB_LAYERS - 1`.
 const CMDB_LAYERS: usize = 10;
+/// The CIs of one layer of a stack.
+const CMDB_WIDTH: usize = 5;
 /// The marker in the name of every seeded CI.
 const CMDB_MARKER: &str = "bench-ci";
+/// Rows per import file (each one transaction, well inside the request timeout).
+const CMDB_IMPORT_ROWS: usize = 1_000;
 
 fn env_count(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -339,10 +343,76 @@ fn spread(i: usize, n: usize) -> usize {
     ((x >> 33) % n.max(1) as u64) as usize
 }
 
-/// Seeds, once and idempotently (by the `bench-ci` marker and counts), a layered CMDB of
-/// `cis` CIs and `relationships` `depends_on` relationships, each from a CI to one of the
-/// layer below (depth ≤ 10), with concurrent HTTP POSTs; returns a token and the CI ids in
-/// number order. (The CSV import may replace the POSTs later.)
+/// The CSV files that seed the bench CMDB, in import order: a CMDB shaped like a real one,
+/// `cis / 50` application stacks of ten layers of five CIs (a load balancer on top, servers,
+/// databases and storage below), each CI above the bottom layer depending on four or five
+/// CIs of the layer below in its stack, `relationships` in all (200,000 for 50,000 CIs), so a
+/// failure at the bottom reaches up to 45 CIs nine steps away. Files go layer by layer so a
+/// row's `relationships` name CIs already imported; CI numbers are predicted from the row
+/// order, which is why seeding needs a tenant without CIs.
+pub fn cmdb_files(cis: usize, relationships: usize) -> Vec<String> {
+    let stacks = (cis / (CMDB_LAYERS * CMDB_WIDTH)).max(1);
+    let per_layer = stacks * CMDB_WIDTH;
+    let linked = per_layer * (CMDB_LAYERS - 1);
+    let base_links = (relationships / linked.max(1)).clamp(1, CMDB_WIDTH);
+    let extra = relationships.saturating_sub(base_links * linked);
+    let number =
+        |layer: usize, stack: usize, k: usize| format!("CI-{:05}", layer * per_layer + stack * CMDB_WIDTH + k + 1);
+    let classes = [
+        "load_balancer",
+        "server",
+        "server",
+        "container",
+        "server",
+        "queue",
+        "database",
+        "database",
+        "storage",
+        "storage",
+    ];
+    let mut files = Vec::new();
+    let mut row = 0usize;
+    for layer in 0..CMDB_LAYERS {
+        let mut csv = String::new();
+        for stack in 0..stacks {
+            for k in 0..CMDB_WIDTH {
+                if csv.is_empty() {
+                    csv.push_str("name,ci_class,environment,attr.os,relationships\n");
+                }
+                let mut links = Vec::new();
+                if layer > 0 {
+                    // The first `extra` linked rows carry one link more, so the total is exact.
+                    let n = (base_links + usize::from(row - per_layer < extra)).min(CMDB_WIDTH);
+                    let first = spread(row * 31 + 7, CMDB_WIDTH);
+                    for j in 0..n {
+                        links.push(format!(
+                            "depends_on:{}",
+                            number(layer - 1, stack, (first + j) % CMDB_WIDTH)
+                        ));
+                    }
+                }
+                let os = ["Ubuntu 22.04", "Debian 12", "RHEL 9"][row % 3];
+                let class = classes[CMDB_LAYERS - 1 - layer];
+                csv.push_str(&format!(
+                    "{CMDB_MARKER} s{stack:04}-l{layer}-{k},{class},production,{os},{}\n",
+                    links.join(";")
+                ));
+                row += 1;
+                if csv.lines().count() > CMDB_IMPORT_ROWS {
+                    files.push(std::mem::take(&mut csv));
+                }
+            }
+        }
+        if !csv.is_empty() {
+            files.push(csv);
+        }
+    }
+    files
+}
+
+/// Seeds, once (by the `bench-ci` marker), the CMDB of [`cmdb_files`] through the CSV
+/// import; returns a token and the ids of up to 1,000 bottom-layer CIs (where an impact
+/// analysis reaches furthest).
 pub async fn seed_cmdb(
     client: &Client,
     target: &Target,
@@ -350,38 +420,38 @@ pub async fn seed_cmdb(
     relationships: usize,
 ) -> anyhow::Result<(String, Vec<String>)> {
     let token = sign_in(client, target, Scenario::ImpactAnalysis).await?;
-    let count = |url: String| {
+    let total = |url: String| {
         let token = token.clone();
         async move {
             let v: Value = client.get(url).bearer_auth(&token).send().await?.json().await?;
             anyhow::Ok(v["meta"]["total"].as_u64().unwrap_or(0) as usize)
         }
     };
-    let have = count(target.url(&format!("/api/v1/cmdb/cis?q={CMDB_MARKER}&per_page=1"))).await?;
-    let mut tasks = tokio::task::JoinSet::new();
-    for i in have..cis {
-        let (client, url, token) = (client.clone(), target.url("/api/v1/cmdb/cis"), token.clone());
-        let os = ["Ubuntu 22.04", "Debian 12", "RHEL 9"][i % 3];
-        let body = json!({"name": format!("{CMDB_MARKER} {i:06}"), "ci_class": "server", "environment": "production",
-            "attributes": {"os": os, "cpu_cores": 1 + i % 16}, "discovered_by": "bench"});
-        tasks.spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await });
-        while tasks.len() >= 16 {
-            if let Some(r) = tasks.join_next().await {
-                let res = r??;
-                if !res.status().is_success() {
-                    bail!("creating a bench CI returned {}", res.status());
-                }
+    let seeded = total(target.url(&format!("/api/v1/cmdb/cis?q={CMDB_MARKER}&per_page=1"))).await?;
+    if seeded == 0 {
+        if total(target.url("/api/v1/cmdb/cis?per_page=1")).await? > 0 {
+            bail!("seeding the bench CMDB needs a tenant without configuration items");
+        }
+        for (i, file) in cmdb_files(cis, relationships).into_iter().enumerate() {
+            let res = client
+                .post(target.url("/api/v1/cmdb/cis/import"))
+                .bearer_auth(&token)
+                .header(reqwest::header::CONTENT_TYPE, "text/csv")
+                .body(file)
+                .send()
+                .await?;
+            if res.status() != StatusCode::CREATED {
+                bail!(
+                    "importing bench CMDB file {i} returned {}: {}",
+                    res.status(),
+                    res.text().await?
+                );
             }
         }
     }
-    while let Some(r) = tasks.join_next().await {
-        r??;
-    }
-    let mut ids = Vec::with_capacity(cis);
-    for page in 1.. {
-        let url = target.url(&format!(
-            "/api/v1/cmdb/cis?q={CMDB_MARKER}&sort=number&per_page=100&page={page}"
-        ));
+    let mut ids = Vec::new();
+    for page in 1..=10 {
+        let url = target.url(&format!("/api/v1/cmdb/cis?q=-l0-&sort=number&per_page=100&page={page}"));
         let v: Value = client.get(url).bearer_auth(&token).send().await?.json().await?;
         let data = v["data"].as_array().cloned().unwrap_or_default();
         if data.is_empty() {
@@ -389,38 +459,11 @@ pub async fn seed_cmdb(
         }
         ids.extend(data.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)));
     }
-    let have = count(target.url("/api/v1/cmdb/relationships?relationship_type=depends_on&per_page=1")).await?;
-    let per_layer = (ids.len() / CMDB_LAYERS).max(1);
-    for i in have..relationships.max(have) {
-        if ids.len() < 2 * per_layer {
-            break;
-        }
-        let layer = 1 + spread(i, CMDB_LAYERS - 1);
-        let from = layer * per_layer + spread(i * 7 + 1, per_layer);
-        let to = (layer - 1) * per_layer + spread(i * 13 + 5, per_layer);
-        let (Some(s), Some(t)) = (ids.get(from), ids.get(to)) else {
-            continue;
-        };
-        let body = json!({"source_ci_id": s, "target_ci_id": t, "relationship_type": "depends_on"});
-        let (client, url, token) = (client.clone(), target.url("/api/v1/cmdb/relationships"), token.clone());
-        tasks.spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await });
-        while tasks.len() >= 16 {
-            if let Some(r) = tasks.join_next().await {
-                let res = r??;
-                if !res.status().is_success() && res.status() != StatusCode::CONFLICT {
-                    bail!("creating a bench relationship returned {}", res.status());
-                }
-            }
-        }
-    }
-    while let Some(r) = tasks.join_next().await {
-        r??;
-    }
     Ok((token, ids))
 }
 
-/// `GET /api/v1/cmdb/cis/{id}/impact?depth=10`, downstream, from CIs taken in turn from the
-/// seeded CMDB, expecting 200.
+/// `GET /api/v1/cmdb/cis/{id}/impact?depth=10`, downstream, from bottom-layer CIs taken in
+/// turn (each failure reaches the up to 45 CIs stacked on it), expecting 200.
 pub async fn impact_analysis(client: &Client, target: &Target) -> anyhow::Result<Plan> {
     let cis = env_count("FIRELATER_BENCH_CMDB_CIS", 50_000);
     let rels = env_count("FIRELATER_BENCH_CMDB_RELATIONSHIPS", 200_000);
@@ -516,6 +559,33 @@ fn access_token(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bench_cmdb_has_the_asked_size_and_links_only_to_the_layer_below_in_its_stack() {
+        let files = super::cmdb_files(1_000, 4_000);
+        let rows: Vec<&str> = files.iter().flat_map(|f| f.lines().skip(1)).collect();
+        assert_eq!(rows.len(), 1_000);
+        assert!(files.iter().all(|f| f.lines().count() <= super::CMDB_IMPORT_ROWS + 1));
+        let links: usize = rows
+            .iter()
+            .map(|r| {
+                r.rsplit(',')
+                    .next()
+                    .unwrap_or("")
+                    .split(';')
+                    .filter(|l| !l.is_empty())
+                    .count()
+            })
+            .sum();
+        assert_eq!(links, 4_000);
+        // 20 stacks of 5 per layer: row 950 is stack 10's first CI of layer 9, and links to
+        // its stack's layer 8 (CI-00851 to CI-00855).
+        assert!(rows[950].starts_with("bench-ci s0010-l9-0,"), "{}", rows[950]);
+        for link in rows[950].rsplit(',').next().unwrap_or("").split(';') {
+            let n: usize = link.trim_start_matches("depends_on:CI-").parse().unwrap_or(0);
+            assert!((851..=855).contains(&n), "{link}");
+        }
+    }
 
     #[test]
     fn access_token_is_read_from_a_login_body() {

@@ -426,7 +426,10 @@ async fn a_request_over_the_timeout_is_a_503_problem_and_its_work_is_abandoned()
 /// A value the documented schema of a query parameter allows, as a client would send it.
 /// The schema a `$ref` points at in the document's components, else the schema itself.
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+    match schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
         Some(name) => &doc["components"]["schemas"][name],
         None => schema,
     }
