@@ -1,0 +1,240 @@
+/** The CMDB endpoints as TanStack Query hooks, and the words their enums are shown with. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { rawJson, type QueryValue } from "@/api/raw";
+import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
+import type { Paged } from "@/lib/useListQuery";
+import type {
+  ApplicationSummary,
+  Ci,
+  CiClass,
+  CiEnvironment,
+  CiRelationship,
+  CiStatus,
+  CiWrite,
+  GraphResponse,
+  ImpactDirection,
+  ImpactResponse,
+  Relationship,
+  RelationshipType,
+  ServiceSummary,
+} from "./types";
+
+export const CI_STATUSES: { value: CiStatus; label: string }[] = [
+  { value: "active", label: "Active" },
+  { value: "maintenance", label: "Maintenance" },
+  { value: "inactive", label: "Inactive" },
+  { value: "retired", label: "Retired" },
+];
+export const CI_ENVIRONMENTS: { value: CiEnvironment; label: string }[] = [
+  { value: "production", label: "Production" },
+  { value: "staging", label: "Staging" },
+  { value: "test", label: "Test" },
+  { value: "development", label: "Development" },
+];
+export const RELATIONSHIP_TYPES: { value: RelationshipType; label: string }[] = [
+  { value: "depends_on", label: "depends on" },
+  { value: "runs_on", label: "runs on" },
+  { value: "connects_to", label: "connects to" },
+  { value: "manages", label: "manages" },
+  { value: "part_of", label: "part of" },
+  { value: "backed_up_by", label: "backed up by" },
+  { value: "replicates_to", label: "replicates to" },
+];
+
+export const cmdbKeys = {
+  all: ["cmdb"] as const,
+  classes: ["cmdb", "classes"] as const,
+  cis: ["cmdb", "cis"] as const,
+  lists: ["cmdb", "cis", "list"] as const,
+  one: (id: string) => ["cmdb", "cis", "one", id] as const,
+  relationships: (id: string) => ["cmdb", "cis", "relationships", id] as const,
+  graph: (kind: "ci" | "application", id: string, depth: number) => ["cmdb", "graph", kind, id, depth] as const,
+  impact: (kind: "ci" | "application", id: string, direction: ImpactDirection, depth: number) =>
+    ["cmdb", "impact", kind, id, direction, depth] as const,
+  appServices: (id: string) => ["applications", "services", id] as const,
+  appCis: (id: string) => ["cmdb", "cis", "by-application", id] as const,
+};
+
+/** A page of CIs, for `useListQuery` (its key: `cmdbKeys.lists`); `attr.<key>` filters pass through. */
+export function fetchCiPage(query: Record<string, QueryValue>) {
+  return rawJson<Paged<Ci>>("/api/v1/cmdb/cis", { query });
+}
+
+/** CIs matching `q`, for a picker. */
+export function searchCis(q: string) {
+  return fetchCiPage({ q: q || undefined, per_page: 20, sort: "number", order: "asc" });
+}
+
+/** Every class of the tenant (a few dozen at most), by name. */
+export function useCiClasses() {
+  return useQuery({
+    queryKey: cmdbKeys.classes,
+    staleTime: 60_000,
+    queryFn: () =>
+      fetchAllPages(
+        (page) => rawJson<Paged<CiClass>>("/api/v1/cmdb/classes", { query: { per_page: MAX_PER_PAGE, page } }),
+        (c) => c.id,
+      ),
+  });
+}
+
+export function classLabel(classes: readonly CiClass[] | undefined, name: string): string {
+  return classes?.find((c) => c.name === name)?.label ?? name;
+}
+
+export type ClassWrite = Pick<CiClass, "name" | "label" | "description" | "attribute_schema">;
+
+export function useSaveClass() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body, version }: { id?: string; body: ClassWrite; version?: number }) =>
+      id
+        ? rawJson<CiClass>(`/api/v1/cmdb/classes/${id}`, { method: "PUT", body: { ...body, version } })
+        : rawJson<CiClass>("/api/v1/cmdb/classes", { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.classes }),
+  });
+}
+
+export function useDeleteClass() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => rawJson<void>(`/api/v1/cmdb/classes/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.classes }),
+  });
+}
+
+export function useCi(id: string) {
+  return useQuery({
+    queryKey: cmdbKeys.one(id),
+    enabled: id !== "",
+    queryFn: () => rawJson<Ci>(`/api/v1/cmdb/cis/${id}`),
+  });
+}
+
+/** A CI's summary by id (for names of related CIs the page only knows by id). */
+export function fetchCi(id: string) {
+  return rawJson<Ci>(`/api/v1/cmdb/cis/${id}`);
+}
+
+export function useCreateCi() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CiWrite) => rawJson<Ci>("/api/v1/cmdb/cis", { method: "POST", body }),
+    onSuccess: (ci) => {
+      qc.setQueryData(cmdbKeys.one(ci.id), ci);
+      return qc.invalidateQueries({ queryKey: cmdbKeys.all });
+    },
+  });
+}
+
+export function useUpdateCi(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CiWrite & { version: number }) => rawJson<Ci>(`/api/v1/cmdb/cis/${id}`, { method: "PUT", body }),
+    onSuccess: (ci) => {
+      qc.setQueryData(cmdbKeys.one(ci.id), ci);
+      return qc.invalidateQueries({ queryKey: cmdbKeys.all });
+    },
+  });
+}
+
+export function useDeleteCi(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => rawJson<void>(`/api/v1/cmdb/cis/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: cmdbKeys.one(id) });
+      return qc.invalidateQueries({ queryKey: cmdbKeys.all });
+    },
+  });
+}
+
+/** Both directions of a CI's relationships, every page. */
+export function useCiRelationships(id: string) {
+  return useQuery({
+    queryKey: cmdbKeys.relationships(id),
+    queryFn: () =>
+      fetchAllPages(
+        (page) => rawJson<Paged<CiRelationship>>(`/api/v1/cmdb/cis/${id}/relationships`, { query: { per_page: MAX_PER_PAGE, page } }),
+        (r) => `${r.id}-${r.direction}`,
+      ),
+  });
+}
+
+export interface RelationshipWrite {
+  source_ci_id: string;
+  target_ci_id: string;
+  relationship_type: RelationshipType;
+  description: string | null;
+}
+
+/** Relationship writes refresh every relationship list, graph and impact of the CMDB. */
+export function useCreateRelationship() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RelationshipWrite) => rawJson<Relationship>("/api/v1/cmdb/relationships", { method: "POST", body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.all }),
+  });
+}
+
+export function useDeleteRelationship() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => rawJson<void>(`/api/v1/cmdb/relationships/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.all }),
+  });
+}
+
+const base = (kind: "ci" | "application", id: string) =>
+  kind === "ci" ? `/api/v1/cmdb/cis/${id}` : `/api/v1/applications/${id}`;
+
+export function useGraph(kind: "ci" | "application", id: string, depth: number) {
+  return useQuery({
+    queryKey: cmdbKeys.graph(kind, id, depth),
+    queryFn: () => rawJson<GraphResponse>(`${base(kind, id)}/graph`, { query: { depth } }),
+  });
+}
+
+export function useImpact(kind: "ci" | "application", id: string, direction: ImpactDirection, depth: number, enabled = true) {
+  return useQuery({
+    queryKey: cmdbKeys.impact(kind, id, direction, depth),
+    enabled,
+    queryFn: () => rawJson<ImpactResponse>(`${base(kind, id)}/impact`, { query: { direction, depth } }),
+  });
+}
+
+/** The CIs linked to an application (first 100, nearest the top by number). */
+export function useApplicationCis(appId: string) {
+  return useQuery({
+    queryKey: cmdbKeys.appCis(appId),
+    queryFn: () => fetchCiPage({ application_id: appId, per_page: MAX_PER_PAGE, sort: "number", order: "asc" }),
+  });
+}
+
+/** The services an application realises. */
+export function useApplicationServices(appId: string) {
+  return useQuery({
+    queryKey: cmdbKeys.appServices(appId),
+    queryFn: async () => {
+      const answer = await rawJson<ServiceSummary[] | Paged<ServiceSummary>>(`/api/v1/applications/${appId}/services`);
+      return Array.isArray(answer) ? answer : answer.data;
+    },
+  });
+}
+
+export function searchServices(q: string) {
+  return rawJson<Paged<ServiceSummary>>("/api/v1/services", { query: { q: q || undefined, per_page: 20 } });
+}
+
+export function useLinkService(appId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ serviceId, link }: { serviceId: string; link: boolean }) =>
+      rawJson<unknown>(`/api/v1/applications/${appId}/services/${serviceId}`, { method: link ? "PUT" : "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.appServices(appId) }),
+  });
+}
+
+export function searchApplications(q: string) {
+  return rawJson<Paged<ApplicationSummary>>("/api/v1/applications", { query: { q: q || undefined, per_page: 20 } });
+}
