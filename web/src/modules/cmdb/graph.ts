@@ -43,13 +43,13 @@ export const RELATIONSHIP_LABELS: Record<RelationshipType, string> = {
   replicates_to: "replicates to",
 };
 
-export interface GraphNodeData {
+export type GraphNodeData = {
   ci: CiSummary;
   /** Steps from the start (0 for the start itself). */
   depth: number;
   /** The CI the graph is drawn around (or one of an application's CIs). */
   root: boolean;
-}
+};
 
 export interface GraphModel {
   nodes: { id: string; data: GraphNodeData }[];

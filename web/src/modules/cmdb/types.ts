@@ -134,18 +134,3 @@ export interface ServiceSummary {
   type: string;
   status: string;
 }
-
-export interface ImportError {
-  line: number;
-  field: string;
-  code: string;
-  message: string;
-}
-
-export interface ImportReport {
-  dry_run: boolean;
-  total_rows: number;
-  valid_rows: number;
-  created: number;
-  errors: ImportError[];
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { APPLICATION_CSV_COLUMNS, csvCell, describeError, filenameOf, groupByLine, templateCsv } from "./csv";
+import { APPLICATION_CSV_COLUMNS } from "@/modules/applications/csv";
+import { csvCell, describeError, filenameOf, groupByLine, templateCsv } from "./csv";
 
 describe("import report", () => {
   const errors = [
