@@ -31,7 +31,7 @@ describe("schema → form fields", () => {
     expect(fields[2]!.hint).toBe("From 0.5 to 4096.");
     expect(fields[3]!.hint).toMatch(/IPv4/);
     expect(fields[4]!.options).toEqual(["postgres", "mysql"]);
-    expect(fields[0]!.label).toBe("Os");
+    expect(fields[0]!.label).toBe("OS");
     expect(fields[0]!.hint).toBe("Operating system");
   });
 
@@ -41,7 +41,10 @@ describe("schema → form fields", () => {
   });
 
   it("labels keys as words", () => {
-    expect(humanize("cpu_cores")).toBe("Cpu cores");
+    expect(humanize("cpu_cores")).toBe("CPU cores");
+    expect(humanize("ip_address")).toBe("IP address");
+    expect(humanize("ram_gb")).toBe("RAM GB");
+    expect(humanize("expires_at")).toBe("Expires at");
   });
 });
 

@@ -24,10 +24,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** "cpu_cores" → "Cpu cores". */
+const ACRONYMS = new Set(["os", "cpu", "ram", "gb", "mb", "tb", "ip", "dns", "url", "uri", "id", "tls", "ssl", "ttl", "vm", "az", "sku", "api", "fqdn", "mac"]);
+
+/** "cpu_cores" → "CPU cores", "ip_address" → "IP address". */
 export function humanize(key: string): string {
-  const words = key.replace(/[_-]+/g, " ").trim();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
+  const words = key
+    .split(/[_\-\s]+/)
+    .filter((w) => w !== "")
+    .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()));
+  if (words.length === 0) return key;
+  const first = words[0]!;
+  words[0] = first.charAt(0).toUpperCase() + first.slice(1);
+  return words.join(" ");
 }
 
 const FORMAT_HINTS: Record<string, string> = {
