@@ -185,7 +185,7 @@ export function CisPage() {
       key: "updated_at",
       header: "Updated",
       sort: "updated_at",
-      className: "hidden whitespace-nowrap xl:table-cell",
+      className: "hidden whitespace-nowrap 2xl:table-cell",
       cell: (c) => formatDateTime(c.updated_at),
     },
   ];

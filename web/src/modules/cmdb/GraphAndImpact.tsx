@@ -147,7 +147,7 @@ export function GraphAndImpact({ kind, id, label }: { kind: "ci" | "application"
                 <Label htmlFor={tabId("direction")}>Direction</Label>
                 <Select
                   id={tabId("direction")}
-                  className="w-56"
+                  className="w-auto"
                   value={direction}
                   onChange={(e) => setDirection(e.target.value as ImpactDirection)}
                 >
@@ -216,8 +216,10 @@ export function GraphAndImpact({ kind, id, label }: { kind: "ci" | "application"
                                 <td className="px-2 py-1.5">
                                   <Link to={`/cmdb/cis/${r.ci.id}`} className="font-mono underline-offset-4 hover:underline">
                                     {r.ci.number}
-                                  </Link>{" "}
-                                  <span className="text-muted-foreground">{r.ci.name}</span>
+                                  </Link>
+                                  <span className="block max-w-[12rem] truncate text-xs text-muted-foreground sm:max-w-[18rem]" title={r.ci.name}>
+                                    {r.ci.name}
+                                  </span>
                                 </td>
                                 <td className="px-2 py-1.5 tabular-nums">{r.depth}</td>
                                 <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">

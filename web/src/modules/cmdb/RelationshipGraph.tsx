@@ -24,14 +24,14 @@ import * as React from "react";
 import { Link } from "react-router";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
-import { buildGraph, classColour, layoutGraph, NODE_HEIGHT, NODE_WIDTH, RELATIONSHIP_LABELS, type GraphNodeData, type Highlight } from "./graph";
+import { bestLayout, buildGraph, classColour, focusOf, NODE_HEIGHT, NODE_WIDTH, RELATIONSHIP_LABELS, type GraphNodeData, type Highlight } from "./graph";
 import type { GraphResponse } from "./types";
 
-type CiNodeData = GraphNodeData & { dim: boolean; lit: boolean; classLabel: string };
+type CiNodeData = GraphNodeData & { dim: boolean; lit: boolean; classLabel: string; vertical: boolean };
 type CiNode = Node<CiNodeData, "ci">;
 
 function CiNodeView({ data }: NodeProps<CiNode>) {
-  const { ci, root, dim, lit, classLabel } = data;
+  const { ci, root, dim, lit, classLabel, vertical } = data;
   return (
     <div
       className={cn(
@@ -46,14 +46,14 @@ function CiNodeView({ data }: NodeProps<CiNode>) {
       data-number={ci.number}
       data-state={root ? "root" : lit ? "reached" : dim ? "dimmed" : "plain"}
     >
-      <Handle type="target" position={Position.Left} className="!opacity-0" isConnectable={false} />
+      <Handle type="target" position={vertical ? Position.Top : Position.Left} className="!opacity-0" isConnectable={false} />
       <span className="w-1.5 shrink-0" style={{ background: classColour(ci.ci_class) }} aria-hidden="true" />
       <span className="grid min-w-0 content-center px-2 leading-tight">
         <span className="font-mono text-[11px] font-semibold">{ci.number}</span>
         <span className="truncate text-xs">{ci.name}</span>
         <span className="truncate text-[10px] text-muted-foreground">{classLabel}</span>
       </span>
-      <Handle type="source" position={Position.Right} className="!opacity-0" isConnectable={false} />
+      <Handle type="source" position={vertical ? Position.Bottom : Position.Right} className="!opacity-0" isConnectable={false} />
     </div>
   );
 }
@@ -86,8 +86,12 @@ export interface RelationshipGraphProps {
 
 function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n, hrefOf = (id) => `/cmdb/cis/${id}`, onOpen, label }: RelationshipGraphProps) {
   const model = React.useMemo(() => buildGraph(graph, roots ? new Set(roots) : undefined), [graph, roots]);
-  const positions = React.useMemo(() => layoutGraph(model), [model]);
+  // The box is about 1.8 times as wide as high on a desktop, a little higher than wide on a phone.
+  const layout = React.useMemo(() => bestLayout(model, globalThis.innerWidth < 640 ? 0.85 : 1.8), [model]);
+  const positions = layout.positions;
   const lit = React.useMemo(() => (highlight ? new Set([...highlight.roots, ...highlight.reached]) : null), [highlight]);
+  // A large graph opens on its start (or what the impact lit), readable; "Fit to view" shows all.
+  const focus = React.useMemo(() => focusOf(model, lit), [model, lit]);
 
   const nodes: CiNode[] = React.useMemo(
     () =>
@@ -101,13 +105,14 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
           lit: !!lit?.has(n.id),
           dim: !!lit && !lit.has(n.id),
           classLabel: classLabel(n.data.ci.ci_class),
+          vertical: layout.rankdir === "TB",
         },
         draggable: false,
         connectable: false,
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
       })),
-    [model, positions, highlight, lit, classLabel],
+    [model, positions, layout.rankdir, highlight, lit, classLabel],
   );
   const edges: Edge[] = React.useMemo(
     () =>
@@ -146,7 +151,7 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
           edges={edges}
           nodeTypes={NODE_TYPES}
           fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
+          fitViewOptions={{ padding: 0.15, maxZoom: 1.25, nodes: focus.length > 0 ? focus.map((id) => ({ id })) : undefined }}
           minZoom={0.1}
           maxZoom={2}
           nodesDraggable={false}
@@ -181,7 +186,7 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
               <span className="inline-block size-3 rounded-sm border border-destructive ring-1 ring-destructive" aria-hidden="true" /> reached
             </li>
             <li className="inline-flex items-center gap-1.5">
-              <span className="inline-block size-3 rounded-sm border opacity-30" aria-hidden="true" /> not reached
+              <span className="inline-block size-3 rounded-sm border bg-muted-foreground/30" aria-hidden="true" /> not reached
             </li>
           </>
         )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, classColour, highlightOf, impactAsGraph, impactRows, layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./graph";
+import { bestLayout, buildGraph, classColour, fitScale, focusOf, highlightOf, impactAsGraph, impactRows, layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./graph";
 import type { CiSummary, GraphResponse, ImpactResponse } from "./types";
 
 const ci = (n: number, ciClass = "server"): CiSummary => ({
@@ -55,7 +55,7 @@ describe("graph elements from the API's graph answer", () => {
     const nodes = Array.from({ length: 200 }, (_, i) => ({ ...ci(i), depth: Math.min(i, 5) }));
     const edges = Array.from({ length: 199 }, (_, i) => edge(`e${i}`, i + 1, Math.floor(i / 3)));
     const g = buildGraph({ nodes, edges });
-    const pos = layoutGraph(g);
+    const pos = layoutGraph(g).positions;
     expect(pos.size).toBe(200);
     const boxes = [...pos.values()];
     for (let i = 0; i < boxes.length; i++)
@@ -66,6 +66,36 @@ describe("graph elements from the API's graph answer", () => {
         expect(apart, `nodes ${i} and ${j} overlap`).toBe(true);
       }
     expect(pos.get("id-1")!.x).toBeLessThan(pos.get("id-0")!.x);
+  });
+
+  it("picks the layout that draws the nodes largest in the box", () => {
+    const shapes = [
+      buildGraph({
+        nodes: Array.from({ length: 30 }, (_, i) => ({ ...ci(i), depth: i === 0 ? 0 : 1 })),
+        edges: Array.from({ length: 29 }, (_, i) => edge(`f${i}`, i + 1, 0)),
+      }),
+      buildGraph({
+        nodes: Array.from({ length: 8 }, (_, i) => ({ ...ci(i), depth: i })),
+        edges: Array.from({ length: 7 }, (_, i) => edge(`c${i}`, i + 1, i)),
+      }),
+    ];
+    for (const aspect of [1.8, 0.8]) {
+      for (const g of shapes) {
+        const best = fitScale(bestLayout(g, aspect), aspect);
+        expect(best).toBeGreaterThanOrEqual(fitScale(layoutGraph(g, "LR"), aspect));
+        expect(best).toBeGreaterThanOrEqual(fitScale(layoutGraph(g, "TB"), aspect));
+      }
+    }
+    expect(bestLayout(shapes[1]!, 1.8).rankdir).toBe("TB");
+    expect(bestLayout(shapes[0]!, 1.8).rankdir).toBe("LR");
+  });
+
+  it("first shows a large graph's start and neighbours, or what an impact lit; a small one whole", () => {
+    const nodes = Array.from({ length: 60 }, (_, i) => ({ ...ci(i), depth: i === 0 ? 0 : i < 4 ? 1 : 2 }));
+    const g = buildGraph({ nodes, edges: [] });
+    expect(focusOf(g, null)).toEqual(["id-0", "id-1", "id-2", "id-3"]);
+    expect(focusOf(g, new Set(["id-9", "id-10"]))).toEqual(["id-9", "id-10"]);
+    expect(focusOf(buildGraph({ nodes: nodes.slice(0, 10), edges: [] }), null)).toEqual([]);
   });
 
   it("gives the seeded classes fixed colours and any other class a stable one", () => {

@@ -83,23 +83,64 @@ export function buildGraph(
   return { nodes, edges };
 }
 
+export type RankDir = "LR" | "TB";
+
+export interface Layout {
+  rankdir: RankDir;
+  /** Each node's top-left corner. */
+  positions: Map<string, { x: number; y: number }>;
+  width: number;
+  height: number;
+}
+
 /**
- * Top-left positions from a layered layout (sources left, what they need right), so the
- * direction of "depends on" reads the same everywhere and 200 nodes stay apart.
+ * Top-left positions from a layered layout: with "LR" sources left and what they need right,
+ * with "TB" sources above, so "depends on" reads one way through the whole graph.
  */
-export function layoutGraph(model: GraphModel): Map<string, { x: number; y: number }> {
+export function layoutGraph(model: GraphModel, rankdir: RankDir = "LR"): Layout {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 70, marginx: 10, marginy: 10 });
+  g.setGraph({ rankdir, nodesep: rankdir === "LR" ? 18 : 24, ranksep: rankdir === "LR" ? 70 : 60, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of model.nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const e of model.edges) g.setEdge(e.source, e.target, {}, e.id);
   dagre.layout(g);
-  const out = new Map<string, { x: number; y: number }>();
+  const positions = new Map<string, { x: number; y: number }>();
+  let width = 0;
+  let height = 0;
   for (const n of model.nodes) {
     const p = g.node(n.id) as { x: number; y: number } | undefined;
-    out.set(n.id, p ? { x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2 } : { x: 0, y: 0 });
+    const at = p ? { x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2 } : { x: 0, y: 0 };
+    positions.set(n.id, at);
+    width = Math.max(width, at.x + NODE_WIDTH);
+    height = Math.max(height, at.y + NODE_HEIGHT);
   }
-  return out;
+  return { rankdir, positions, width, height };
+}
+
+/** How large a layout is drawn when fitted into a box of the given aspect (width / height), up to a constant. */
+export function fitScale(l: Pick<Layout, "width" | "height">, aspect: number): number {
+  return Math.min(aspect / Math.max(l.width, 1), 1 / Math.max(l.height, 1));
+}
+
+/**
+ * Of the two layered layouts (left to right, top to bottom), the one whose nodes come out
+ * largest when the whole graph is fitted into a box of the given aspect.
+ */
+export function bestLayout(model: GraphModel, aspect = 1.8): Layout {
+  const lr = layoutGraph(model, "LR");
+  if (model.nodes.length < 2) return lr;
+  const tb = layoutGraph(model, "TB");
+  return fitScale(tb, aspect) > fitScale(lr, aspect) ? tb : lr;
+}
+
+/**
+ * The nodes a large graph first shows, readable: the start and its neighbours, or what an
+ * impact analysis lit. Small graphs show whole (an empty list).
+ */
+export function focusOf(model: GraphModel, lit: ReadonlySet<string> | null, limit = 40): string[] {
+  if (model.nodes.length <= limit) return [];
+  const focus = lit && lit.size > 0 ? model.nodes.filter((n) => lit.has(n.id)) : model.nodes.filter((n) => n.data.depth <= 1);
+  return focus.slice(0, limit).map((n) => n.id);
 }
 
 /** What an impact analysis lights up in the graph: the start, every node reached, their edges. */
