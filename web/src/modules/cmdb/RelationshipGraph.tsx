@@ -60,13 +60,24 @@ function CiNodeView({ data }: NodeProps<CiNode>) {
 
 const NODE_TYPES = { ci: CiNodeView };
 
-function FitButton() {
-  const flow = useReactFlow();
-  return (
-    <Button variant="outline" size="sm" className="bg-background" onClick={() => void flow.fitView({ padding: 0.15, duration: 200 })}>
-      <Maximize aria-hidden="true" /> Fit to view
-    </Button>
-  );
+/** The box around the given nodes, at least a few nodes wide and high so a few nodes are not blown up. */
+function boundsOf(ids: readonly string[], positions: ReadonlyMap<string, { x: number; y: number }>) {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const id of ids) {
+    const p = positions.get(id);
+    if (!p) continue;
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + NODE_WIDTH);
+    y1 = Math.max(y1, p.y + NODE_HEIGHT);
+  }
+  if (x0 === Infinity) return { x: 0, y: 0, width: NODE_WIDTH, height: NODE_HEIGHT };
+  const width = Math.max(x1 - x0, NODE_WIDTH * 3);
+  const height = Math.max(y1 - y0, NODE_HEIGHT * 4);
+  return { x: (x0 + x1) / 2 - width / 2, y: (y0 + y1) / 2 - height / 2, width, height };
 }
 
 export interface RelationshipGraphProps {
@@ -91,7 +102,30 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
   const positions = layout.positions;
   const lit = React.useMemo(() => (highlight ? new Set([...highlight.roots, ...highlight.reached]) : null), [highlight]);
   // A large graph opens on its start (or what the impact lit), readable; "Fit to view" shows all.
-  const focus = React.useMemo(() => focusOf(model, lit), [model, lit]);
+  const focus = React.useMemo(() => focusOf(model, highlight ? highlight.roots : null), [model, highlight]);
+  const box = React.useRef<HTMLDivElement>(null);
+  const flow = useReactFlow();
+  const [ready, setReady] = React.useState(false);
+  const fit = React.useCallback(
+    (ids: readonly string[], duration = 0) => {
+      if (ids.length === 0) {
+        void flow.fitBounds(boundsOf([...positions.keys()], positions), { padding: 0.1, duration });
+        return;
+      }
+      // The start in the middle, as large as fits but between 0.55 and 1: readable, with its neighbours around it.
+      const b = boundsOf(ids, positions);
+      const w = box.current?.clientWidth ?? 800;
+      const h = box.current?.clientHeight ?? 500;
+      const zoom = Math.min(1, Math.max(0.55, Math.min(w / (b.width * 1.2), h / (b.height * 1.2))));
+      void flow.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom, duration });
+    },
+    [flow, positions],
+  );
+  const focusKey = focus.join(",");
+  // Fitted to bounds computed here: React Flow's own fit waits for measured nodes and its options.
+  React.useEffect(() => {
+    if (ready) fit(focusKey ? focusKey.split(",") : []);
+  }, [ready, focusKey, fit]);
 
   const nodes: CiNode[] = React.useMemo(
     () =>
@@ -141,6 +175,7 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
   return (
     <div className="grid gap-3">
       <div
+        ref={box}
         role="region"
         aria-label={`${label}: graph`}
         className="h-[26rem] w-full overflow-hidden rounded-md border bg-muted/30 sm:h-[32rem]"
@@ -150,8 +185,7 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
           nodes={nodes}
           edges={edges}
           nodeTypes={NODE_TYPES}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.25, nodes: focus.length > 0 ? focus.map((id) => ({ id })) : undefined }}
+          onInit={() => setReady(true)}
           minZoom={0.1}
           maxZoom={2}
           nodesDraggable={false}
@@ -166,7 +200,9 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
           <Background gap={20} size={1} />
           <Controls showInteractive={false} showFitView={false} position="bottom-left" />
           <Panel position="top-right">
-            <FitButton />
+            <Button variant="outline" size="sm" className="bg-background" onClick={() => fit([], 200)}>
+              <Maximize aria-hidden="true" /> Fit to view
+            </Button>
           </Panel>
         </ReactFlow>
       </div>

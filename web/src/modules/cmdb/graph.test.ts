@@ -90,10 +90,10 @@ describe("graph elements from the API's graph answer", () => {
     expect(bestLayout(shapes[0]!, 1.8).rankdir).toBe("LR");
   });
 
-  it("first shows a large graph's start and neighbours, or what an impact lit; a small one whole", () => {
+  it("opens a large graph on its start, or an impact's start; a small one whole", () => {
     const nodes = Array.from({ length: 60 }, (_, i) => ({ ...ci(i), depth: i === 0 ? 0 : i < 4 ? 1 : 2 }));
     const g = buildGraph({ nodes, edges: [] });
-    expect(focusOf(g, null)).toEqual(["id-0", "id-1", "id-2", "id-3"]);
+    expect(focusOf(g, null)).toEqual(["id-0"]);
     expect(focusOf(g, new Set(["id-9", "id-10"]))).toEqual(["id-9", "id-10"]);
     expect(focusOf(buildGraph({ nodes: nodes.slice(0, 10), edges: [] }), null)).toEqual([]);
   });

@@ -134,13 +134,12 @@ export function bestLayout(model: GraphModel, aspect = 1.8): Layout {
 }
 
 /**
- * The nodes a large graph first shows, readable: the start and its neighbours, or what an
- * impact analysis lit. Small graphs show whole (an empty list).
+ * Where a large graph first opens: on its start (the CI, an application's CIs, an impact's
+ * start), at a zoom that reads; "Fit to view" shows the whole. A small graph shows whole (none).
  */
-export function focusOf(model: GraphModel, lit: ReadonlySet<string> | null, limit = 40): string[] {
+export function focusOf(model: GraphModel, roots: ReadonlySet<string> | null, limit = 40): string[] {
   if (model.nodes.length <= limit) return [];
-  const focus = lit && lit.size > 0 ? model.nodes.filter((n) => lit.has(n.id)) : model.nodes.filter((n) => n.data.depth <= 1);
-  return focus.slice(0, limit).map((n) => n.id);
+  return model.nodes.filter((n) => (roots ? roots.has(n.id) : n.data.root)).map((n) => n.id);
 }
 
 /** What an impact analysis lights up in the graph: the start, every node reached, their edges. */
