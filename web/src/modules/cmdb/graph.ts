@@ -197,7 +197,7 @@ export function impactRows(impact: ImpactResponse, known: ReadonlyMap<string, Ci
     .map((n) => ({
       ci: n.ci,
       depth: n.depth,
-      relationshipType: RELATIONSHIP_LABELS[n.relationship_type] ?? n.relationship_type,
+      relationshipType: n.relationship_type ? (RELATIONSHIP_LABELS[n.relationship_type] ?? n.relationship_type) : "start",
       path: n.path.map((id) => numbers.get(id) ?? id.slice(0, 8)).join(" → "),
     }));
 }

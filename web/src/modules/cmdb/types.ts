@@ -113,7 +113,8 @@ export interface ImpactNode {
   depth: number;
   /** CI ids from a start CI to this one, both included. */
   path: string[];
-  relationship_type: RelationshipType;
+  /** The type of the edge that reached it; null for a start CI. */
+  relationship_type: RelationshipType | null;
 }
 
 export interface ImpactResponse {
