@@ -96,13 +96,13 @@ export function GraphAndImpact({ kind, id, label }: { kind: "ci" | "application"
           What {label} is connected to, and what a failure would reach. Click a CI to open it.
         </CardDescription>
       </CardHeader>
-      <CardContent className="grid gap-3">
+      <CardContent className="grid grid-cols-[minmax(0,1fr)] gap-3">
         <div role="tablist" aria-label="Graph or impact" className="inline-flex w-fit gap-1 rounded-lg bg-muted p-1">
           {tabButton("graph", "Graph")}
           {tabButton("impact", "Impact")}
         </div>
         {tab === "graph" && (
-          <div role="tabpanel" id={tabId("panel-graph")} aria-labelledby={tabId("tab-graph")} className="grid gap-3">
+          <div role="tabpanel" id={tabId("panel-graph")} aria-labelledby={tabId("tab-graph")} className="grid grid-cols-[minmax(0,1fr)] gap-3">
             <div className="flex flex-wrap items-end gap-3">
               <div className="grid gap-1.5">
                 <Label htmlFor={tabId("graph-depth")}>Depth</Label>
@@ -141,7 +141,7 @@ export function GraphAndImpact({ kind, id, label }: { kind: "ci" | "application"
           </div>
         )}
         {tab === "impact" && (
-          <div role="tabpanel" id={tabId("panel-impact")} aria-labelledby={tabId("tab-impact")} className="grid gap-3">
+          <div role="tabpanel" id={tabId("panel-impact")} aria-labelledby={tabId("tab-impact")} className="grid grid-cols-[minmax(0,1fr)] gap-3">
             <div className="flex flex-wrap items-end gap-3">
               <div className="grid gap-1.5">
                 <Label htmlFor={tabId("direction")}>Direction</Label>
@@ -232,13 +232,13 @@ export function GraphAndImpact({ kind, id, label }: { kind: "ci" | "application"
                       </div>
                     )}
                   </div>
-                  <div className="grid content-start gap-3">
+                  <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] content-start gap-3">
                     <div>
                       <h3 className="mb-1 text-sm font-medium">Affected applications</h3>
                       {impact.data.applications.length === 0 ? (
                         <p className="text-sm text-muted-foreground">None.</p>
                       ) : (
-                        <ul className="grid gap-1 text-sm" data-testid="impact-applications">
+                        <ul className="grid grid-cols-[minmax(0,1fr)] gap-1 text-sm" data-testid="impact-applications">
                           {impact.data.applications.map((a) => (
                             <li key={a.id} className="flex items-center gap-2">
                               <TierBadge tier={a.tier} />
@@ -255,7 +255,7 @@ export function GraphAndImpact({ kind, id, label }: { kind: "ci" | "application"
                       {services.length === 0 ? (
                         <p className="text-sm text-muted-foreground">None.</p>
                       ) : (
-                        <ul className="grid gap-1 text-sm" data-testid="impact-services">
+                        <ul className="grid grid-cols-[minmax(0,1fr)] gap-1 text-sm" data-testid="impact-services">
                           {services.map(({ id: sid, service }) => (
                             <li key={sid} className="truncate">
                               <Link to={`/services/${sid}`} className="underline-offset-4 hover:underline">
