@@ -60,7 +60,7 @@ function CiNodeView({ data }: NodeProps<CiNode>) {
 
 const NODE_TYPES = { ci: CiNodeView };
 
-/** The box around the given nodes, at least a few nodes wide and high so a few nodes are not blown up. */
+/** The box around the given nodes. */
 function boundsOf(ids: readonly string[], positions: ReadonlyMap<string, { x: number; y: number }>) {
   let x0 = Infinity;
   let y0 = Infinity;
@@ -75,9 +75,7 @@ function boundsOf(ids: readonly string[], positions: ReadonlyMap<string, { x: nu
     y1 = Math.max(y1, p.y + NODE_HEIGHT);
   }
   if (x0 === Infinity) return { x: 0, y: 0, width: NODE_WIDTH, height: NODE_HEIGHT };
-  const width = Math.max(x1 - x0, NODE_WIDTH * 3);
-  const height = Math.max(y1 - y0, NODE_HEIGHT * 4);
-  return { x: (x0 + x1) / 2 - width / 2, y: (y0 + y1) / 2 - height / 2, width, height };
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 export interface RelationshipGraphProps {
@@ -108,15 +106,15 @@ function RelationshipGraphInner({ graph, roots, highlight, classLabel = (n) => n
   const [ready, setReady] = React.useState(false);
   const fit = React.useCallback(
     (ids: readonly string[], duration = 0) => {
-      if (ids.length === 0) {
-        void flow.fitBounds(boundsOf([...positions.keys()], positions), { padding: 0.1, duration });
-        return;
-      }
-      // The start in the middle, as large as fits but between 0.55 and 1: readable, with its neighbours around it.
-      const b = boundsOf(ids, positions);
+      // The whole graph as large as fits (at most 1.25), or the start in the middle as large as
+      // fits between 0.55 and 1: readable, with its neighbours around it.
+      const whole = ids.length === 0;
+      const b = boundsOf(whole ? [...positions.keys()] : ids, positions);
       const w = box.current?.clientWidth ?? 800;
       const h = box.current?.clientHeight ?? 500;
-      const zoom = Math.min(1, Math.max(0.55, Math.min(w / (b.width * 1.2), h / (b.height * 1.2))));
+      // Room left for the buttons over the graph (fit above, zoom below).
+      const fits = Math.min(w / (b.width * 1.15), Math.max(h - 100, h / 2) / (b.height * 1.1));
+      const zoom = whole ? Math.min(1.25, Math.max(0.1, fits)) : Math.min(1, Math.max(0.55, fits));
       void flow.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom, duration });
     },
     [flow, positions],
