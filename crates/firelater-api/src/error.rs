@@ -36,6 +36,9 @@ pub struct Problem {
     /// The request's id, to quote when reporting a problem.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For a refused CSV import: the report naming every bad row by line and field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<firelater_core::csv_io::ImportReport>,
 }
 
 /// The HTTP status for a kind of failure.
@@ -69,6 +72,7 @@ impl Problem {
             code: code.as_str().to_owned(),
             errors,
             request_id: None,
+            report: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the handlers.
 
 pub mod access;
+pub mod csv_export;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -84,6 +85,7 @@ pub struct AppState {
         (name = "roles", description = "Roles, permissions and who holds them"),
         (name = "groups", description = "Groups and team hierarchies, their members and roles"),
         (name = "applications", description = "The application registry and the environments applications run in"),
+        (name = "services", description = "Business services: the service tree and its roll-up, relationships, stakeholders and the applications that realise them"),
         (name = "api-keys", description = "API keys of service accounts"),
         (name = "audit", description = "The audit log, read-only"),
         (name = "platform", description = "The instance operator's administration of tenants, with the platform admin token"),
@@ -139,6 +141,8 @@ pub const MODULES: &[Module] = &[
     Module::new("users", routes::users::router),
     Module::new("groups", routes::groups::router),
     Module::new("applications", routes::applications::router),
+    Module::new("imports", routes::imports::router),
+    Module::new("services", routes::services::router),
     Module::new("roles", routes::roles::router),
     Module::new("audit", routes::audit::router),
     Module::new("platform", routes::platform::router),
@@ -164,6 +168,7 @@ fn api_routes(login_limit: Option<&LoginLimit>) -> OpenApiRouter<AppState> {
 
 fn finish_openapi(mut doc: OpenApiDoc) -> OpenApiDoc {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    csv_export::document(&mut doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -262,6 +267,8 @@ pub fn router(state: AppState, login_limit: Option<&LoginLimit>) -> Result<Route
             middleware::idempotency,
         ))
         .layer(axum::middleware::from_fn_with_state(authorizer, access::authorize))
+        // Outside authorization: an export asks for each page as the client would.
+        .layer(csv_export::CsvExportLayer)
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::middleware::from_fn(middleware::metrics))
         .with_state(state);

@@ -30,8 +30,11 @@ pub enum Scenario {
     /// `GET /api/v1/users` filtered and searched, over at least 1,000 users created at setup.
     ListUsers,
     /// `GET /api/v1/applications` filtered by tier, status and tag and searched, over at
-    /// least 1,000 applications created at setup.
+    /// least 10,000 applications imported at setup.
     ListApplications,
+    /// `GET /api/v1/services` filtered by type and status, top-level only, searched and sorted
+    /// by total cost, over at least 1,000 services created at setup.
+    ListServices,
     /// `POST /api/v1/auth/forgot-password` for the target's account, expecting 202.
     ForgotPasswordKnown,
     /// `POST /api/v1/auth/forgot-password` for an email no account has, expecting 202.
@@ -48,6 +51,7 @@ impl Scenario {
             Self::Me => "me",
             Self::ListUsers => "list_users",
             Self::ListApplications => "list_applications",
+            Self::ListServices => "list_services",
             Self::ForgotPasswordKnown => "forgot_password_known",
             Self::ForgotPasswordUnknown => "forgot_password_unknown",
         }
@@ -136,6 +140,7 @@ pub async fn plan(scenario: Scenario, client: &Client, target: &Target) -> anyho
         Scenario::Me => me(client, target).await,
         Scenario::ListUsers => list_users(client, target).await,
         Scenario::ListApplications => list_applications(client, target).await,
+        Scenario::ListServices => list_services(client, target).await,
         Scenario::ForgotPasswordKnown => Ok(forgot_password(Scenario::ForgotPasswordKnown, target, &target.email)),
         Scenario::ForgotPasswordUnknown => Ok(forgot_password(
             Scenario::ForgotPasswordUnknown,
@@ -216,36 +221,90 @@ pub async fn list_users(client: &Client, target: &Target) -> anyhow::Result<Plan
     })
 }
 
-/// How many applications [`list_applications`] lists over.
-const LIST_APPLICATIONS_POPULATION: usize = 1_000;
+/// How many applications [`list_applications`] lists over (the 10,000).
+const LIST_APPLICATIONS_POPULATION: usize = 10_000;
 
 /// `GET /api/v1/applications?tier=P1,P2&status=active&tag=bench&q=bench&sort=app_id&per_page=25`
-/// over at least 1,000 applications (created at setup if missing: four tiers, three statuses,
-/// every other one tagged `bench`), expecting 200.
+/// over at least 10,000 applications (imported at setup if missing, in one CSV file: four
+/// tiers, three statuses, every other one tagged `bench`), expecting 200.
 pub async fn list_applications(client: &Client, target: &Target) -> anyhow::Result<Plan> {
     let token = sign_in(client, target, Scenario::ListApplications).await?;
     let count_url = target.url("/api/v1/applications?q=bench-app&per_page=1");
     let existing: Value = client.get(&count_url).bearer_auth(&token).send().await?.json().await?;
     let have = existing["meta"]["total"].as_u64().unwrap_or(0) as usize;
-    for i in have..LIST_APPLICATIONS_POPULATION {
-        let tags: &[&str] = if i % 2 == 0 { &["bench", "web"] } else { &["batch"] };
-        let tier = ["P1", "P2", "P3", "P4"][i % 4];
-        let status = ["active", "inactive", "deprecated"][i % 3];
-        let body = json!({"name": format!("bench-app {i}"), "tier": tier, "status": status, "tags": tags});
+    if have < LIST_APPLICATIONS_POPULATION {
+        let mut csv = String::from("name,tier,status,tags\n");
+        for i in have..LIST_APPLICATIONS_POPULATION {
+            let tags = if i % 2 == 0 { "bench;web" } else { "batch" };
+            let tier = ["P1", "P2", "P3", "P4"][i % 4];
+            let status = ["active", "inactive", "deprecated"][i % 3];
+            csv.push_str(&format!("bench-app {i},{tier},{status},{tags}\n"));
+        }
         let res = client
-            .post(target.url("/api/v1/applications"))
+            .post(target.url("/api/v1/applications/import"))
             .bearer_auth(&token)
-            .json(&body)
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv)
             .send()
             .await?;
-        if !res.status().is_success() {
-            bail!("creating bench application {i} returned {}", res.status());
+        if res.status() != StatusCode::CREATED {
+            bail!(
+                "importing bench applications returned {}: {}",
+                res.status(),
+                res.text().await?
+            );
         }
     }
     let url = target
         .url("/api/v1/applications?tier=P1,P2&status=active&tag=bench&q=bench-app&sort=app_id&order=asc&per_page=25");
     Ok(Plan {
         scenario: Scenario::ListApplications,
+        request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
+        expect: StatusCode::OK,
+        needs_token: false,
+    })
+}
+
+/// How many services [`list_services`] lists over.
+const LIST_SERVICES_POPULATION: usize = 1_000;
+
+/// `GET /api/v1/services?type=business,technical&status=active&root=true&q=bench-svc&sort=total_cost&order=desc&per_page=25`
+/// over at least 1,000 services (created at setup if missing: every fifth a top-level
+/// service, the others its children; four types, four statuses, costs that vary), expecting
+/// 200.
+pub async fn list_services(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let token = sign_in(client, target, Scenario::ListServices).await?;
+    let count_url = target.url("/api/v1/services?q=bench-svc&per_page=1");
+    let existing: Value = client.get(&count_url).bearer_auth(&token).send().await?.json().await?;
+    let have = existing["meta"]["total"].as_u64().unwrap_or(0) as usize;
+    let mut parent: Option<String> = None;
+    for i in have..LIST_SERVICES_POPULATION {
+        let kind = ["business", "technical", "application", "infrastructure"][i % 4];
+        let status = ["active", "design", "deprecated", "retired"][(i / 4) % 4];
+        let mut body = json!({"name": format!("bench-svc {i}"), "type": kind, "status": status,
+            "cost_people": (i % 97) as f64 * 10.5, "cost_technology": (i % 13) as f64});
+        if i % 5 != 0 {
+            body["parent_service_id"] = json!(parent);
+        }
+        let res = client
+            .post(target.url("/api/v1/services"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("creating bench service {i} returned {}", res.status());
+        }
+        if i % 5 == 0 {
+            let created: Value = res.json().await?;
+            parent = created["id"].as_str().map(str::to_owned);
+        }
+    }
+    let url = target.url(
+        "/api/v1/services?type=business,technical&status=active&root=true&q=bench-svc&sort=total_cost&order=desc&per_page=25",
+    );
+    Ok(Plan {
+        scenario: Scenario::ListServices,
         request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
         expect: StatusCode::OK,
         needs_token: false,

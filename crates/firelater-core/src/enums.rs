@@ -90,6 +90,7 @@ mod tests {
     use super::schema_values;
     use crate::applications::{ApplicationStatus, Criticality, EnvironmentStatus, EnvironmentType, LifecycleStage};
     use crate::groups::{GroupType, MemberRole};
+    use crate::services::{ServiceRelationshipType, ServiceStatus, ServiceType, StakeholderRole};
     use crate::tenants::TenantStatus;
     use crate::users::UserStatus;
 
@@ -114,7 +115,11 @@ mod tests {
             LifecycleStage,
             Criticality,
             EnvironmentType,
-            EnvironmentStatus
+            EnvironmentStatus,
+            ServiceType,
+            ServiceStatus,
+            ServiceRelationshipType,
+            StakeholderRole
         );
     }
 }

@@ -131,6 +131,59 @@ pub struct EnvironmentData {
     pub kind: String,
 }
 
+/// A business service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceData {
+    /// The service's id.
+    pub id: Uuid,
+    /// Its number, e.g. `SRV-00001`.
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// `business`, `technical`, `application` or `infrastructure`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `design`, `active`, `deprecated` or `retired`.
+    pub status: String,
+    /// Parent service.
+    pub parent_service_id: Option<Uuid>,
+}
+
+/// A typed link from one service to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRelationshipData {
+    /// The link's id.
+    pub id: Uuid,
+    /// The service it starts from.
+    pub source_service_id: Uuid,
+    /// The service it points to.
+    pub target_service_id: Uuid,
+    /// `depends_on`, `provides_data_to`, … .
+    pub relationship_type: String,
+}
+
+/// A user's role in a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceStakeholderData {
+    /// The stakeholder entry's id.
+    pub id: Uuid,
+    /// The service.
+    pub service_id: Uuid,
+    /// The user.
+    pub user_id: Uuid,
+    /// `owner`, `manager`, `stakeholder` or `contributor`.
+    pub role: String,
+}
+
+/// An application realising a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationServiceData {
+    /// The application.
+    pub application_id: Uuid,
+    /// The service it realises.
+    pub service_id: Uuid,
+}
+
 /// An API key (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyData {
@@ -353,6 +406,24 @@ events! {
     EnvironmentUpdated(EnvironmentData) = "environment.updated", version 1, on "environment" by id;
     /// An environment was removed from its application.
     EnvironmentDeleted(EnvironmentData) = "environment.deleted", version 1, on "environment" by id;
+    /// A business service was created.
+    ServiceCreated(ServiceData) = "service.created", version 1, on "service" by id;
+    /// A service's fields changed.
+    ServiceUpdated(ServiceData) = "service.updated", version 1, on "service" by id;
+    /// A service was deleted (soft: its history stays).
+    ServiceDeleted(ServiceData) = "service.deleted", version 1, on "service" by id;
+    /// A link between two services was made.
+    ServiceRelationshipCreated(ServiceRelationshipData) = "service_relationship.created", version 1, on "service_relationship" by id;
+    /// A link between two services was removed.
+    ServiceRelationshipDeleted(ServiceRelationshipData) = "service_relationship.deleted", version 1, on "service_relationship" by id;
+    /// A user was given a role in a service.
+    ServiceStakeholderAdded(ServiceStakeholderData) = "service_stakeholder.added", version 1, on "service_stakeholder" by id;
+    /// A user's role in a service was taken away.
+    ServiceStakeholderRemoved(ServiceStakeholderData) = "service_stakeholder.removed", version 1, on "service_stakeholder" by id;
+    /// An application was attached to a service it realises.
+    ApplicationServiceLinked(ApplicationServiceData) = "application.service_linked", version 1, on "application" by application_id;
+    /// An application was detached from a service.
+    ApplicationServiceUnlinked(ApplicationServiceData) = "application.service_unlinked", version 1, on "application" by application_id;
     /// An API key was created.
     ApiKeyCreated(ApiKeyData) = "api_key.created", version 1, on "api_key" by id;
     /// An API key was revoked.

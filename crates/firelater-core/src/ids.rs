@@ -81,4 +81,10 @@ id_type! {
     ApplicationId,
     /// One environment (deployment) of an application.
     EnvironmentId,
+    /// A business service of the portfolio.
+    ServiceId,
+    /// A typed link between two services.
+    ServiceRelationshipId,
+    /// A user's role in a service.
+    ServiceStakeholderId,
 }

@@ -21,6 +21,8 @@ pub enum NumberedEntity {
     ConfigItem,
     /// Knowledge articles, `KB-`.
     KnowledgeArticle,
+    /// Business services, `SRV-`.
+    Service,
 }
 
 impl NumberedEntity {
@@ -35,6 +37,7 @@ impl NumberedEntity {
             Self::Problem => "problem",
             Self::ConfigItem => "config_item",
             Self::KnowledgeArticle => "knowledge_article",
+            Self::Service => "service",
         }
     }
 
@@ -49,6 +52,7 @@ impl NumberedEntity {
             Self::Problem => "PRB",
             Self::ConfigItem => "CI",
             Self::KnowledgeArticle => "KB",
+            Self::Service => "SRV",
         }
     }
 

@@ -60,6 +60,10 @@ permissions! {
     ApplicationsCreate => ("applications", "create", "Register applications"),
     ApplicationsUpdate => ("applications", "update", "Change applications and their environments"),
     ApplicationsDelete => ("applications", "delete", "Delete applications"),
+    ServicesRead => ("services", "read", "See business services, their relationships and stakeholders"),
+    ServicesCreate => ("services", "create", "Create business services"),
+    ServicesUpdate => ("services", "update", "Change business services, their relationships and stakeholders"),
+    ServicesDelete => ("services", "delete", "Delete business services"),
     SettingsAdmin => ("settings", "admin", "Change tenant settings"),
 }
 
@@ -138,8 +142,11 @@ impl SystemRole {
                 ApplicationsRead,
                 ApplicationsCreate,
                 ApplicationsUpdate,
+                ServicesRead,
+                ServicesCreate,
+                ServicesUpdate,
             ],
-            Self::Agent => vec![UsersRead, GroupsRead, RolesRead, ApplicationsRead],
+            Self::Agent => vec![UsersRead, GroupsRead, RolesRead, ApplicationsRead, ServicesRead],
             Self::Requester => vec![],
         }
     }

@@ -18,6 +18,7 @@ mod m20261130_000001_restrict_app_role;
 mod m20261130_100000_create_user_status_history;
 mod m20261130_120000_create_event_delivery;
 mod m20261130_200000_create_applications;
+mod m20261130_210000_create_services;
 
 pub use common::{APP_ROLE, INSTANCE_TABLES, TENANT_TABLES, enable_rls};
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_100000_create_user_status_history::Migration),
             Box::new(m20261130_120000_create_event_delivery::Migration),
             Box::new(m20261130_200000_create_applications::Migration),
+            Box::new(m20261130_210000_create_services::Migration),
         ]
     }
 }

@@ -287,7 +287,7 @@ fn environment_data(e: &Environment) -> EnvironmentData {
 }
 
 /// An optional single-line text of at most `max` characters; blank means none.
-fn short_text(v: &mut Validator, field: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
+pub(crate) fn short_text(v: &mut Validator, field: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
     match value.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
         Some(s) => v.check(validate::required_text(field, s, max)).map(Some),
@@ -325,7 +325,7 @@ fn string_list(
     ok.then_some(out)
 }
 
-fn metadata(v: &mut Validator, value: Value) -> Option<Value> {
+pub(crate) fn metadata(v: &mut Validator, value: Value) -> Option<Value> {
     if !value.is_object() {
         v.add("metadata", "must be a JSON object");
         return None;
@@ -488,60 +488,72 @@ async fn live(tx: &TenantTx, id: ApplicationId) -> Result<Application, Error> {
     apps::find(tx, id).await?.ok_or_else(|| Error::not_found("application"))
 }
 
+/// Validates and registers one application in `tx` (the caller checked the permission):
+/// numbering, audit, status history and event, all in the transaction.
+pub(crate) async fn create_in(
+    tx: &TenantTx,
+    ctx: &Ctx,
+    input: NewApplication,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Application, Error> {
+    let mut v = Validator::new();
+    let name = v.check(validate::name("name", &input.name));
+    let description = v.check(validate::optional_text(
+        "description",
+        input.description.as_deref(),
+        validate::DESCRIPTION_MAX,
+    ));
+    let business_unit = short_text(
+        &mut v,
+        "business_unit",
+        input.business_unit.as_deref(),
+        BUSINESS_UNIT_MAX,
+    );
+    let tags = string_list(&mut v, "tags", input.tags.unwrap_or_default(), MAX_TAGS, TAG_MAX);
+    let meta = metadata(&mut v, input.metadata.unwrap_or_else(|| json!({})));
+    let (Some(name), Some(description), Some(business_unit), Some(tags), Some(meta)) =
+        (name, description, business_unit, tags, meta)
+    else {
+        v.finish()?;
+        return Err(Error::internal("validated fields missing"));
+    };
+    let row = ApplicationRow {
+        name,
+        description,
+        tier: input.tier,
+        status: input.status.unwrap_or(ApplicationStatus::Active),
+        lifecycle_stage: input.lifecycle_stage.unwrap_or(LifecycleStage::Production),
+        owner_user_id: input.owner_user_id,
+        owner_group_id: input.owner_group_id,
+        support_group_id: input.support_group_id,
+        business_unit,
+        criticality: input.criticality,
+        tags,
+        metadata: meta,
+    };
+    check_references(tx, v, &row, None).await?;
+    let diff = application_diff(None, &row);
+    let app_id = numbers::next(tx, NumberedEntity::Application, now).await?;
+    let a = apps::insert(tx, ApplicationId::new(), app_id, row, now).await?;
+    record::change(
+        tx,
+        ctx,
+        now,
+        Change::event(Event::ApplicationCreated(event_data(&a)))
+            .diff(diff)
+            .status(status_history::APPLICATIONS, None, a.status.as_str(), None),
+    )
+    .await?;
+    Ok(a)
+}
+
 impl Services {
     /// Registers an application (needs `applications:create`), numbered `APP-…`.
     pub async fn create_application(&self, ctx: &Ctx, input: NewApplication) -> Result<Application, Error> {
         ctx.require(Permission::ApplicationsCreate)?;
-        let mut v = Validator::new();
-        let name = v.check(validate::name("name", &input.name));
-        let description = v.check(validate::optional_text(
-            "description",
-            input.description.as_deref(),
-            validate::DESCRIPTION_MAX,
-        ));
-        let business_unit = short_text(
-            &mut v,
-            "business_unit",
-            input.business_unit.as_deref(),
-            BUSINESS_UNIT_MAX,
-        );
-        let tags = string_list(&mut v, "tags", input.tags.unwrap_or_default(), MAX_TAGS, TAG_MAX);
-        let meta = metadata(&mut v, input.metadata.unwrap_or_else(|| json!({})));
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        let (Some(name), Some(description), Some(business_unit), Some(tags), Some(meta)) =
-            (name, description, business_unit, tags, meta)
-        else {
-            v.finish()?;
-            return Err(Error::internal("validated fields missing"));
-        };
-        let row = ApplicationRow {
-            name,
-            description,
-            tier: input.tier,
-            status: input.status.unwrap_or(ApplicationStatus::Active),
-            lifecycle_stage: input.lifecycle_stage.unwrap_or(LifecycleStage::Production),
-            owner_user_id: input.owner_user_id,
-            owner_group_id: input.owner_group_id,
-            support_group_id: input.support_group_id,
-            business_unit,
-            criticality: input.criticality,
-            tags,
-            metadata: meta,
-        };
-        check_references(&tx, v, &row, None).await?;
-        let diff = application_diff(None, &row);
-        let app_id = numbers::next(&tx, NumberedEntity::Application, now).await?;
-        let a = apps::insert(&tx, ApplicationId::new(), app_id, row, now).await?;
-        record::change(
-            &tx,
-            ctx,
-            now,
-            Change::event(Event::ApplicationCreated(event_data(&a)))
-                .diff(diff)
-                .status(status_history::APPLICATIONS, None, a.status.as_str(), None),
-        )
-        .await?;
+        let a = create_in(&tx, ctx, input, now).await?;
         tx.commit().await?;
         Ok(a)
     }

@@ -58,6 +58,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports applications from a CSV file.
+         * @description Columns: `name, description, tier, status, lifecycle_stage, criticality, business_unit,
+         *     owner_email, owner_group, support_group, tags` (`name` and `tier` required; `tags`
+         *     separated by `;`; an owner by email, groups by name). Every row is checked and each bad
+         *     one named by line and column; only a file without a bad row is written, all of it in one
+         *     transaction.
+         */
+        post: operations["import_applications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}": {
         parameters: {
             query?: never;
@@ -109,6 +133,47 @@ export interface paths {
         post?: never;
         /** Deletes an environment. */
         delete: operations["delete_environment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live services an application realises (also needs `services:read`). */
+        get: operations["list_application_services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/services/{serviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records that an application realises a service (also needs `services:read`). Idempotent:
+         *     attaching again answers 200 and changes nothing.
+         */
+        put: operations["attach_application_service"];
+        post?: never;
+        /**
+         * Removes the record that an application realises a service (also needs `services:read`);
+         *     404 when it was not attached.
+         */
+        delete: operations["detach_application_service"];
         options?: never;
         head?: never;
         patch?: never;
@@ -565,6 +630,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the tenant's business services. */
+        get: operations["list_services"];
+        put?: never;
+        /** Creates a business service, numbered `SRV-…`. */
+        post: operations["create_service"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One business service. */
+        get: operations["get_service"];
+        /** Changes a business service. */
+        put: operations["update_service"];
+        post?: never;
+        /** Deletes a business service (soft); refused while it has live child services. */
+        delete: operations["delete_service"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live applications that realise a service (also needs `applications:read`). */
+        get: operations["list_service_applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/relationships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The relationships that start or end at a service. */
+        get: operations["list_service_relationships"];
+        put?: never;
+        /** Links the service to another. */
+        post: operations["create_service_relationship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/relationships/{relationshipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a relationship that starts or ends at the service. */
+        delete: operations["delete_service_relationship"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service's costs summed, and its worst status, over its live subtree. */
+        get: operations["get_service_rollup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/stakeholders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service's stakeholders. */
+        get: operations["list_service_stakeholders"];
+        put?: never;
+        /** Gives a user a role in the service. */
+        post: operations["add_service_stakeholder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/stakeholders/{stakeholderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Takes a stakeholder's role in the service away. */
+        delete: operations["remove_service_stakeholder"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -820,6 +1026,16 @@ export interface components {
              */
             user_id: string;
         };
+        /** @description A user to give a role in the service. */
+        AddServiceStakeholderRequest: {
+            /** @description Their role. */
+            role: components["schemas"]["StakeholderRole"];
+            /**
+             * Format: uuid
+             * @description The user, in this tenant.
+             */
+            user_id: string;
+        };
         /** @description An API key; the secret itself is never shown again after creation. */
         ApiKeyResponse: {
             /**
@@ -931,6 +1147,22 @@ export interface components {
          * @enum {string}
          */
         ApplicationStatus: "active" | "inactive" | "deprecated";
+        /** @description An application in short. */
+        ApplicationSummaryResponse: {
+            /** @description Number, e.g. `APP-00001`. */
+            app_id: string;
+            /**
+             * Format: uuid
+             * @description Application id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+            /** @description Status. */
+            status: components["schemas"]["ApplicationStatus"];
+            /** @description Tier. */
+            tier: components["schemas"]["Tier"];
+        };
         /** @description One audit log entry. */
         AuditLogResponse: {
             /** @description What happened, e.g. `user.updated` or `auth.login_failed`. */
@@ -1099,6 +1331,67 @@ export interface components {
             name: string;
             /** @description Permissions as `resource:action` (see `GET /permissions`). */
             permissions?: string[];
+        };
+        /** @description A relationship to make from the service in the path to another. */
+        CreateServiceRelationshipRequest: {
+            /** @description Free text. */
+            description?: string | null;
+            /** @description What it means. */
+            relationship_type: components["schemas"]["ServiceRelationshipType"];
+            /**
+             * Format: uuid
+             * @description The service it points to: another live service of this tenant.
+             */
+            target_service_id: string;
+        };
+        /** @description A service to create. */
+        CreateServiceRequest: {
+            /**
+             * Format: double
+             * @description Yearly cost of people, ≥ 0 with up to 2 decimals; 0 when absent.
+             */
+            cost_people?: number | null;
+            /**
+             * Format: double
+             * @description Yearly cost of process, ≥ 0 with up to 2 decimals; 0 when absent.
+             */
+            cost_process?: number | null;
+            /**
+             * Format: double
+             * @description Yearly cost of technology, ≥ 0 with up to 2 decimals; 0 when absent.
+             */
+            cost_technology?: number | null;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description Domain (healthcare, education, …). */
+            domain?: string | null;
+            /**
+             * Format: uuid
+             * @description The managing user.
+             */
+            manager_id?: string | null;
+            /** @description Free-form metadata object (at most 16 KiB of JSON); `{}` when absent. */
+            metadata?: Record<string, never> | null;
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The owning user; the caller when absent.
+             */
+            owner_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The parent service, a live service of this tenant.
+             */
+            parent_service_id?: string | null;
+            /**
+             * Format: double
+             * @description SLA target, a percentage from 0 to 100 with up to 2 decimals.
+             */
+            sla_target?: number | null;
+            status?: null | components["schemas"]["ServiceStatus"];
+            /** @description Level in the portfolio. */
+            type: components["schemas"]["ServiceType"];
         };
         /** @description A tenant to create with its first administrator. */
         CreateTenantRequest: {
@@ -1293,6 +1586,28 @@ export interface components {
         HealthResponse: {
             /** @description `ok` or `unavailable`. */
             status: string;
+        };
+        /** @description What an import did or, on a dry run, would do. */
+        ImportReport: {
+            /**
+             * Format: int64
+             * @description Records written: every row, or none when any row is bad or on a dry run.
+             */
+            created: number;
+            /** @description Whether this was only a check. */
+            dry_run: boolean;
+            /** @description Every problem found, by line then field. */
+            errors: components["schemas"]["RowError"][];
+            /**
+             * Format: int64
+             * @description Data rows in the file.
+             */
+            total_rows: number;
+            /**
+             * Format: int64
+             * @description Rows without an error.
+             */
+            valid_rows: number;
         };
         /**
          * @description Where an application is in its life.
@@ -1523,6 +1838,27 @@ export interface components {
             meta: components["schemas"]["PageMeta"];
         };
         /** @description One page of a list. */
+        Paged_ApplicationSummaryResponse: {
+            /** @description The items. */
+            data: {
+                /** @description Number, e.g. `APP-00001`. */
+                app_id: string;
+                /**
+                 * Format: uuid
+                 * @description Application id.
+                 */
+                id: string;
+                /** @description Name. */
+                name: string;
+                /** @description Status. */
+                status: components["schemas"]["ApplicationStatus"];
+                /** @description Tier. */
+                tier: components["schemas"]["Tier"];
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
         Paged_AuditLogResponse: {
             /** @description The items. */
             data: {
@@ -1746,6 +2082,197 @@ export interface components {
             meta: components["schemas"]["PageMeta"];
         };
         /** @description One page of a list. */
+        Paged_ServiceRelationshipResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description The user who created it.
+                 */
+                created_by?: string | null;
+                /** @description Free text. */
+                description?: string | null;
+                /** @description `outgoing` when the service listed is the source, `incoming` when it is the target. */
+                direction: components["schemas"]["RelationshipDirection"];
+                /**
+                 * Format: uuid
+                 * @description Relationship id.
+                 */
+                id: string;
+                /** @description The service at the other end. */
+                related_service: components["schemas"]["ServiceSummaryResponse"];
+                /** @description What it means. */
+                relationship_type: components["schemas"]["ServiceRelationshipType"];
+                /**
+                 * Format: uuid
+                 * @description The service it starts from.
+                 */
+                source_service_id: string;
+                /**
+                 * Format: uuid
+                 * @description The service it points to.
+                 */
+                target_service_id: string;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_ServiceResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: double
+                 * @description Yearly cost of people (2 decimals).
+                 */
+                cost_people: number;
+                /**
+                 * Format: double
+                 * @description Yearly cost of process (2 decimals).
+                 */
+                cost_process: number;
+                /**
+                 * Format: double
+                 * @description Yearly cost of technology (2 decimals).
+                 */
+                cost_technology: number;
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description The user who created it (`null` for an API key).
+                 */
+                created_by?: string | null;
+                /** @description Free text. */
+                description?: string | null;
+                /** @description Domain (healthcare, education, …). */
+                domain?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Service id.
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The managing user.
+                 */
+                manager_id?: string | null;
+                /** @description Free-form metadata. */
+                metadata: Record<string, never>;
+                /** @description Name. */
+                name: string;
+                /** @description Human-readable number, e.g. `SRV-00001`, unique in the tenant. */
+                number: string;
+                /**
+                 * Format: uuid
+                 * @description The owning user.
+                 */
+                owner_id: string;
+                /**
+                 * Format: uuid
+                 * @description The parent service.
+                 */
+                parent_service_id?: string | null;
+                /**
+                 * Format: double
+                 * @description SLA target, a percentage with up to 2 decimals (`99.9`).
+                 */
+                sla_target?: number | null;
+                /** @description Where it is in its life. */
+                status: components["schemas"]["ServiceStatus"];
+                /**
+                 * Format: double
+                 * @description The sum of the three costs; read-only.
+                 */
+                total_cost: number;
+                /** @description Level in the portfolio. */
+                type: components["schemas"]["ServiceType"];
+                /**
+                 * Format: date-time
+                 * @description Last changed.
+                 */
+                updated_at: string;
+                /**
+                 * Format: uuid
+                 * @description The user who changed it last (`null` for an API key).
+                 */
+                updated_by?: string | null;
+                /**
+                 * Format: int32
+                 * @description Optimistic-locking version; send it back on update.
+                 */
+                version: number;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_ServiceStakeholderResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description The user who added them.
+                 */
+                created_by?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Stakeholder entry id.
+                 */
+                id: string;
+                /** @description Their role. */
+                role: components["schemas"]["StakeholderRole"];
+                /**
+                 * Format: uuid
+                 * @description The service.
+                 */
+                service_id: string;
+                /** @description The user, in short. */
+                user: components["schemas"]["StakeholderUser"];
+                /**
+                 * Format: uuid
+                 * @description The user.
+                 */
+                user_id: string;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_ServiceSummaryResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Service id.
+                 */
+                id: string;
+                /** @description Name. */
+                name: string;
+                /** @description Number, e.g. `SRV-00001`. */
+                number: string;
+                /** @description Status. */
+                status: components["schemas"]["ServiceStatus"];
+                /** @description Level in the portfolio. */
+                type: components["schemas"]["ServiceType"];
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
         Paged_SessionResponse: {
             /** @description The items. */
             data: {
@@ -1919,6 +2446,7 @@ export interface components {
             errors?: {
                 [key: string]: string[];
             };
+            report?: null | components["schemas"]["ImportReport"];
             /** @description The request's id, to quote when reporting a problem. */
             request_id?: string | null;
             /**
@@ -1939,6 +2467,11 @@ export interface components {
              */
             refresh_token?: string | null;
         };
+        /**
+         * @description Which way a relationship points from the service listed.
+         * @enum {string}
+         */
+        RelationshipDirection: "outgoing" | "incoming";
         /** @description A reset token and the new password. */
         ResetPasswordRequest: {
             /** @description The new password: 12+ characters, not a common one. */
@@ -1991,6 +2524,243 @@ export interface components {
              */
             version: number;
         };
+        /** @description One problem of an import, by line and field. */
+        RowError: {
+            /** @description A stable code: `invalid`, `required`, `unknown_column`, `invalid_reference`, `duplicate`. */
+            code: string;
+            /** @description The column (or `file` for the file as a whole). */
+            field: string;
+            /**
+             * Format: int64
+             * @description The file's line (1 is the header).
+             */
+            line: number;
+            /** @description What is wrong, for a person. */
+            message: string;
+        };
+        /** @description A typed link between two services, seen from one of them. */
+        ServiceRelationshipResponse: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description The user who created it.
+             */
+            created_by?: string | null;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description `outgoing` when the service listed is the source, `incoming` when it is the target. */
+            direction: components["schemas"]["RelationshipDirection"];
+            /**
+             * Format: uuid
+             * @description Relationship id.
+             */
+            id: string;
+            /** @description The service at the other end. */
+            related_service: components["schemas"]["ServiceSummaryResponse"];
+            /** @description What it means. */
+            relationship_type: components["schemas"]["ServiceRelationshipType"];
+            /**
+             * Format: uuid
+             * @description The service it starts from.
+             */
+            source_service_id: string;
+            /**
+             * Format: uuid
+             * @description The service it points to.
+             */
+            target_service_id: string;
+        };
+        /**
+         * @description How one service relates to another (source → target).
+         * @enum {string}
+         */
+        ServiceRelationshipType: "depends_on" | "provides_data_to" | "consumes_data_from" | "integrates_with" | "replaces" | "parent_of";
+        /** @description A business service. */
+        ServiceResponse: {
+            /**
+             * Format: double
+             * @description Yearly cost of people (2 decimals).
+             */
+            cost_people: number;
+            /**
+             * Format: double
+             * @description Yearly cost of process (2 decimals).
+             */
+            cost_process: number;
+            /**
+             * Format: double
+             * @description Yearly cost of technology (2 decimals).
+             */
+            cost_technology: number;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description The user who created it (`null` for an API key).
+             */
+            created_by?: string | null;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description Domain (healthcare, education, …). */
+            domain?: string | null;
+            /**
+             * Format: uuid
+             * @description Service id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The managing user.
+             */
+            manager_id?: string | null;
+            /** @description Free-form metadata. */
+            metadata: Record<string, never>;
+            /** @description Name. */
+            name: string;
+            /** @description Human-readable number, e.g. `SRV-00001`, unique in the tenant. */
+            number: string;
+            /**
+             * Format: uuid
+             * @description The owning user.
+             */
+            owner_id: string;
+            /**
+             * Format: uuid
+             * @description The parent service.
+             */
+            parent_service_id?: string | null;
+            /**
+             * Format: double
+             * @description SLA target, a percentage with up to 2 decimals (`99.9`).
+             */
+            sla_target?: number | null;
+            /** @description Where it is in its life. */
+            status: components["schemas"]["ServiceStatus"];
+            /**
+             * Format: double
+             * @description The sum of the three costs; read-only.
+             */
+            total_cost: number;
+            /** @description Level in the portfolio. */
+            type: components["schemas"]["ServiceType"];
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description The user who changed it last (`null` for an API key).
+             */
+            updated_by?: string | null;
+            /**
+             * Format: int32
+             * @description Optimistic-locking version; send it back on update.
+             */
+            version: number;
+        };
+        /** @description A service's roll-up over itself and its live descendants. */
+        ServiceRollupResponse: {
+            /** @description The roll-up of each direct child. */
+            children: components["schemas"]["ServiceRollupResponse"][];
+            /**
+             * Format: double
+             * @description Sum of people costs.
+             */
+            cost_people: number;
+            /**
+             * Format: double
+             * @description Sum of process costs.
+             */
+            cost_process: number;
+            /**
+             * Format: double
+             * @description Sum of technology costs.
+             */
+            cost_technology: number;
+            /**
+             * Format: int64
+             * @description The service and its live descendants, counted.
+             */
+            service_count: number;
+            /**
+             * Format: uuid
+             * @description The service.
+             */
+            service_id: string;
+            /**
+             * Format: double
+             * @description Sum of all costs.
+             */
+            total_cost: number;
+            /** @description The worst status in the subtree (`active` < `design` < `deprecated` < `retired`). */
+            worst_status: components["schemas"]["ServiceStatus"];
+        };
+        /** @description A user's role in a service. */
+        ServiceStakeholderResponse: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description The user who added them.
+             */
+            created_by?: string | null;
+            /**
+             * Format: uuid
+             * @description Stakeholder entry id.
+             */
+            id: string;
+            /** @description Their role. */
+            role: components["schemas"]["StakeholderRole"];
+            /**
+             * Format: uuid
+             * @description The service.
+             */
+            service_id: string;
+            /** @description The user, in short. */
+            user: components["schemas"]["StakeholderUser"];
+            /**
+             * Format: uuid
+             * @description The user.
+             */
+            user_id: string;
+        };
+        /**
+         * @description Where a service is in its life.
+         * @enum {string}
+         */
+        ServiceStatus: "design" | "active" | "deprecated" | "retired";
+        /** @description A service in short. */
+        ServiceSummaryResponse: {
+            /**
+             * Format: uuid
+             * @description Service id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+            /** @description Number, e.g. `SRV-00001`. */
+            number: string;
+            /** @description Status. */
+            status: components["schemas"]["ServiceStatus"];
+            /** @description Level in the portfolio. */
+            type: components["schemas"]["ServiceType"];
+        };
+        /**
+         * @description The level of a service in the portfolio.
+         * @enum {string}
+         */
+        ServiceType: "business" | "technical" | "application" | "infrastructure";
         /** @description One live session. */
         SessionResponse: {
             /**
@@ -2029,6 +2799,23 @@ export interface components {
         SetUserRolesRequest: {
             /** @description Role names. */
             roles: string[];
+        };
+        /**
+         * @description What a stakeholder is to a service.
+         * @enum {string}
+         */
+        StakeholderRole: "owner" | "manager" | "stakeholder" | "contributor";
+        /** @description A user in short. */
+        StakeholderUser: {
+            /** @description Email. */
+            email: string;
+            /**
+             * Format: uuid
+             * @description User id.
+             */
+            id: string;
+            /** @description Display name. */
+            name: string;
         };
         /** @description A tenant as the platform operator sees it. */
         TenantResponse: {
@@ -2215,6 +3002,59 @@ export interface components {
              */
             version: number;
         };
+        /** @description Changes to a service; absent fields stay as they are, `null` clears an optional one. */
+        UpdateServiceRequest: {
+            /**
+             * Format: double
+             * @description New cost of people.
+             */
+            cost_people?: number | null;
+            /**
+             * Format: double
+             * @description New cost of process.
+             */
+            cost_process?: number | null;
+            /**
+             * Format: double
+             * @description New cost of technology.
+             */
+            cost_technology?: number | null;
+            /** @description New description; `null` clears it. */
+            description?: string | null;
+            /** @description New domain; `null` clears it. */
+            domain?: string | null;
+            /**
+             * Format: uuid
+             * @description New manager; `null` clears it.
+             */
+            manager_id?: string | null;
+            /** @description New metadata object, replacing the old one. */
+            metadata?: Record<string, never> | null;
+            /** @description New name. */
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description New owner.
+             */
+            owner_id?: string | null;
+            /**
+             * Format: uuid
+             * @description New parent; `null` makes it top-level. One below the service itself is a 422.
+             */
+            parent_service_id?: string | null;
+            /**
+             * Format: double
+             * @description New SLA target; `null` clears it.
+             */
+            sla_target?: number | null;
+            status?: null | components["schemas"]["ServiceStatus"];
+            type?: null | components["schemas"]["ServiceType"];
+            /**
+             * Format: int32
+             * @description The `version` you last read; a stale one is a 409.
+             */
+            version: number;
+        };
         /** @description Changes to a user; absent fields stay as they are. */
         UpdateUserRequest: {
             /** @description New display name. */
@@ -2337,13 +3177,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of API keys */
+            /** @description A page of API keys; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_ApiKeyResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -2613,13 +3454,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of applications */
+            /** @description A page of applications; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_ApplicationResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -2683,6 +3525,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_applications: {
+        parameters: {
+            query?: {
+                /** @description Check the file and report, writing nothing */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file, UTF-8, with a header row */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The dry run's report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Every row was imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
             /** @description Malformed request */
@@ -3035,13 +3986,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of environments */
+            /** @description A page of environments; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_EnvironmentResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -3441,6 +4393,267 @@ export interface operations {
             };
         };
     };
+    list_application_services: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `number` when absent. */
+                sort?: "number" | "name";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of services; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ServiceSummaryResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attach_application_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+                /** @description Service id */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Attached (now or before) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceSummaryResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    detach_application_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+                /** @description Service id */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Detached */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_audit_logs: {
         parameters: {
             query?: {
@@ -3471,13 +4684,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of audit entries */
+            /** @description A page of audit entries; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_AuditLogResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -3541,13 +4755,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of the entity's audit entries */
+            /** @description A page of the entity's audit entries; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_AuditLogResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -4313,13 +5528,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of your live sessions */
+            /** @description A page of your live sessions; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_SessionResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -4575,13 +5791,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of groups */
+            /** @description A page of groups; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_GroupResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -4998,13 +6215,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of members */
+            /** @description A page of members; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_GroupMemberResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -5524,13 +6742,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of tenants */
+            /** @description A page of tenants; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_TenantResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid parameters, named in `errors` */
@@ -5925,13 +7144,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of roles */
+            /** @description A page of roles; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_RoleResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -6319,6 +7539,1104 @@ export interface operations {
             };
         };
     };
+    list_services: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `number` when absent. */
+                sort?: "number" | "name" | "type" | "status" | "total_cost" | "created_at" | "updated_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Services of these types. One or more of `business`, `technical`, `application`, `infrastructure`, comma-separated. */
+                type?: string;
+                /** @description Services with these statuses. One or more of `design`, `active`, `deprecated`, `retired`, comma-separated. */
+                status?: string;
+                /** @description Only services of this domain. 1 to 255 characters, matched exactly. */
+                domain?: string;
+                /** @description Only services owned by this user. An id. */
+                owner_id?: string;
+                /** @description Only the direct children of this service. An id. */
+                parent_service_id?: string;
+                /** @description `true`: only top-level services (no parent); `false`: only the others. `true` or `false`. */
+                root?: boolean;
+                /** @description Created at or after this instant. An RFC 3339 instant. */
+                created_after?: string;
+                /** @description Created before this instant. An RFC 3339 instant. */
+                created_before?: string;
+                /** @description Text search. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of services; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ServiceResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_service: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed service */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_service_applications: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `name` when absent. */
+                sort?: "app_id" | "name";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of applications; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ApplicationSummaryResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_service_relationships: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `created_at` when absent. */
+                sort?: "created_at" | "relationship_type";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Relationships of these types. One or more of `depends_on`, `provides_data_to`, `consumes_data_from`, `integrates_with`, `replaces`, `parent_of`, comma-separated. */
+                relationship_type?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of relationships; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ServiceRelationshipResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_service_relationship: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceRelationshipRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRelationshipResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_service_relationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+                /** @description Relationship id */
+                relationshipId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_service_rollup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roll-up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRollupResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_service_stakeholders: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `created_at` when absent. */
+                sort?: "created_at" | "role";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Stakeholders in these roles. One or more of `owner`, `manager`, `stakeholder`, `contributor`, comma-separated. */
+                role?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of stakeholders; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ServiceStakeholderResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_service_stakeholder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Service id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddServiceStakeholderRequest"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStakeholderResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_service_stakeholder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service id */
+                id: string;
+                /** @description Stakeholder entry id */
+                stakeholderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -6351,13 +8669,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of users */
+            /** @description A page of users; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_UserResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */
@@ -6778,13 +9097,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of the user's groups */
+            /** @description A page of the user's groups; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Paged_UserGroupResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid query parameters, named in `errors` */

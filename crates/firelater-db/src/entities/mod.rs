@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod application;
+pub mod application_service;
 pub mod audit_log;
 pub mod environment;
 pub mod group;
@@ -16,6 +17,9 @@ pub mod password_reset;
 pub mod refresh_token;
 pub mod role;
 pub mod role_permission;
+pub mod service;
+pub mod service_relationship;
+pub mod service_stakeholder;
 pub mod session;
 pub mod system_secret;
 pub mod tenant;

@@ -112,6 +112,18 @@ pub async fn find(tx: &TenantTx, id: GroupId) -> Result<Option<Group>, Error> {
         .transpose()
 }
 
+/// The group named `name` (exactly) in the transaction's tenant.
+pub async fn find_by_name(tx: &TenantTx, name: &str) -> Result<Option<Group>, Error> {
+    group::Entity::find()
+        .filter(group::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(group::Column::Name.eq(name))
+        .one(tx.conn())
+        .await
+        .map_err(db_err)?
+        .map(to_group)
+        .transpose()
+}
+
 /// Lists the tenant's groups; `q` matches the name.
 pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<Group>, Error> {
     let mut select = group::Entity::find().filter(group::Column::TenantId.eq(tx.tenant_uuid()));

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod password_resets;
 pub mod roles;
 pub mod secrets;
+pub mod services;
 pub mod sessions;
 pub mod status_history;
 pub mod tenant_data;

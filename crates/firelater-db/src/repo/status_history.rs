@@ -31,6 +31,12 @@ pub const APPLICATIONS: HistoryTable = HistoryTable {
     key: "application_id",
 };
 
+/// The history of services' statuses.
+pub const SERVICES: HistoryTable = HistoryTable {
+    table: "service_status_history",
+    key: "service_id",
+};
+
 /// One move to record.
 #[derive(Debug, Clone)]
 pub struct NewStatusMove {

@@ -408,3 +408,26 @@ async fn environments_keep_the_resource_contract() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn services_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/services",
+        parent: None,
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("Service {n}"), "type": "business", "cost_people": 10.5}),
+        invalid: (
+            || json!({"name": "Bad", "type": "business", "cost_people": 1.234}),
+            "cost_people",
+        ),
+        entity_type: "service",
+        created: "service.created",
+        created_event: Some("service.created"),
+        update: Some(Update {
+            body: || json!({"description": "changed"}),
+            event: Some("service.updated"),
+        }),
+    })
+    .await;
+}

@@ -494,6 +494,16 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
         .await
         .expect("json");
     let application_id = application["id"].as_str().expect("application id").to_owned();
+    let service: Value = app
+        .admin(Method::POST, "/api/v1/services")
+        .json(&json!({"name": "Listed", "type": "business"}))
+        .send()
+        .await
+        .expect("service")
+        .json()
+        .await
+        .expect("json");
+    let service_id = service["id"].as_str().expect("service id").to_owned();
     let doc: Value = app
         .request(Method::GET, "/api/v1/openapi.json")
         .send()
@@ -517,6 +527,8 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
             &group_id
         } else if template.starts_with("/api/v1/applications/") {
             &application_id
+        } else if template.starts_with("/api/v1/services/") {
+            &service_id
         } else {
             &my_id
         };

@@ -51,5 +51,6 @@ pub fn entries() -> Vec<Entry> {
             .on(environment)
             .body(|_, _, _| Box::pin(async { json!({"version": 1, "cloud_region": "eu-west-1"}) })),
         e("DELETE", "/api/v1/applications/{id}/environments/{envId}", WRITE_204).on(environment),
+        e("POST", "/api/v1/applications/import", WRITE_201).csv("name,tier\nImported by the matrix,P4\n"),
     ]
 }

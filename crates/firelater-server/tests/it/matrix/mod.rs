@@ -12,6 +12,7 @@ mod auth;
 mod groups;
 mod platform;
 mod roles;
+mod services;
 mod system;
 mod users;
 
@@ -31,6 +32,7 @@ const MODULES: &[fn() -> Vec<Entry>] = &[
     roles::entries,
     groups::entries,
     applications::entries,
+    services::entries,
     api_keys::entries,
     audit::entries,
     platform::entries,
@@ -57,6 +59,8 @@ pub struct Entry {
     /// What the path's parameters point at; `None` when it has none.
     pub fixture: Option<Fixture>,
     pub body: Option<Body>,
+    /// A CSV file sent as the body instead (`text/csv`), for imports.
+    pub csv: Option<&'static str>,
     /// Statuses for admin, manager, agent, requester.
     pub expect: [u16; 4],
     /// Public endpoints take no token; the others must answer 401 without one.
@@ -75,6 +79,7 @@ pub const fn e(method: &'static str, path: &'static str, expect: [u16; 4]) -> En
         path,
         fixture: None,
         body: None,
+        csv: None,
         expect,
         public: false,
         fresh_token: false,
@@ -114,6 +119,14 @@ impl Entry {
     pub fn body(self, body: Body) -> Self {
         Self {
             body: Some(body),
+            ..self
+        }
+    }
+
+    /// It sends this CSV file.
+    pub fn csv(self, text: &'static str) -> Self {
+        Self {
+            csv: Some(text),
             ..self
         }
     }
@@ -244,6 +257,9 @@ impl World {
         }
         if let Some(b) = body {
             req = req.json(&b);
+        }
+        if let Some(text) = entry.csv {
+            req = req.header(reqwest::header::CONTENT_TYPE, "text/csv").body(text);
         }
         req.send().await.expect("send")
     }
