@@ -243,3 +243,41 @@ test("an administrator imports configuration items from CSV and exports the list
     expect(text).toContain(`cache-02 ${unique}`);
   });
 });
+
+// The same dialog on the applications list, against the applications import: a bad tier is
+// named by line and field, the fixed file imports, and the filtered list exports.
+test("an administrator imports applications from CSV and exports them", async ({ page }, info) => {
+  const unique = `${info.project.name}-${Date.now()}`;
+  const toast = page.getByTestId("toast");
+  await page.goto("/applications");
+  await signIn(page);
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import applications from CSV" });
+  await expect(dialog.getByRole("link", { name: "Download template" })).toHaveAttribute("download", "applications-template.csv");
+  const bad = ["name,tier,tags", `Billing ${unique},P2,finance;core`, `Payroll ${unique},P9,`].join("\n");
+  await dialog.getByLabel("Or paste the CSV").fill(bad);
+  await dialog.getByRole("button", { name: "Check" }).click();
+  await expect(dialog.getByTestId("import-errors")).toContainText("Line 3 · tier:");
+  await expect(dialog.getByTestId("import-report")).toContainText("2 rows, 1 valid");
+  await expect(dialog.getByRole("button", { name: "Import" })).toBeDisabled();
+  await expectAccessible(page, "applications import report");
+  await screenshot(page, info, "applications-import-error");
+  await dialog.getByLabel("Or paste the CSV").fill(bad.replace(",P9,", ",P3,"));
+  await dialog.getByRole("button", { name: "Check" }).click();
+  await expect(dialog.getByTestId("import-report")).toContainText("Ready to import");
+  await dialog.getByRole("button", { name: "Import" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(toast).toContainText("Imported 2 applications");
+  await dismissToast(page);
+
+  await page.getByLabel("Search applications").fill(unique);
+  await expect(page.getByTestId("application-row")).toHaveCount(2);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^applications.*\.csv$/);
+  const text = readFileSync((await file.path())!, "utf8");
+  expect(text).toContain(`Billing ${unique}`);
+  expect(text).toContain(`Payroll ${unique}`);
+  expect(text.trim().split("\n")).toHaveLength(3);
+});

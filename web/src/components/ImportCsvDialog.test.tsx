@@ -23,8 +23,8 @@ describe("postImport", () => {
     expect(await req.text()).toBe("name\nx\n");
   });
 
-  it("returns the report of a refused import (422) rather than throwing", async () => {
-    vi.stubGlobal("fetch", answer(422, { ...report, dry_run: false }));
+  it("returns the report a refused import's problem (422) carries, rather than throwing", async () => {
+    vi.stubGlobal("fetch", answer(422, { code: "validation_failed", detail: "1 problem(s) in the file", report: { ...report, dry_run: false } }));
     await expect(postImport("/x", "a", false)).resolves.toMatchObject({ dry_run: false, errors: report.errors });
   });
 

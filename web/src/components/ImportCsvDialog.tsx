@@ -19,7 +19,7 @@ function isReport(v: unknown): v is ImportReport {
   return typeof v === "object" && v !== null && "total_rows" in v && Array.isArray((v as ImportReport).errors);
 }
 
-/** Posts the CSV; the report of a dry run (200), a full import (201) or a refused one (422). */
+/** Posts the CSV; the report of a dry run (200), a full import (201) or a refused one (422, inside its problem). */
 export async function postImport(endpoint: string, text: string, dryRun: boolean): Promise<ImportReport> {
   const res = await rawFetch(endpoint, { method: "POST", query: { dry_run: dryRun }, body: text, contentType: "text/csv" });
   if (res.ok || res.status === 422) {
@@ -28,6 +28,9 @@ export async function postImport(endpoint: string, text: string, dryRun: boolean
       .json()
       .catch(() => null);
     if (isReport(body)) return body;
+    // A refused import is a `validation_failed` problem carrying the report.
+    const carried = typeof body === "object" && body !== null ? (body as { report?: unknown }).report : undefined;
+    if (isReport(carried)) return carried;
   }
   throw await responseToError(res);
 }
