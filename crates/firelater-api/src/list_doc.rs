@@ -58,12 +58,21 @@ fn filter(f: &FilterSpec) -> Parameter {
             "`true` or `false`.".to_owned(),
             ObjectBuilder::new().schema_type(Type::Boolean),
         ),
+        FilterKind::JsonKey => (
+            "Replace `<key>` by the key (1 to 64 letters, digits or _); the value, 1 to 255 characters, is matched exactly against the member rendered as text. Several are ANDed.".to_owned(),
+            string().min_length(Some(1)).max_length(Some(MAX_TEXT)),
+        ),
         FilterKind::After | FilterKind::Before => (
             "An RFC 3339 instant.".to_owned(),
             string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
         ),
     };
-    query(f.param, format!("{} {hint}", f.description), schema)
+    let name = if f.kind == FilterKind::JsonKey {
+        format!("{}<key>", f.param)
+    } else {
+        f.param.to_owned()
+    };
+    query(&name, format!("{} {hint}", f.description), schema)
 }
 
 /// The query parameters a list endpoint with `spec` accepts: `page`, `per_page`, `sort` (an

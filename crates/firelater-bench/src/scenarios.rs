@@ -35,6 +35,12 @@ pub enum Scenario {
     /// `GET /api/v1/services` filtered by type and status, top-level only, searched and sorted
     /// by total cost, over at least 1,000 services created at setup.
     ListServices,
+    /// `GET /api/v1/cmdb/cis/{id}/impact?depth=10` from rotating CIs of a layered CMDB
+    /// (50,000 CIs and 200,000 relationships unless `FIRELATER_BENCH_CMDB_CIS` and
+    /// `FIRELATER_BENCH_CMDB_RELATIONSHIPS` say otherwise) seeded once at setup.
+    ImpactAnalysis,
+    /// `GET /api/v1/cmdb/cis?attr.os=…&environment=production` over the same CMDB.
+    ListCis,
     /// `POST /api/v1/auth/forgot-password` for the target's account, expecting 202.
     ForgotPasswordKnown,
     /// `POST /api/v1/auth/forgot-password` for an email no account has, expecting 202.
@@ -52,6 +58,8 @@ impl Scenario {
             Self::ListUsers => "list_users",
             Self::ListApplications => "list_applications",
             Self::ListServices => "list_services",
+            Self::ImpactAnalysis => "impact_analysis",
+            Self::ListCis => "list_cis",
             Self::ForgotPasswordKnown => "forgot_password_known",
             Self::ForgotPasswordUnknown => "forgot_password_unknown",
         }
@@ -141,6 +149,8 @@ pub async fn plan(scenario: Scenario, client: &Client, target: &Target) -> anyho
         Scenario::ListUsers => list_users(client, target).await,
         Scenario::ListApplications => list_applications(client, target).await,
         Scenario::ListServices => list_services(client, target).await,
+        Scenario::ImpactAnalysis => impact_analysis(client, target).await,
+        Scenario::ListCis => list_cis(client, target).await,
         Scenario::ForgotPasswordKnown => Ok(forgot_password(Scenario::ForgotPasswordKnown, target, &target.email)),
         Scenario::ForgotPasswordUnknown => Ok(forgot_password(
             Scenario::ForgotPasswordUnknown,
@@ -305,6 +315,148 @@ pub async fn list_services(client: &Client, target: &Target) -> anyhow::Result<P
     );
     Ok(Plan {
         scenario: Scenario::ListServices,
+        request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
+        expect: StatusCode::OK,
+        needs_token: false,
+    })
+}
+
+/// The CMDB's layers: a relationship goes from a CI of one layer to one of the layer below,
+/// so no path is longer than `CMDB_LAYERS - 1` steps.
+const CMDB_LAYERS: usize = 10;
+/// The marker in the name of every seeded CI.
+const CMDB_MARKER: &str = "bench-ci";
+
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// A deterministic pseudo-random number below `n` from `i`.
+fn spread(i: usize, n: usize) -> usize {
+    let x = (i as u64)
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    ((x >> 33) % n.max(1) as u64) as usize
+}
+
+/// Seeds, once and idempotently (by the `bench-ci` marker and counts), a layered CMDB of
+/// `cis` CIs and `relationships` `depends_on` relationships, each from a CI to one of the
+/// layer below (depth ≤ 10), with concurrent HTTP POSTs; returns a token and the CI ids in
+/// number order. (The CSV import may replace the POSTs later.)
+pub async fn seed_cmdb(
+    client: &Client,
+    target: &Target,
+    cis: usize,
+    relationships: usize,
+) -> anyhow::Result<(String, Vec<String>)> {
+    let token = sign_in(client, target, Scenario::ImpactAnalysis).await?;
+    let count = |url: String| {
+        let token = token.clone();
+        async move {
+            let v: Value = client.get(url).bearer_auth(&token).send().await?.json().await?;
+            anyhow::Ok(v["meta"]["total"].as_u64().unwrap_or(0) as usize)
+        }
+    };
+    let have = count(target.url(&format!("/api/v1/cmdb/cis?q={CMDB_MARKER}&per_page=1"))).await?;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in have..cis {
+        let (client, url, token) = (client.clone(), target.url("/api/v1/cmdb/cis"), token.clone());
+        let os = ["Ubuntu 22.04", "Debian 12", "RHEL 9"][i % 3];
+        let body = json!({"name": format!("{CMDB_MARKER} {i:06}"), "ci_class": "server", "environment": "production",
+            "attributes": {"os": os, "cpu_cores": 1 + i % 16}, "discovered_by": "bench"});
+        tasks.spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await });
+        while tasks.len() >= 16 {
+            if let Some(r) = tasks.join_next().await {
+                let res = r??;
+                if !res.status().is_success() {
+                    bail!("creating a bench CI returned {}", res.status());
+                }
+            }
+        }
+    }
+    while let Some(r) = tasks.join_next().await {
+        r??;
+    }
+    let mut ids = Vec::with_capacity(cis);
+    for page in 1.. {
+        let url = target.url(&format!(
+            "/api/v1/cmdb/cis?q={CMDB_MARKER}&sort=number&per_page=100&page={page}"
+        ));
+        let v: Value = client.get(url).bearer_auth(&token).send().await?.json().await?;
+        let data = v["data"].as_array().cloned().unwrap_or_default();
+        if data.is_empty() {
+            break;
+        }
+        ids.extend(data.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)));
+    }
+    let have = count(target.url("/api/v1/cmdb/relationships?relationship_type=depends_on&per_page=1")).await?;
+    let per_layer = (ids.len() / CMDB_LAYERS).max(1);
+    for i in have..relationships.max(have) {
+        if ids.len() < 2 * per_layer {
+            break;
+        }
+        let layer = 1 + spread(i, CMDB_LAYERS - 1);
+        let from = layer * per_layer + spread(i * 7 + 1, per_layer);
+        let to = (layer - 1) * per_layer + spread(i * 13 + 5, per_layer);
+        let (Some(s), Some(t)) = (ids.get(from), ids.get(to)) else {
+            continue;
+        };
+        let body = json!({"source_ci_id": s, "target_ci_id": t, "relationship_type": "depends_on"});
+        let (client, url, token) = (client.clone(), target.url("/api/v1/cmdb/relationships"), token.clone());
+        tasks.spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await });
+        while tasks.len() >= 16 {
+            if let Some(r) = tasks.join_next().await {
+                let res = r??;
+                if !res.status().is_success() && res.status() != StatusCode::CONFLICT {
+                    bail!("creating a bench relationship returned {}", res.status());
+                }
+            }
+        }
+    }
+    while let Some(r) = tasks.join_next().await {
+        r??;
+    }
+    Ok((token, ids))
+}
+
+/// `GET /api/v1/cmdb/cis/{id}/impact?depth=10`, downstream, from CIs taken in turn from the
+/// seeded CMDB, expecting 200.
+pub async fn impact_analysis(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let cis = env_count("FIRELATER_BENCH_CMDB_CIS", 50_000);
+    let rels = env_count("FIRELATER_BENCH_CMDB_RELATIONSHIPS", 200_000);
+    let (token, ids) = seed_cmdb(client, target, cis, rels).await?;
+    if ids.is_empty() {
+        bail!("the bench CMDB has no CIs");
+    }
+    let urls: Vec<String> = (0..1024)
+        .map(|i| {
+            target.url(&format!(
+                "/api/v1/cmdb/cis/{}/impact?depth=10",
+                ids[spread(i, ids.len())]
+            ))
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    Ok(Plan {
+        scenario: Scenario::ImpactAnalysis,
+        request: Box::new(move |client| {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            client.get(&urls[i % urls.len()]).bearer_auth(&token)
+        }),
+        expect: StatusCode::OK,
+        needs_token: false,
+    })
+}
+
+/// `GET /api/v1/cmdb/cis?attr.os=Debian%2012&environment=production&sort=name&per_page=25`
+/// over the seeded CMDB, expecting 200.
+pub async fn list_cis(client: &Client, target: &Target) -> anyhow::Result<Plan> {
+    let cis = env_count("FIRELATER_BENCH_CMDB_CIS", 50_000);
+    let rels = env_count("FIRELATER_BENCH_CMDB_RELATIONSHIPS", 200_000);
+    let (token, _) = seed_cmdb(client, target, cis, rels).await?;
+    let url = target.url("/api/v1/cmdb/cis?attr.os=Debian%2012&environment=production&sort=name&per_page=25");
+    Ok(Plan {
+        scenario: Scenario::ListCis,
         request: Box::new(move |client| client.get(&url).bearer_auth(&token)),
         expect: StatusCode::OK,
         needs_token: false,

@@ -102,6 +102,7 @@ error_codes! {
     AlreadyExists => ("already_exists", Conflict, "Already exists"),
     RoleIsSystem => ("role_is_system", Conflict, "System roles cannot be deleted"),
     ServiceHasChildren => ("service_has_children", Conflict, "The service has child services"),
+    ClassInUse => ("class_in_use", Conflict, "The class still has configuration items"),
     IdempotencyKeyReused => ("idempotency_key_reused", Unprocessable, "Idempotency-Key reused with a different request"),
     IdempotencyInProgress => ("idempotency_in_progress", Conflict, "A request with this Idempotency-Key is in progress"),
     PayloadTooLarge => ("payload_too_large", PayloadTooLarge, "Request body too large"),

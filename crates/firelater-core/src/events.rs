@@ -184,6 +184,47 @@ pub struct ApplicationServiceData {
     pub service_id: Uuid,
 }
 
+/// A class of configuration items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiClassData {
+    /// The class's id.
+    pub id: Uuid,
+    /// Its name, e.g. `server`.
+    pub name: String,
+    /// Its label.
+    pub label: String,
+}
+
+/// A configuration item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiData {
+    /// The CI's id.
+    pub id: Uuid,
+    /// Its number, e.g. `CI-00001`.
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// Its class's name.
+    pub ci_class: String,
+    /// `active`, `inactive`, `retired` or `maintenance`.
+    pub status: String,
+    /// `production`, `staging`, `development` or `test`.
+    pub environment: String,
+}
+
+/// A relationship between two configuration items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiRelationshipData {
+    /// The relationship's id.
+    pub id: Uuid,
+    /// The source CI.
+    pub source_ci_id: Uuid,
+    /// The target CI.
+    pub target_ci_id: Uuid,
+    /// `runs_on`, `depends_on`, …
+    pub relationship_type: String,
+}
+
 /// An API key (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyData {
@@ -424,6 +465,22 @@ events! {
     ApplicationServiceLinked(ApplicationServiceData) = "application.service_linked", version 1, on "application" by application_id;
     /// An application was detached from a service.
     ApplicationServiceUnlinked(ApplicationServiceData) = "application.service_unlinked", version 1, on "application" by application_id;
+    /// A CI class was added.
+    CiClassCreated(CiClassData) = "ci_class.created", version 1, on "ci_class" by id;
+    /// A CI class's fields changed.
+    CiClassUpdated(CiClassData) = "ci_class.updated", version 1, on "ci_class" by id;
+    /// A CI class was deleted.
+    CiClassDeleted(CiClassData) = "ci_class.deleted", version 1, on "ci_class" by id;
+    /// A configuration item was added.
+    CiCreated(CiData) = "ci.created", version 1, on "ci" by id;
+    /// A configuration item's fields changed.
+    CiUpdated(CiData) = "ci.updated", version 1, on "ci" by id;
+    /// A configuration item was deleted (soft: its history and relationship rows stay).
+    CiDeleted(CiData) = "ci.deleted", version 1, on "ci" by id;
+    /// Two configuration items were related.
+    CiRelationshipCreated(CiRelationshipData) = "ci_relationship.created", version 1, on "ci_relationship" by id;
+    /// A relationship between configuration items was removed.
+    CiRelationshipDeleted(CiRelationshipData) = "ci_relationship.deleted", version 1, on "ci_relationship" by id;
     /// An API key was created.
     ApiKeyCreated(ApiKeyData) = "api_key.created", version 1, on "api_key" by id;
     /// An API key was revoked.

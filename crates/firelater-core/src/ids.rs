@@ -87,4 +87,10 @@ id_type! {
     ServiceRelationshipId,
     /// A user's role in a service.
     ServiceStakeholderId,
+    /// A class of configuration items (`server`, `database`, …) of a tenant's CMDB.
+    CiClassId,
+    /// A configuration item of the CMDB.
+    CiId,
+    /// A relationship between two configuration items.
+    CiRelationshipId,
 }

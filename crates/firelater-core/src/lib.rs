@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod clock;
+pub mod cmdb;
 pub mod csv_io;
 pub mod enums;
 pub mod error;

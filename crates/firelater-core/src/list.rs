@@ -35,6 +35,10 @@ pub enum FilterKind {
     After,
     /// The column is before an RFC 3339 instant.
     Before,
+    /// A family of parameters `<param><key>` (the spec's `param` is the prefix, e.g.
+    /// `attr.`), each matching rows whose JSON object column holds `value` (rendered as text)
+    /// at `key`; `key` matches `^[A-Za-z0-9_]{1,64}$`. Several are ANDed.
+    JsonKey,
 }
 
 /// One filter a resource accepts: the query parameter, its column and how it compares.
@@ -104,6 +108,13 @@ pub enum FilterValue {
     After(DateTime<Utc>),
     /// Before this instant.
     Before(DateTime<Utc>),
+    /// The JSON object column's member `key`, rendered as text, equals `value`.
+    JsonKey {
+        /// The member.
+        key: String,
+        /// The text it must equal.
+        value: String,
+    },
 }
 
 /// A parsed filter.
@@ -265,7 +276,29 @@ impl ListSpec {
                         params.q = Some(q.to_owned());
                     }
                 }
-                other => match self.filters.iter().find(|f| f.param == other) {
+                other => match self
+                    .filters
+                    .iter()
+                    .find(|f| f.param == other || (f.kind == FilterKind::JsonKey && other.starts_with(f.param)))
+                {
+                    Some(spec) if spec.kind == FilterKind::JsonKey => {
+                        let key = &other[spec.param.len()..];
+                        let ok_key =
+                            (1..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                        if !ok_key {
+                            err(other, "the key must be 1 to 64 letters, digits or _".into());
+                        } else if value.is_empty() || value.len() > 255 {
+                            err(other, "must be 1 to 255 characters".into());
+                        } else {
+                            params.filters.push(Filter {
+                                column: spec.column,
+                                value: FilterValue::JsonKey {
+                                    key: key.to_owned(),
+                                    value: value.clone(),
+                                },
+                            });
+                        }
+                    }
                     Some(spec) => match parse_filter(spec, value) {
                         Ok(value) => params.filters.push(Filter {
                             column: spec.column,
@@ -310,6 +343,7 @@ fn parse_filter(spec: &FilterSpec, value: &str) -> std::result::Result<FilterVal
             "false" => Ok(FilterValue::Bool(false)),
             _ => Err("must be true or false".into()),
         },
+        FilterKind::JsonKey => Err("takes a key after its prefix".into()),
         FilterKind::After | FilterKind::Before => {
             let t = DateTime::parse_from_rfc3339(value)
                 .map_err(|_| "must be an RFC 3339 date-time".to_owned())?
@@ -423,6 +457,35 @@ mod tests {
             .parse(&q(&[("created_after", "2026-01-01T00:00:00Z")]))
             .expect("valid");
         assert!(matches!(p.filters[0].value, FilterValue::After(_)));
+    }
+
+    #[test]
+    fn a_json_key_family_takes_any_valid_key_and_names_a_bad_one() {
+        const ATTR: ListSpec = ListSpec {
+            filters: &[FilterSpec {
+                param: "attr.",
+                column: "attributes",
+                kind: FilterKind::JsonKey,
+                description: "Attribute equals.",
+            }],
+            ..SPEC
+        };
+        let p = ATTR
+            .parse(&q(&[("attr.os", "Ubuntu 22.04"), ("attr.cpu_cores", "8")]))
+            .expect("valid");
+        assert_eq!(
+            p.filters[0].value,
+            FilterValue::JsonKey {
+                key: "os".into(),
+                value: "Ubuntu 22.04".into()
+            }
+        );
+        assert_eq!(p.filters.len(), 2);
+        for bad in ["attr.", "attr.a-b", "attr.a.b"] {
+            let e = ATTR.parse(&q(&[(bad, "x")])).expect_err(bad);
+            assert_eq!(e.fields.keys().collect::<Vec<_>>(), [bad]);
+        }
+        assert!(SPEC.parse(&q(&[("attr.os", "x")])).is_err(), "only where declared");
     }
 
     #[test]

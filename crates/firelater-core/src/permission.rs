@@ -64,6 +64,10 @@ permissions! {
     ServicesCreate => ("services", "create", "Create business services"),
     ServicesUpdate => ("services", "update", "Change business services, their relationships and stakeholders"),
     ServicesDelete => ("services", "delete", "Delete business services"),
+    CmdbRead => ("cmdb", "read", "See the CMDB: classes, configuration items, relationships, impact"),
+    CmdbCreate => ("cmdb", "create", "Add CMDB classes, configuration items and relationships"),
+    CmdbUpdate => ("cmdb", "update", "Change CMDB classes and configuration items"),
+    CmdbDelete => ("cmdb", "delete", "Delete CMDB classes, configuration items and relationships"),
     SettingsAdmin => ("settings", "admin", "Change tenant settings"),
 }
 
@@ -145,8 +149,18 @@ impl SystemRole {
                 ServicesRead,
                 ServicesCreate,
                 ServicesUpdate,
+                CmdbRead,
+                CmdbCreate,
+                CmdbUpdate,
             ],
-            Self::Agent => vec![UsersRead, GroupsRead, RolesRead, ApplicationsRead, ServicesRead],
+            Self::Agent => vec![
+                UsersRead,
+                GroupsRead,
+                RolesRead,
+                ApplicationsRead,
+                ServicesRead,
+                CmdbRead,
+            ],
             Self::Requester => vec![],
         }
     }

@@ -294,6 +294,30 @@ pub fn json_array_contains(
     }
 }
 
+/// The condition "the JSON object in `column` has the member `key`, rendered as text, equal to
+/// `value`" (a string as itself, a number as written, `true`/`false`, an object or list as
+/// JSON): PostgreSQL's `->>`, SQLite's `json_extract` with booleans spelled out. `key` and
+/// `value` are bound; `column` is code, never input.
+pub fn json_member_text_eq(backend: DbBackend, column: &str, key: &str, value: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            format!("(\"{column}\" ->> $1) = $2"),
+            [key.to_owned(), value.to_owned()],
+        ),
+        _ => {
+            let path = format!("$.\"{key}\"");
+            Expr::cust_with_values(
+                format!(
+                    "(CASE json_type(\"{column}\", ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' \
+                     ELSE CAST(json_extract(\"{column}\", ?) AS TEXT) END) = ?"
+                ),
+                [path.clone(), path, value.to_owned()],
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod fts_tests {
     use super::*;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub use firelater_migration::{APP_ROLE, INSTANCE_TABLES};
+pub use firelater_migration::{APP_ROLE, CMDB_SEEDED_CLASSES, INSTANCE_TABLES};
 pub use sea_orm::DatabaseTransaction;
 pub use sea_orm::DbErr as DatabaseError;
 

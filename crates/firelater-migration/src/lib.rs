@@ -19,8 +19,11 @@ mod m20261130_100000_create_user_status_history;
 mod m20261130_120000_create_event_delivery;
 mod m20261130_200000_create_applications;
 mod m20261130_210000_create_services;
+mod m20261130_220000_create_cmdb;
 
 pub use common::{APP_ROLE, INSTANCE_TABLES, TENANT_TABLES, enable_rls};
+/// The CMDB classes migration `m20261130_220000` seeded for existing tenants.
+pub use m20261130_220000_create_cmdb::CLASSES as CMDB_SEEDED_CLASSES;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -43,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_120000_create_event_delivery::Migration),
             Box::new(m20261130_200000_create_applications::Migration),
             Box::new(m20261130_210000_create_services::Migration),
+            Box::new(m20261130_220000_create_cmdb::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod cmdb;
 pub mod ctx;
 pub mod groups;
 pub mod idempotency;

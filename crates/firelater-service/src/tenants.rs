@@ -73,6 +73,7 @@ impl Services {
         let t = tenants::insert(tx.conn(), tenant_id, &name, &slug, now).await?;
         let tx = tx.into_tenant(tenant_id).await?;
         roles::seed_system_roles(&tx, now).await?;
+        firelater_db::repo::cmdb::seed_classes(&tx, now).await?;
         let admin = users::insert(
             &tx,
             users::NewUserRow {

@@ -138,6 +138,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The neighbourhood of an application's CIs, for the graph view. */
+        get: operations["get_application_graph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The impact analysis of an application, from its live CIs. */
+        get: operations["get_application_impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/services": {
         parameters: {
             query?: never;
@@ -409,6 +443,170 @@ export interface paths {
         post?: never;
         /** Revokes another of your sessions; another user's is a 404, the one in use a 400 (use logout). */
         delete: operations["revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/cis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the tenant's configuration items; `attr.<key>=<value>` filters by attribute. */
+        get: operations["list_cis"];
+        put?: never;
+        /** Adds a configuration item, numbered `CI-…`. */
+        post: operations["create_ci"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/cis/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One configuration item. */
+        get: operations["get_ci"];
+        /** Changes a configuration item. */
+        put: operations["update_ci"];
+        post?: never;
+        /** Deletes a configuration item (soft: its history and relationship rows stay). */
+        delete: operations["delete_ci"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/cis/{id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The neighbourhood of a CI over every relationship, both ways, for the graph view. */
+        get: operations["get_ci_graph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/cis/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a failure of the CI reaches (`downstream`) or what it needs (`upstream`). */
+        get: operations["get_ci_impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/cis/{id}/relationships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The relationships of a configuration item in both directions, each with the CI at its
+         *     other end.
+         */
+        get: operations["list_ci_relationships_of_ci"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the tenant's CI classes with their CI counts. */
+        get: operations["list_ci_classes"];
+        put?: never;
+        /** Adds a CI class. */
+        post: operations["create_ci_class"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/classes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One CI class. */
+        get: operations["get_ci_class"];
+        /** Changes a CI class; its CIs are not rewritten. */
+        put: operations["update_ci_class"];
+        post?: never;
+        /** Deletes a CI class that no live CI has (else 409 `class_in_use`). */
+        delete: operations["delete_ci_class"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/relationships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists relationships between live configuration items. */
+        get: operations["list_ci_relationships"];
+        put?: never;
+        /** Relates two configuration items. */
+        post: operations["create_ci_relationship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/relationships/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One relationship. */
+        get: operations["get_ci_relationship"];
+        put?: never;
+        post?: never;
+        /** Removes a relationship. */
+        delete: operations["delete_ci_relationship"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1222,6 +1420,206 @@ export interface components {
             /** @description The new password: 12+ characters, not a common one. */
             new_password: string;
         };
+        /** @description A class of configuration items. */
+        CiClassResponse: {
+            /** @description The JSON Schema its CIs' `attributes` must satisfy (a subset: ADR 0018), or `null`. */
+            attribute_schema?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description How many live configuration items have this class.
+             */
+            ci_count: number;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description Free text. */
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description Class id.
+             */
+            id: string;
+            /** @description Human name. */
+            label: string;
+            /** @description Slug, unique in the tenant, e.g. `server`. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Optimistic-locking version; send it back on update.
+             */
+            version: number;
+        };
+        /** @description A relationship among a result's CIs. */
+        CiEdgeResponse: {
+            /**
+             * Format: uuid
+             * @description Relationship id.
+             */
+            id: string;
+            /** @description Type. */
+            relationship_type: components["schemas"]["RelationshipType"];
+            /**
+             * Format: uuid
+             * @description Source CI.
+             */
+            source_ci_id: string;
+            /**
+             * Format: uuid
+             * @description Target CI.
+             */
+            target_ci_id: string;
+        };
+        /**
+         * @description The environment a configuration item belongs to (the GaaS `environment_type`).
+         * @enum {string}
+         */
+        CiEnvironment: "production" | "staging" | "development" | "test";
+        /** @description A relationship between two configuration items: `source` `relationship_type` `target`. */
+        CiRelationshipResponse: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Who made it (a user or an API key).
+             */
+            created_by: string;
+            /** @description Free text. */
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description Relationship id.
+             */
+            id: string;
+            /** @description How the source relates to the target. */
+            relationship_type: components["schemas"]["RelationshipType"];
+            /**
+             * Format: uuid
+             * @description The source CI.
+             */
+            source_ci_id: string;
+            /**
+             * Format: uuid
+             * @description The target CI.
+             */
+            target_ci_id: string;
+        };
+        /** @description A configuration item. */
+        CiResponse: {
+            /**
+             * Format: uuid
+             * @description The application it belongs to.
+             */
+            application_id?: string | null;
+            /** @description Class-specific attributes. */
+            attributes: Record<string, never>;
+            /** @description Its class's name. */
+            ci_class: string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Who created it (a user or an API key).
+             */
+            created_by: string;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description What discovered it. */
+            discovered_by?: string | null;
+            /** @description Its environment. */
+            environment: components["schemas"]["CiEnvironment"];
+            /**
+             * Format: uuid
+             * @description CI id.
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When it was last discovered.
+             */
+            last_discovered_at?: string | null;
+            /**
+             * Format: uuid
+             * @description Who manages it.
+             */
+            managed_by?: string | null;
+            /** @description Name. */
+            name: string;
+            /** @description Human-readable number, e.g. `CI-00001`, unique in the tenant. */
+            number: string;
+            /**
+             * Format: uuid
+             * @description Owner.
+             */
+            owner_id: string;
+            /**
+             * Format: uuid
+             * @description The business service it supports.
+             */
+            service_id?: string | null;
+            /** @description Whether it is in service. */
+            status: components["schemas"]["CiStatus"];
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description Who changed it last.
+             */
+            updated_by: string;
+            /**
+             * Format: int32
+             * @description Optimistic-locking version; send it back on update.
+             */
+            version: number;
+        };
+        /**
+         * @description Whether a configuration item is in service.
+         * @enum {string}
+         */
+        CiStatus: "active" | "inactive" | "retired" | "maintenance";
+        /** @description A configuration item in brief. */
+        CiSummaryResponse: {
+            /**
+             * Format: uuid
+             * @description Its application.
+             */
+            application_id?: string | null;
+            /** @description Class name. */
+            ci_class: string;
+            /** @description Environment. */
+            environment: components["schemas"]["CiEnvironment"];
+            /**
+             * Format: uuid
+             * @description CI id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+            /** @description Number. */
+            number: string;
+            /**
+             * Format: uuid
+             * @description Its business service.
+             */
+            service_id?: string | null;
+            /** @description Status. */
+            status: components["schemas"]["CiStatus"];
+        };
         /**
          * @description Where an environment runs.
          * @enum {string}
@@ -1276,6 +1674,79 @@ export interface components {
             tags?: string[] | null;
             /** @description Business importance, `P1` (most) to `P4`. */
             tier: components["schemas"]["Tier"];
+        };
+        /** @description A class to add. */
+        CreateCiClassRequest: {
+            /**
+             * @description A JSON Schema for the attributes, using only `type`, `properties`, `required`, `enum`,
+             *     `minimum`, `maximum`, `minLength`, `maxLength`, `pattern`, `format` (`date-time`,
+             *     `ipv4`, `uri`, `email`), `additionalProperties`, `items`, `title` and `description`.
+             */
+            attribute_schema?: Record<string, never> | null;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description Human name. */
+            label: string;
+            /** @description Slug: `^[a-z][a-z0-9_]{0,62}$`, unique in the tenant. */
+            name: string;
+        };
+        /** @description A relationship to add. */
+        CreateCiRelationshipRequest: {
+            /** @description Free text. */
+            description?: string | null;
+            /** @description How the source relates to the target. */
+            relationship_type: components["schemas"]["RelationshipType"];
+            /**
+             * Format: uuid
+             * @description The source CI, live and of this tenant.
+             */
+            source_ci_id: string;
+            /**
+             * Format: uuid
+             * @description The target CI, live, of this tenant and not the source.
+             */
+            target_ci_id: string;
+        };
+        /** @description A configuration item to add. */
+        CreateCiRequest: {
+            /**
+             * Format: uuid
+             * @description A live application of the tenant.
+             */
+            application_id?: string | null;
+            /** @description Attributes satisfying the class's schema; `{}` when absent. */
+            attributes?: Record<string, never> | null;
+            /** @description The name of one of the tenant's classes. */
+            ci_class: string;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description What discovered it, e.g. `aws-auto-discovery`. */
+            discovered_by?: string | null;
+            /** @description Its environment. */
+            environment: components["schemas"]["CiEnvironment"];
+            /**
+             * Format: date-time
+             * @description When it was last discovered.
+             */
+            last_discovered_at?: string | null;
+            /**
+             * Format: uuid
+             * @description A user of the tenant.
+             */
+            managed_by?: string | null;
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description A user of the tenant; the caller when absent.
+             */
+            owner_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The business service it supports.
+             */
+            service_id?: string | null;
+            status?: null | components["schemas"]["CiStatus"];
         };
         /** @description An environment to add to an application. */
         CreateEnvironmentRequest: {
@@ -1504,6 +1975,48 @@ export interface components {
             /** @description The tenant's slug. */
             tenant: string;
         };
+        /** @description A CI of a neighbourhood graph. */
+        GraphNodeResponse: {
+            /**
+             * Format: uuid
+             * @description Its application.
+             */
+            application_id?: string | null;
+            /** @description Class name. */
+            ci_class: string;
+            /**
+             * Format: int32
+             * @description Steps from the start (0 for a start CI).
+             */
+            depth: number;
+            /** @description Environment. */
+            environment: components["schemas"]["CiEnvironment"];
+            /**
+             * Format: uuid
+             * @description CI id.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+            /** @description Number. */
+            number: string;
+            /**
+             * Format: uuid
+             * @description Its business service.
+             */
+            service_id?: string | null;
+            /** @description Status. */
+            status: components["schemas"]["CiStatus"];
+        };
+        /** @description The neighbourhood of a CI or an application, for the graph view. */
+        GraphResponse: {
+            /** @description The relationships among them. */
+            edges: components["schemas"]["CiEdgeResponse"][];
+            /** @description The CIs, nearest first. */
+            nodes: components["schemas"]["GraphNodeResponse"][];
+            /** @description Whether farther CIs were left out to keep the graph to 500 nodes. */
+            truncated: boolean;
+        };
         /** @description A member of a group. */
         GroupMemberResponse: {
             /** @description Their email. */
@@ -1587,6 +2100,46 @@ export interface components {
             /** @description `ok` or `unavailable`. */
             status: string;
         };
+        /**
+         * @description Which way an impact analysis walks.
+         * @enum {string}
+         */
+        ImpactDirection: "downstream" | "upstream";
+        /** @description A CI an impact analysis reached. */
+        ImpactNodeResponse: {
+            /** @description The CI. */
+            ci: components["schemas"]["CiSummaryResponse"];
+            /**
+             * Format: int32
+             * @description Its least number of steps from a start CI.
+             */
+            depth: number;
+            /** @description CI ids from a start CI to this one, inclusive. */
+            path: string[];
+            relationship_type?: null | components["schemas"]["RelationshipType"];
+        };
+        /** @description The result of an impact analysis. */
+        ImpactResponse: {
+            /** @description The applications of the reached CIs, other than the start application. */
+            applications: components["schemas"]["ApplicationSummaryResponse"][];
+            /**
+             * Format: int32
+             * @description The most steps walked.
+             */
+            depth: number;
+            /** @description `downstream` (what a failure reaches) or `upstream` (what the start needs). */
+            direction: components["schemas"]["ImpactDirection"];
+            /** @description The relationships the analysis followed. */
+            edges: components["schemas"]["CiEdgeResponse"][];
+            /** @description The CIs reached, each once at its least depth, nearest first. */
+            nodes: components["schemas"]["ImpactNodeResponse"][];
+            /** @description Where it started. */
+            root: components["schemas"]["ImpactRootResponse"];
+            /** @description The business services of the reached CIs. */
+            services: components["schemas"]["ServiceRefResponse"][];
+        };
+        /** @description Where an impact analysis started: a CI or an application. */
+        ImpactRootResponse: components["schemas"]["CiSummaryResponse"] | components["schemas"]["ApplicationSummaryResponse"];
         /** @description What an import did or, on a dry run, would do. */
         ImportReport: {
             /**
@@ -1916,6 +2469,163 @@ export interface components {
             meta: components["schemas"]["PageMeta"];
         };
         /** @description One page of a list. */
+        Paged_CiClassResponse: {
+            /** @description The items. */
+            data: {
+                /** @description The JSON Schema its CIs' `attributes` must satisfy (a subset: ADR 0018), or `null`. */
+                attribute_schema?: Record<string, never> | null;
+                /**
+                 * Format: int64
+                 * @description How many live configuration items have this class.
+                 */
+                ci_count: number;
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /** @description Free text. */
+                description?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Class id.
+                 */
+                id: string;
+                /** @description Human name. */
+                label: string;
+                /** @description Slug, unique in the tenant, e.g. `server`. */
+                name: string;
+                /**
+                 * Format: date-time
+                 * @description Last changed.
+                 */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description Optimistic-locking version; send it back on update.
+                 */
+                version: number;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_CiRelationshipResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who made it (a user or an API key).
+                 */
+                created_by: string;
+                /** @description Free text. */
+                description?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Relationship id.
+                 */
+                id: string;
+                /** @description How the source relates to the target. */
+                relationship_type: components["schemas"]["RelationshipType"];
+                /**
+                 * Format: uuid
+                 * @description The source CI.
+                 */
+                source_ci_id: string;
+                /**
+                 * Format: uuid
+                 * @description The target CI.
+                 */
+                target_ci_id: string;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_CiResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The application it belongs to.
+                 */
+                application_id?: string | null;
+                /** @description Class-specific attributes. */
+                attributes: Record<string, never>;
+                /** @description Its class's name. */
+                ci_class: string;
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who created it (a user or an API key).
+                 */
+                created_by: string;
+                /** @description Free text. */
+                description?: string | null;
+                /** @description What discovered it. */
+                discovered_by?: string | null;
+                /** @description Its environment. */
+                environment: components["schemas"]["CiEnvironment"];
+                /**
+                 * Format: uuid
+                 * @description CI id.
+                 */
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description When it was last discovered.
+                 */
+                last_discovered_at?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Who manages it.
+                 */
+                managed_by?: string | null;
+                /** @description Name. */
+                name: string;
+                /** @description Human-readable number, e.g. `CI-00001`, unique in the tenant. */
+                number: string;
+                /**
+                 * Format: uuid
+                 * @description Owner.
+                 */
+                owner_id: string;
+                /**
+                 * Format: uuid
+                 * @description The business service it supports.
+                 */
+                service_id?: string | null;
+                /** @description Whether it is in service. */
+                status: components["schemas"]["CiStatus"];
+                /**
+                 * Format: date-time
+                 * @description Last changed.
+                 */
+                updated_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who changed it last.
+                 */
+                updated_by: string;
+                /**
+                 * Format: int32
+                 * @description Optimistic-locking version; send it back on update.
+                 */
+                version: number;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
         Paged_EnvironmentResponse: {
             /** @description The items. */
             data: {
@@ -2039,6 +2749,47 @@ export interface components {
                  * @description Optimistic-locking version; send it back on update.
                  */
                 version: number;
+            }[];
+            /** @description Paging information. */
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
+        Paged_RelatedCiResponse: {
+            /** @description The items. */
+            data: {
+                /**
+                 * Format: date-time
+                 * @description Created.
+                 */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who made it.
+                 */
+                created_by: string;
+                /** @description Free text. */
+                description?: string | null;
+                /** @description `outgoing` when the CI is the source, `incoming` when it is the target. */
+                direction: components["schemas"]["RelationshipDirection"];
+                /**
+                 * Format: uuid
+                 * @description Relationship id.
+                 */
+                id: string;
+                /** @description The CI at the other end. */
+                related_ci: components["schemas"]["CiSummaryResponse"];
+                /** @description How the source relates to the target. */
+                relationship_type: components["schemas"]["RelationshipType"];
+                /**
+                 * Format: uuid
+                 * @description The source CI.
+                 */
+                source_ci_id: string;
+                /**
+                 * Format: uuid
+                 * @description The target CI.
+                 */
+                target_ci_id: string;
             }[];
             /** @description Paging information. */
             meta: components["schemas"]["PageMeta"];
@@ -2467,11 +3218,52 @@ export interface components {
              */
             refresh_token?: string | null;
         };
+        /** @description A relationship of a CI seen from that CI. */
+        RelatedCiResponse: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Who made it.
+             */
+            created_by: string;
+            /** @description Free text. */
+            description?: string | null;
+            /** @description `outgoing` when the CI is the source, `incoming` when it is the target. */
+            direction: components["schemas"]["RelationshipDirection"];
+            /**
+             * Format: uuid
+             * @description Relationship id.
+             */
+            id: string;
+            /** @description The CI at the other end. */
+            related_ci: components["schemas"]["CiSummaryResponse"];
+            /** @description How the source relates to the target. */
+            relationship_type: components["schemas"]["RelationshipType"];
+            /**
+             * Format: uuid
+             * @description The source CI.
+             */
+            source_ci_id: string;
+            /**
+             * Format: uuid
+             * @description The target CI.
+             */
+            target_ci_id: string;
+        };
         /**
          * @description Which way a relationship points from the service listed.
          * @enum {string}
          */
         RelationshipDirection: "outgoing" | "incoming";
+        /**
+         * @description How one configuration item relates to another (`source` → `target`).
+         * @enum {string}
+         */
+        RelationshipType: "runs_on" | "depends_on" | "connects_to" | "manages" | "part_of" | "backed_up_by" | "replicates_to";
         /** @description A reset token and the new password. */
         ResetPasswordRequest: {
             /** @description The new password: 12+ characters, not a common one. */
@@ -2537,6 +3329,14 @@ export interface components {
             line: number;
             /** @description What is wrong, for a person. */
             message: string;
+        };
+        /** @description A business service a result reaches. */
+        ServiceRefResponse: {
+            /**
+             * Format: uuid
+             * @description Service id.
+             */
+            id: string;
         };
         /** @description A typed link between two services, seen from one of them. */
         ServiceRelationshipResponse: {
@@ -2923,6 +3723,67 @@ export interface components {
             /** @description New tags, replacing the old ones. */
             tags?: string[] | null;
             tier?: null | components["schemas"]["Tier"];
+            /**
+             * Format: int32
+             * @description The `version` you last read; a stale one is a 409.
+             */
+            version: number;
+        };
+        /** @description Changes to a class; absent fields stay, `null` clears an optional one. */
+        UpdateCiClassRequest: {
+            /** @description New attribute schema; `null` removes it. Existing CIs are not rewritten. */
+            attribute_schema?: Record<string, never> | null;
+            /** @description New description; `null` clears it. */
+            description?: string | null;
+            /** @description New label. */
+            label?: string | null;
+            /** @description New name (refused with 409 `class_in_use` while CIs have the class). */
+            name?: string | null;
+            /**
+             * Format: int32
+             * @description The `version` you last read; a stale one is a 409.
+             */
+            version: number;
+        };
+        /** @description Changes to a configuration item; absent fields stay, `null` clears an optional one. */
+        UpdateCiRequest: {
+            /**
+             * Format: uuid
+             * @description New application; `null` clears it.
+             */
+            application_id?: string | null;
+            /** @description New attributes, replacing the old ones. */
+            attributes?: Record<string, never> | null;
+            /** @description New class (the attributes are checked against its schema). */
+            ci_class?: string | null;
+            /** @description New description; `null` clears it. */
+            description?: string | null;
+            /** @description New discovery source; `null` clears it. */
+            discovered_by?: string | null;
+            environment?: null | components["schemas"]["CiEnvironment"];
+            /**
+             * Format: date-time
+             * @description New discovery time; `null` clears it.
+             */
+            last_discovered_at?: string | null;
+            /**
+             * Format: uuid
+             * @description New manager; `null` clears it.
+             */
+            managed_by?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description New owner.
+             */
+            owner_id?: string | null;
+            /**
+             * Format: uuid
+             * @description New business service; `null` clears it.
+             */
+            service_id?: string | null;
+            status?: null | components["schemas"]["CiStatus"];
             /**
              * Format: int32
              * @description The `version` you last read; a stale one is a 409.
@@ -4393,6 +5254,132 @@ export interface operations {
             };
         };
     };
+    get_application_graph: {
+        parameters: {
+            query?: {
+                /** @description The most steps to reach, 1 to 5; 2 when absent. */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph, at most 500 nodes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_application_impact: {
+        parameters: {
+            query?: {
+                /** @description `downstream` (the default): everything hit if it fails; `upstream`: what it needs. */
+                direction?: components["schemas"]["ImpactDirection"];
+                /** @description The most steps to walk, 1 to 10; 5 when absent. */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The impact analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_application_services: {
         parameters: {
             query?: {
@@ -5679,6 +6666,1380 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cis: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `number` when absent. */
+                sort?: "number" | "name" | "ci_class" | "status" | "environment" | "created_at" | "updated_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Only CIs of this class (its name). 1 to 255 characters, matched exactly. */
+                ci_class?: string;
+                /** @description CIs with these statuses. One or more of `active`, `inactive`, `retired`, `maintenance`, comma-separated. */
+                status?: string;
+                /** @description CIs in these environments. One or more of `production`, `staging`, `development`, `test`, comma-separated. */
+                environment?: string;
+                /** @description Only CIs of this application. An id. */
+                application_id?: string;
+                /** @description Only CIs supporting this business service. An id. */
+                service_id?: string;
+                /** @description Only CIs owned by this user. An id. */
+                owner_id?: string;
+                /** @description `attr.<key>=<value>`: only CIs whose attribute `<key>` equals the value. Replace `<key>` by the key (1 to 64 letters, digits or _); the value, 1 to 255 characters, is matched exactly against the member rendered as text. Several are ANDed. */
+                "attr.<key>"?: string;
+                /** @description Created at or after this instant. An RFC 3339 instant. */
+                created_after?: string;
+                /** @description Created before this instant. An RFC 3339 instant. */
+                created_before?: string;
+                /** @description Text search. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of configuration items; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_CiResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ci: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCiRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ci: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CI id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_ci: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CI id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCiRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed configuration item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_ci: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CI id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ci_graph: {
+        parameters: {
+            query?: {
+                /** @description The most steps to reach, 1 to 5; 2 when absent. */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                /** @description CI id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph, at most 500 nodes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ci_impact: {
+        parameters: {
+            query?: {
+                /** @description `downstream` (the default): everything hit if it fails; `upstream`: what it needs. */
+                direction?: components["schemas"]["ImpactDirection"];
+                /** @description The most steps to walk, 1 to 10; 5 when absent. */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                /** @description CI id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The impact analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_ci_relationships_of_ci: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `created_at` when absent. */
+                sort?: "created_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                /** @description CI id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of its relationships; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_RelatedCiResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_ci_classes: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `name` when absent. */
+                sort?: "name" | "label" | "created_at" | "updated_at";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Text search. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of classes; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_CiClassResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ci_class: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCiClassRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiClassResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ci_class: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Class id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The class */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiClassResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_ci_class: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Class id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCiClassRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed class */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiClassResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_ci_class: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Class id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_ci_relationships: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size, 1 to 100. */
+                per_page?: number;
+                /** @description Sort column; `created_at` when absent. */
+                sort?: "created_at" | "relationship_type";
+                /** @description Sort direction; `asc` when absent. */
+                order?: "asc" | "desc";
+                /** @description Only relationships from this CI. An id. */
+                source_ci_id?: string;
+                /** @description Only relationships to this CI. An id. */
+                target_ci_id?: string;
+                /** @description Relationships of these types. One or more of `runs_on`, `depends_on`, `connects_to`, `manages`, `part_of`, `backed_up_by`, `replicates_to`, comma-separated. */
+                relationship_type?: string;
+                /** @description Only relationships with this CI at either end. An id. */
+                ci_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of relationships; with `Accept: text/csv`, every matching row as one CSV file (columns as the JSON fields, lists joined by `;`, at most 100,000 rows) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_CiRelationshipResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ci_relationship: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create return the first result */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCiRelationshipRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiRelationshipResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ci_relationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Relationship id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The relationship */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CiRelationshipResponse"];
+                };
+            };
+            /** @description Invalid query parameters, named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_ci_relationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Relationship id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;

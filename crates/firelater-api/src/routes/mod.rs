@@ -16,6 +16,7 @@ pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod cmdb;
 pub mod docs;
 pub mod groups;
 pub mod health;

@@ -176,6 +176,20 @@ pub async fn find(tx: &TenantTx, id: ApplicationId) -> Result<Option<Application
         .transpose()
 }
 
+/// The live applications of the transaction's tenant among `ids` (any order).
+pub async fn find_many(tx: &TenantTx, ids: &[uuid::Uuid]) -> Result<Vec<Application>, Error> {
+    application::Entity::find()
+        .filter(application::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(application::Column::DeletedAt.is_null())
+        .filter(application::Column::Id.is_in(ids.to_vec()))
+        .all(tx.conn())
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(to_application)
+        .collect()
+}
+
 /// Lists the tenant's live applications; `q` matches the name or the description, the
 /// [`TAG_COLUMN`] filter the applications carrying that tag.
 pub async fn list(tx: &TenantTx, params: &ListParams) -> Result<Page<Application>, Error> {

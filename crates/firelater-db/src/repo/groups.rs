@@ -334,6 +334,7 @@ pub async fn list_members(tx: &TenantTx, group_id: GroupId, params: &ListParams)
             FilterValue::Bool(v) => col.eq(*v),
             FilterValue::After(t) => col.gte(*t),
             FilterValue::Before(t) => col.lt(*t),
+            FilterValue::JsonKey { .. } => return Err(Error::internal("members have no JSON filters")),
         });
     }
     let total = select.clone().count(tx.conn()).await.map_err(db_err)?;

@@ -1,6 +1,7 @@
 //! Applies the shared list conventions ([`ListParams`]) to any entity's query.
 
 use crate::db_err;
+use crate::dialect::json_member_text_eq;
 use firelater_core::Error;
 use firelater_core::list::{FilterValue, ListParams, Order, Page};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
@@ -35,9 +36,11 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
+    let backend = conn.get_database_backend();
     for f in &params.filters {
         let col = column::<E>(f.column)?;
         select = select.filter(match &f.value {
+            FilterValue::JsonKey { key, value } => json_member_text_eq(backend, f.column, key, value),
             FilterValue::Text(v) => col.eq(v.clone()),
             FilterValue::AnyOf(vs) => col.is_in(vs.clone()),
             FilterValue::Uuid(v) => col.eq(*v),

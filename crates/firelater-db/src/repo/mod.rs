@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
+pub mod cmdb;
 pub mod deliveries;
 pub mod groups;
 pub mod idempotency;

@@ -431,3 +431,46 @@ async fn services_keep_the_resource_contract() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ci_classes_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/cmdb/classes",
+        parent: None,
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("class_{n}"), "label": "Class"}),
+        invalid: (|| json!({"name": "Not A Slug", "label": "Bad"}), "name"),
+        entity_type: "ci_class",
+        created: "ci_class.created",
+        created_event: Some("ci_class.created"),
+        update: Some(Update {
+            body: || json!({"label": "Changed"}),
+            event: Some("ci_class.updated"),
+        }),
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn configuration_items_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/cmdb/cis",
+        parent: None,
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        create: |n| json!({"name": format!("ci-{n}"), "ci_class": "server", "environment": "production"}),
+        invalid: (
+            || json!({"name": "bad", "ci_class": "server", "environment": "production", "attributes": {"cpu_cores": 0}}),
+            "attributes.cpu_cores",
+        ),
+        entity_type: "ci",
+        created: "ci.created",
+        created_event: Some("ci.created"),
+        update: Some(Update {
+            body: || json!({"status": "maintenance"}),
+            event: Some("ci.updated"),
+        }),
+    })
+    .await;
+}

@@ -8,6 +8,7 @@ mod applications;
 mod audit;
 mod auth;
 mod auth_cookie;
+mod cmdb;
 mod connections;
 mod contract;
 mod conventions;

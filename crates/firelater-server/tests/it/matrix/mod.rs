@@ -9,6 +9,7 @@ mod api_keys;
 mod applications;
 mod audit;
 mod auth;
+mod cmdb;
 mod groups;
 mod platform;
 mod roles;
@@ -33,6 +34,7 @@ const MODULES: &[fn() -> Vec<Entry>] = &[
     groups::entries,
     applications::entries,
     services::entries,
+    cmdb::entries,
     api_keys::entries,
     audit::entries,
     platform::entries,
