@@ -134,7 +134,7 @@ export function RelationshipsCard({ ci }: { ci: Ci }) {
         source_ci_id: r.source_ci_id,
         target_ci_id: r.target_ci_id,
         relationship_type: r.relationship_type,
-        description: r.description,
+        description: r.description ?? null,
       };
       toast.success(`Removed: ${r.direction === "outgoing" ? ci.number : r.related_ci.number} ${RELATIONSHIP_LABELS[r.relationship_type]} ${r.direction === "outgoing" ? r.related_ci.number : ci.number}`, {
         undo: () => create.mutateAsync(again).catch((e: unknown) => toast.error(`Could not restore it: ${errorMessage(e)}`)),

@@ -1,20 +1,20 @@
 /** The CMDB endpoints as TanStack Query hooks, and the words their enums are shown with. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
 import { rawJson, type QueryValue } from "@/api/raw";
 import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
 import type { Paged } from "@/lib/useListQuery";
+import type { operations } from "@/api/schema";
 import type {
   ApplicationSummary,
   Ci,
   CiClass,
   CiEnvironment,
-  CiRelationship,
   CiStatus,
   CiWrite,
   GraphResponse,
   ImpactDirection,
   ImpactResponse,
-  Relationship,
   RelationshipType,
   ServiceSummary,
 } from "./types";
@@ -55,9 +55,24 @@ export const cmdbKeys = {
   appCis: (id: string) => ["cmdb", "cis", "by-application", id] as const,
 };
 
-/** A page of CIs, for `useListQuery` (its key: `cmdbKeys.lists`); `attr.<key>` filters pass through. */
-export function fetchCiPage(query: Record<string, QueryValue>) {
-  return rawJson<Paged<Ci>>("/api/v1/cmdb/cis", { query });
+/**
+ * A JSON object as the generated client types one (`Record<string, never>`: the document says
+ * "an object" and no more); the server validates what it holds.
+ */
+function jsonObject(v: Record<string, unknown>): Record<string, never>;
+function jsonObject(v: Record<string, unknown> | null): Record<string, never> | null;
+function jsonObject(v: Record<string, unknown> | null) {
+  return v as Record<string, never> | null;
+}
+
+type CiListQuery = NonNullable<operations["list_cis"]["parameters"]["query"]>;
+
+/**
+ * A page of CIs, for `useListQuery` (its key: `cmdbKeys.lists`). `attr.<key>` filters pass
+ * through as they are (the document names the family `attr.<key>`, which no type can spell).
+ */
+export async function fetchCiPage(query: Record<string, QueryValue>): Promise<Paged<Ci>> {
+  return (await unwrap(api.GET("/api/v1/cmdb/cis", { params: { query: query as CiListQuery } }))) as Paged<Ci>;
 }
 
 /** CIs matching `q`, for a picker. */
@@ -72,7 +87,8 @@ export function useCiClasses() {
     staleTime: 60_000,
     queryFn: () =>
       fetchAllPages(
-        (page) => rawJson<Paged<CiClass>>("/api/v1/cmdb/classes", { query: { per_page: MAX_PER_PAGE, page } }),
+        async (page) =>
+          (await unwrap(api.GET("/api/v1/cmdb/classes", { params: { query: { per_page: MAX_PER_PAGE, page } } }))) as Paged<CiClass>,
         (c) => c.id,
       ),
   });
@@ -89,8 +105,8 @@ export function useSaveClass() {
   return useMutation({
     mutationFn: ({ id, body, version }: { id?: string; body: ClassWrite; version?: number }) =>
       id
-        ? rawJson<CiClass>(`/api/v1/cmdb/classes/${id}`, { method: "PUT", body: { ...body, version } })
-        : rawJson<CiClass>("/api/v1/cmdb/classes", { method: "POST", body }),
+        ? unwrap(api.PUT("/api/v1/cmdb/classes/{id}", { params: { path: { id } }, body: { ...body, attribute_schema: jsonObject(body.attribute_schema), version: version ?? 0 } }))
+        : unwrap(api.POST("/api/v1/cmdb/classes", { body: { ...body, attribute_schema: jsonObject(body.attribute_schema) } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.classes }),
   });
 }
@@ -98,7 +114,7 @@ export function useSaveClass() {
 export function useDeleteClass() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => rawJson<void>(`/api/v1/cmdb/classes/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/cmdb/classes/{id}", { params: { path: { id } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.classes }),
   });
 }
@@ -107,19 +123,14 @@ export function useCi(id: string) {
   return useQuery({
     queryKey: cmdbKeys.one(id),
     enabled: id !== "",
-    queryFn: () => rawJson<Ci>(`/api/v1/cmdb/cis/${id}`),
+    queryFn: async () => (await unwrap(api.GET("/api/v1/cmdb/cis/{id}", { params: { path: { id } } }))) as Ci,
   });
-}
-
-/** A CI's summary by id (for names of related CIs the page only knows by id). */
-export function fetchCi(id: string) {
-  return rawJson<Ci>(`/api/v1/cmdb/cis/${id}`);
 }
 
 export function useCreateCi() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CiWrite) => rawJson<Ci>("/api/v1/cmdb/cis", { method: "POST", body }),
+    mutationFn: async (body: CiWrite) => (await unwrap(api.POST("/api/v1/cmdb/cis", { body: { ...body, attributes: jsonObject(body.attributes) } }))) as Ci,
     onSuccess: (ci) => {
       qc.setQueryData(cmdbKeys.one(ci.id), ci);
       return qc.invalidateQueries({ queryKey: cmdbKeys.all });
@@ -130,7 +141,8 @@ export function useCreateCi() {
 export function useUpdateCi(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CiWrite & { version: number }) => rawJson<Ci>(`/api/v1/cmdb/cis/${id}`, { method: "PUT", body }),
+    mutationFn: async (body: CiWrite & { version: number }) =>
+      (await unwrap(api.PUT("/api/v1/cmdb/cis/{id}", { params: { path: { id } }, body: { ...body, attributes: jsonObject(body.attributes) } }))) as Ci,
     onSuccess: (ci) => {
       qc.setQueryData(cmdbKeys.one(ci.id), ci);
       return qc.invalidateQueries({ queryKey: cmdbKeys.all });
@@ -141,7 +153,7 @@ export function useUpdateCi(id: string) {
 export function useDeleteCi(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => rawJson<void>(`/api/v1/cmdb/cis/${id}`, { method: "DELETE" }),
+    mutationFn: () => unwrap(api.DELETE("/api/v1/cmdb/cis/{id}", { params: { path: { id } } })),
     onSuccess: () => {
       qc.removeQueries({ queryKey: cmdbKeys.one(id) });
       return qc.invalidateQueries({ queryKey: cmdbKeys.all });
@@ -155,7 +167,8 @@ export function useCiRelationships(id: string) {
     queryKey: cmdbKeys.relationships(id),
     queryFn: () =>
       fetchAllPages(
-        (page) => rawJson<Paged<CiRelationship>>(`/api/v1/cmdb/cis/${id}/relationships`, { query: { per_page: MAX_PER_PAGE, page } }),
+        (page) =>
+          unwrap(api.GET("/api/v1/cmdb/cis/{id}/relationships", { params: { path: { id }, query: { per_page: MAX_PER_PAGE, page } } })),
         (r) => `${r.id}-${r.direction}`,
       ),
   });
@@ -172,7 +185,7 @@ export interface RelationshipWrite {
 export function useCreateRelationship() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: RelationshipWrite) => rawJson<Relationship>("/api/v1/cmdb/relationships", { method: "POST", body }),
+    mutationFn: (body: RelationshipWrite) => unwrap(api.POST("/api/v1/cmdb/relationships", { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.all }),
   });
 }
@@ -180,18 +193,20 @@ export function useCreateRelationship() {
 export function useDeleteRelationship() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => rawJson<void>(`/api/v1/cmdb/relationships/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/cmdb/relationships/{id}", { params: { path: { id } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.all }),
   });
 }
 
-const base = (kind: "ci" | "application", id: string) =>
-  kind === "ci" ? `/api/v1/cmdb/cis/${id}` : `/api/v1/applications/${id}`;
-
 export function useGraph(kind: "ci" | "application", id: string, depth: number) {
   return useQuery({
     queryKey: cmdbKeys.graph(kind, id, depth),
-    queryFn: () => rawJson<GraphResponse>(`${base(kind, id)}/graph`, { query: { depth } }),
+    queryFn: (): Promise<GraphResponse> => {
+      const params = { path: { id }, query: { depth } };
+      return kind === "ci"
+        ? unwrap(api.GET("/api/v1/cmdb/cis/{id}/graph", { params }))
+        : unwrap(api.GET("/api/v1/applications/{id}/graph", { params }));
+    },
   });
 }
 
@@ -199,7 +214,12 @@ export function useImpact(kind: "ci" | "application", id: string, direction: Imp
   return useQuery({
     queryKey: cmdbKeys.impact(kind, id, direction, depth),
     enabled,
-    queryFn: () => rawJson<ImpactResponse>(`${base(kind, id)}/impact`, { query: { direction, depth } }),
+    queryFn: (): Promise<ImpactResponse> => {
+      const params = { path: { id }, query: { direction, depth } };
+      return kind === "ci"
+        ? unwrap(api.GET("/api/v1/cmdb/cis/{id}/impact", { params }))
+        : unwrap(api.GET("/api/v1/applications/{id}/impact", { params }));
+    },
   });
 }
 
@@ -235,6 +255,6 @@ export function useLinkService(appId: string) {
   });
 }
 
-export function searchApplications(q: string) {
-  return rawJson<Paged<ApplicationSummary>>("/api/v1/applications", { query: { q: q || undefined, per_page: 20 } });
+export function searchApplications(q: string): Promise<Paged<ApplicationSummary>> {
+  return unwrap(api.GET("/api/v1/applications", { params: { query: { q: q || undefined, per_page: 20 } } }));
 }
