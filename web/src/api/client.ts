@@ -97,7 +97,10 @@ export const tokens = new TokenManager(refreshCall());
 /** Sign-in and sign-out news between this origin's tabs. */
 export const sessionSignal = broadcastSignal();
 
-/** The app's one typed client. */
-export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "", fetch: createAuthFetch(tokens) });
+/**
+ * The app's one typed client, for JSON: list endpoints also answer `text/csv` (an export),
+ * which the app asks for with `rawFetch`, never through this client.
+ */
+export const api = createClient<paths, "application/json">({ baseUrl: globalThis.location?.origin ?? "", fetch: createAuthFetch(tokens) });
 
 export { ApiError };

@@ -8,7 +8,7 @@ import { AlertTriangle } from "lucide-react";
 import * as React from "react";
 import { Link, useNavigate } from "react-router";
 import { errorMessage } from "@/api/problem";
-import { rawJson } from "@/api/raw";
+import { api, unwrap } from "@/api/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -18,7 +18,7 @@ import { cn } from "@/lib/utils";
 import { TierBadge } from "@/modules/applications/ApplicationsPage";
 import { classLabel, useCiClasses, useGraph, useImpact } from "./api";
 import { highlightOf, impactAsGraph, impactRows } from "./graph";
-import type { GraphResponse, ImpactDirection, ServiceSummary } from "./types";
+import type { GraphResponse, ImpactDirection } from "./types";
 
 const RelationshipGraph = React.lazy(() => import("./RelationshipGraph"));
 
@@ -45,7 +45,7 @@ function useServiceNames(ids: string[]) {
       queryKey: ["services", "one", id],
       retry: false,
       staleTime: 60_000,
-      queryFn: () => rawJson<ServiceSummary>(`/api/v1/services/${id}`),
+      queryFn: () => unwrap(api.GET("/api/v1/services/{id}", { params: { path: { id } } })),
     })),
   });
   return ids.map((id, i) => ({ id, service: results[i]?.data }));

@@ -1,7 +1,7 @@
 /** The CMDB endpoints as TanStack Query hooks, and the words their enums are shown with. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { rawJson, type QueryValue } from "@/api/raw";
+import type { QueryValue } from "@/api/raw";
 import { fetchAllPages, MAX_PER_PAGE } from "@/lib/fetchAll";
 import type { Paged } from "@/lib/useListQuery";
 import type { operations } from "@/api/schema";
@@ -231,26 +231,32 @@ export function useApplicationCis(appId: string) {
   });
 }
 
-/** The services an application realises. */
+/** The services an application realises (every one: an application realises a handful). */
 export function useApplicationServices(appId: string) {
   return useQuery({
     queryKey: cmdbKeys.appServices(appId),
-    queryFn: async () => {
-      const answer = await rawJson<ServiceSummary[] | Paged<ServiceSummary>>(`/api/v1/applications/${appId}/services`);
-      return Array.isArray(answer) ? answer : answer.data;
-    },
+    queryFn: () =>
+      fetchAllPages(
+        (page) =>
+          unwrap(api.GET("/api/v1/applications/{id}/services", { params: { path: { id: appId }, query: { per_page: MAX_PER_PAGE, page } } })),
+        (s) => s.id,
+      ),
   });
 }
 
-export function searchServices(q: string) {
-  return rawJson<Paged<ServiceSummary>>("/api/v1/services", { query: { q: q || undefined, per_page: 20 } });
+export function searchServices(q: string): Promise<Paged<ServiceSummary>> {
+  return unwrap(api.GET("/api/v1/services", { params: { query: { q: q || undefined, per_page: 20 } } }));
 }
 
 export function useLinkService(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ serviceId, link }: { serviceId: string; link: boolean }) =>
-      rawJson<unknown>(`/api/v1/applications/${appId}/services/${serviceId}`, { method: link ? "PUT" : "DELETE" }),
+    mutationFn: ({ serviceId, link }: { serviceId: string; link: boolean }) => {
+      const params = { path: { id: appId, serviceId } };
+      return link
+        ? unwrap(api.PUT("/api/v1/applications/{id}/services/{serviceId}", { params }))
+        : unwrap(api.DELETE("/api/v1/applications/{id}/services/{serviceId}", { params }));
+    },
     onSuccess: () => qc.invalidateQueries({ queryKey: cmdbKeys.appServices(appId) }),
   });
 }

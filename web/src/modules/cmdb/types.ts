@@ -48,11 +48,5 @@ export type ApplicationSummary = S["ApplicationSummaryResponse"];
 export type ImpactNode = S["ImpactNodeResponse"];
 export type ImpactResponse = S["ImpactResponse"];
 
-/** A business service as the application's links list it (the services API's summary). */
-export interface ServiceSummary {
-  id: string;
-  number: string;
-  name: string;
-  type: string;
-  status: string;
-}
+/** A business service as an application's links and the impact list it. */
+export type ServiceSummary = S["ServiceSummaryResponse"];
