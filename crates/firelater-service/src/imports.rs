@@ -6,15 +6,20 @@
 
 use crate::Services;
 use crate::applications::{self, NewApplication};
+use crate::cmdb::{NewCi, NewRelationship, create_ci_in, create_relationship_in};
 use crate::ctx::Ctx;
 use firelater_core::applications::{ApplicationStatus, Criticality, LifecycleStage, Tier};
+use firelater_core::cmdb::cells::{attribute_value, relationship_item};
+use firelater_core::cmdb::{CiEnvironment, CiStatus};
 use firelater_core::csv_io::{self, CsvRow, CsvTable, ImportReport, MAX_IMPORT_ROWS, RowError};
-use firelater_core::ids::{GroupId, UserId};
+use firelater_core::ids::{ApplicationId, CiId, GroupId, UserId};
 use firelater_core::{Error, ErrorCode, ErrorKind, Permission, validate};
 use firelater_db::TenantTx;
-use firelater_db::repo::{groups, users};
+use firelater_db::repo::{applications as apps, cmdb, groups, services, users};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::str::FromStr;
+use uuid::Uuid;
 
 /// The columns of an applications file.
 pub const APPLICATION_COLUMNS: &[&str] = &[
@@ -30,6 +35,24 @@ pub const APPLICATION_COLUMNS: &[&str] = &[
     "support_group",
     "tags",
 ];
+
+/// The columns of a configuration items file, besides `attr.<key>` ones.
+pub const CI_COLUMNS: &[&str] = &[
+    "name",
+    "description",
+    "ci_class",
+    "status",
+    "environment",
+    "application",
+    "service",
+    "owner_email",
+    "managed_by_email",
+    "discovered_by",
+    "relationships",
+];
+
+/// The prefix of a CI file's attribute columns (`attr.os`).
+pub const ATTRIBUTE_PREFIX: &str = "attr.";
 
 /// Collects one row's problems and turns a use case's refusal into them.
 pub(crate) struct RowCheck<'a> {
@@ -109,6 +132,10 @@ impl<'a> RowCheck<'a> {
 pub(crate) struct Lookups {
     users: HashMap<String, Option<UserId>>,
     groups: HashMap<String, Option<GroupId>>,
+    applications: HashMap<String, Option<ApplicationId>>,
+    services: HashMap<String, Option<Uuid>>,
+    cis: HashMap<String, Option<CiId>>,
+    classes: HashMap<String, Option<Option<Value>>>,
 }
 
 impl Lookups {
@@ -130,6 +157,46 @@ impl Lookups {
         }
         let found = groups::find_by_name(tx, name).await?.map(|g| g.id);
         self.groups.insert(name.to_owned(), found);
+        Ok(found)
+    }
+
+    /// The live application numbered `app_id`, if any.
+    pub(crate) async fn application(&mut self, tx: &TenantTx, app_id: &str) -> Result<Option<ApplicationId>, Error> {
+        if let Some(hit) = self.applications.get(app_id) {
+            return Ok(*hit);
+        }
+        let found = apps::find_by_app_id(tx, app_id).await?.map(|a| a.id);
+        self.applications.insert(app_id.to_owned(), found);
+        Ok(found)
+    }
+
+    /// The live service numbered `number`, if any.
+    pub(crate) async fn service(&mut self, tx: &TenantTx, number: &str) -> Result<Option<Uuid>, Error> {
+        if let Some(hit) = self.services.get(number) {
+            return Ok(*hit);
+        }
+        let found = services::find_by_number(tx, number).await?.map(|s| s.id.0);
+        self.services.insert(number.to_owned(), found);
+        Ok(found)
+    }
+
+    /// The live CI numbered `number`, if any.
+    pub(crate) async fn ci(&mut self, tx: &TenantTx, number: &str) -> Result<Option<CiId>, Error> {
+        if let Some(hit) = self.cis.get(number) {
+            return Ok(*hit);
+        }
+        let found = cmdb::find_ci_by_number(tx, number).await?.map(|c| c.id);
+        self.cis.insert(number.to_owned(), found);
+        Ok(found)
+    }
+
+    /// The attribute schema of the class named `name`: `None` when there is no such class.
+    pub(crate) async fn class_schema(&mut self, tx: &TenantTx, name: &str) -> Result<Option<Option<Value>>, Error> {
+        if let Some(hit) = self.classes.get(name) {
+            return Ok(hit.clone());
+        }
+        let found = cmdb::find_class_by_name(tx, name).await?.map(|c| c.attribute_schema);
+        self.classes.insert(name.to_owned(), found.clone());
         Ok(found)
     }
 }
@@ -158,6 +225,18 @@ fn application_column(field: &str) -> String {
         "owner_group_id" => "owner_group".to_owned(),
         "support_group_id" => "support_group".to_owned(),
         f if f.starts_with("tags") => "tags".to_owned(),
+        f => f.to_owned(),
+    }
+}
+
+/// The column of a CI file a use-case field error belongs to.
+fn ci_column(field: &str) -> String {
+    match field {
+        "application_id" => "application".to_owned(),
+        "service_id" => "service".to_owned(),
+        "owner_id" => "owner_email".to_owned(),
+        "managed_by" => "managed_by_email".to_owned(),
+        f if f.starts_with("attributes.") => format!("{ATTRIBUTE_PREFIX}{}", &f["attributes.".len()..]),
         f => f.to_owned(),
     }
 }
@@ -230,6 +309,139 @@ impl Services {
             report.created = created;
         }
         // Otherwise the transaction is dropped: nothing is written.
+        Ok(report)
+    }
+
+    /// Imports configuration items from CSV (needs `cmdb:create`), each with the
+    /// relationships its `relationships` cell names to existing CIs by number; checks every
+    /// row and, unless `dry_run` or any row is bad, adds them all in one transaction.
+    pub async fn import_cis(&self, ctx: &Ctx, text: &str, dry_run: bool) -> Result<ImportReport, Error> {
+        ctx.require(Permission::CmdbCreate)?;
+        let table = match read(
+            text,
+            dry_run,
+            CI_COLUMNS,
+            &["name", "ci_class", "environment"],
+            Some(ATTRIBUTE_PREFIX),
+        ) {
+            Ok(t) => t,
+            Err(report) => return Ok(report),
+        };
+        let now = self.now();
+        let tx = self.db.tenant_write(ctx.tenant).await?;
+        let mut lookups = Lookups::default();
+        let mut errors = Vec::new();
+        let mut created = 0u64;
+        let attribute_columns: Vec<(String, String)> = table
+            .prefixed(ATTRIBUTE_PREFIX)
+            .map(|(column, key)| (column.to_owned(), key.to_owned()))
+            .collect();
+        for row in &table.rows {
+            let mut check = RowCheck::new(row, &mut errors);
+            let name = table.cell(row, "name");
+            if name.is_none() {
+                check.add("name", "required", "is required");
+            }
+            let environment: Option<CiEnvironment> = check.parse_enum(&table, row, "environment", true);
+            let status: Option<CiStatus> = check.parse_enum(&table, row, "status", false);
+            let class = table.cell(row, "ci_class");
+            let mut schema = None;
+            match class {
+                None => check.add("ci_class", "required", "is required"),
+                Some(c) => match lookups.class_schema(&tx, c).await? {
+                    None => check.add("ci_class", "invalid_reference", "no class with this name"),
+                    Some(s) => schema = s,
+                },
+            }
+            let mut application_id = None;
+            if let Some(a) = table.cell(row, "application") {
+                application_id = lookups.application(&tx, a).await?;
+                if application_id.is_none() {
+                    check.add("application", "invalid_reference", "no application with this number");
+                }
+            }
+            let mut service_id = None;
+            if let Some(sv) = table.cell(row, "service") {
+                service_id = lookups.service(&tx, sv).await?;
+                if service_id.is_none() {
+                    check.add("service", "invalid_reference", "no service with this number");
+                }
+            }
+            let mut people = [None, None];
+            for (i, column) in ["owner_email", "managed_by_email"].into_iter().enumerate() {
+                if let Some(email) = table.cell(row, column) {
+                    people[i] = lookups.user(&tx, email).await?;
+                    if people[i].is_none() {
+                        check.add(column, "invalid_reference", "no user with this email");
+                    }
+                }
+            }
+            let mut links = Vec::new();
+            for item in csv_io::split_list(table.cell(row, "relationships")) {
+                match relationship_item(&item) {
+                    Err(m) => check.add("relationships", "invalid", m),
+                    Ok((kind, number)) => match lookups.ci(&tx, number).await? {
+                        None => check.add(
+                            "relationships",
+                            "invalid_reference",
+                            format!("no configuration item numbered {number}"),
+                        ),
+                        Some(target) => {
+                            if !links.contains(&(kind, target)) {
+                                links.push((kind, target));
+                            }
+                        }
+                    },
+                }
+            }
+            let mut attributes = Map::new();
+            for (column, key) in &attribute_columns {
+                if let Some(text) = table.cell(row, column) {
+                    attributes.insert(key.clone(), attribute_value(text, schema.as_ref(), key));
+                }
+            }
+            let (Some(name), Some(class), Some(environment), false) = (name, class, environment, check.failed()) else {
+                continue;
+            };
+            let input = NewCi {
+                name: name.to_owned(),
+                description: table.cell(row, "description").map(str::to_owned),
+                ci_class: class.to_owned(),
+                status,
+                environment,
+                service_id,
+                application_id,
+                owner_id: people[0],
+                managed_by: people[1],
+                attributes: Some(Value::Object(attributes)),
+                discovered_by: table.cell(row, "discovered_by").map(str::to_owned),
+                last_discovered_at: None,
+            };
+            let ci = match create_ci_in(&tx, ctx, input, now).await {
+                Ok(ci) => ci,
+                Err(e) => {
+                    check.refused(e, &ci_column)?;
+                    continue;
+                }
+            };
+            for (kind, target) in links {
+                let link = NewRelationship {
+                    source_ci_id: ci.id,
+                    target_ci_id: target,
+                    relationship_type: kind,
+                    description: None,
+                };
+                if let Err(e) = create_relationship_in(&tx, ctx, link, now).await {
+                    check.refused(e, &|_| "relationships".to_owned())?;
+                }
+            }
+            created += 1;
+        }
+        let mut report = ImportReport::checked(dry_run, table.rows.len(), errors);
+        if report.is_clean() && !dry_run {
+            tx.commit().await?;
+            report.created = created;
+        }
         Ok(report)
     }
 }

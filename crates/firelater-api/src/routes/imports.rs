@@ -1,4 +1,4 @@
-//! CSV imports: `POST /api/v1/applications/import` (and the CMDB's), with `?dry_run=true` to
+//! CSV imports: `POST /api/v1/applications/import` and `POST /api/v1/cmdb/cis/import`, with `?dry_run=true` to
 //! check a file without writing. The body is the file itself (`Content-Type: text/csv`).
 
 use crate::AppState;
@@ -119,9 +119,38 @@ pub async fn import_applications(
     Ok(answer(report))
 }
 
+/// Imports configuration items from a CSV file.
+///
+/// Columns: `name, description, ci_class, status, environment, application (APP-00001),
+/// service (SRV-00001), owner_email, managed_by_email, discovered_by, relationships`, plus
+/// one `attr.<key>` column per attribute (typed by the class's schema: `8` for an integer).
+/// `name`, `ci_class` and `environment` are required. `relationships` lists links from the
+/// new CI to existing ones, `type:CI-number` separated by `;`
+/// (`depends_on:CI-00012;runs_on:CI-00040`). Every row is checked and each bad one named by
+/// line and column; only a file without a bad row is written, all of it in one transaction.
+#[utoipa::path(post, path = "/api/v1/cmdb/cis/import", tag = "cmdb", operation_id = "import_cis",
+    security(("bearer" = ["cmdb:create"])),
+    params(("dry_run" = Option<bool>, Query, description = "Check the file and report, writing nothing")),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file, UTF-8, with a header row"),
+    responses(
+        (status = 200, description = "The dry run's report", body = ImportReport),
+        (status = 201, description = "Every row was imported", body = ImportReport),
+        WriteErrors))]
+pub async fn import_cis(
+    State(state): State<AppState>,
+    Auth(ctx): Auth,
+    q: QueryPairs,
+    CsvBody(text): CsvBody,
+) -> ApiResult<Response> {
+    let dry = dry_run(&q)?;
+    let report = state.services.import_cis(&ctx, &text, dry).await?;
+    Ok(answer(report))
+}
+
 /// This module's routes, which take files larger than the default body limit.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(import_applications))
+        .routes(routes!(import_cis))
         .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES))
 }

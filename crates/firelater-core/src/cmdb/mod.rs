@@ -9,6 +9,7 @@
 //! per type; a soft-deleted CI keeps its relationship rows but leaves every list, graph and
 //! impact result.
 
+pub mod cells;
 pub mod impact;
 pub mod schema;
 

@@ -176,6 +176,19 @@ pub async fn find(tx: &TenantTx, id: ApplicationId) -> Result<Option<Application
         .transpose()
 }
 
+/// The live application numbered `app_id` (`APP-00001`) of the transaction's tenant.
+pub async fn find_by_app_id(tx: &TenantTx, app_id: &str) -> Result<Option<Application>, Error> {
+    application::Entity::find()
+        .filter(application::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(application::Column::AppId.eq(app_id))
+        .filter(application::Column::DeletedAt.is_null())
+        .one(tx.conn())
+        .await
+        .map_err(db_err)?
+        .map(to_application)
+        .transpose()
+}
+
 /// The live applications of the transaction's tenant among `ids` (any order).
 pub async fn find_many(tx: &TenantTx, ids: &[uuid::Uuid]) -> Result<Vec<Application>, Error> {
     application::Entity::find()

@@ -355,6 +355,19 @@ pub async fn find_ci(tx: &TenantTx, id: CiId) -> Result<Option<ConfigItem>, Erro
         .transpose()
 }
 
+/// The live CI numbered `number` (`CI-00012`) of the transaction's tenant.
+pub async fn find_ci_by_number(tx: &TenantTx, number: &str) -> Result<Option<ConfigItem>, Error> {
+    configuration_item::Entity::find()
+        .filter(configuration_item::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(configuration_item::Column::Number.eq(number))
+        .filter(configuration_item::Column::DeletedAt.is_null())
+        .one(tx.conn())
+        .await
+        .map_err(db_err)?
+        .map(to_ci)
+        .transpose()
+}
+
 /// Lists the tenant's live CIs; `q` matches the name, number or description, `attr.<key>`
 /// filters the attributes.
 pub async fn list_cis(tx: &TenantTx, params: &ListParams) -> Result<Page<ConfigItem>, Error> {

@@ -200,6 +200,19 @@ pub async fn find(tx: &TenantTx, id: ServiceId) -> Result<Option<Service>, Error
         .transpose()
 }
 
+/// The live service numbered `number` (`SRV-00001`) of the transaction's tenant.
+pub async fn find_by_number(tx: &TenantTx, number: &str) -> Result<Option<Service>, Error> {
+    service::Entity::find()
+        .filter(service::Column::TenantId.eq(tx.tenant_uuid()))
+        .filter(service::Column::Number.eq(number))
+        .filter(service::Column::DeletedAt.is_null())
+        .one(tx.conn())
+        .await
+        .map_err(db_err)?
+        .map(to_service)
+        .transpose()
+}
+
 fn live_ids(tx: &TenantTx) -> SelectStatement {
     Query::select()
         .column(service::Column::Id)

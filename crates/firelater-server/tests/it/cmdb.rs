@@ -174,7 +174,16 @@ async fn every_ci_filter_selects_what_it_names_and_attr_filters_combine() {
         )
         .await,
     );
-    let service = Uuid::now_v7().to_string();
+    let service = id_of(
+        &send(
+            &app,
+            Method::POST,
+            "/api/v1/services",
+            Some(json!({"name": "Payments", "type": "technical"})),
+            201,
+        )
+        .await,
+    );
     ci(
         &app,
         "alpha",
@@ -456,7 +465,16 @@ async fn impact_walks_downstream_and_upstream_within_depth_through_cycles_withou
         )
         .await,
     );
-    let service = Uuid::now_v7().to_string();
+    let service = id_of(
+        &send(
+            &app,
+            Method::POST,
+            "/api/v1/services",
+            Some(json!({"name": "Payments", "type": "technical"})),
+            201,
+        )
+        .await,
+    );
     let san = ci(&app, "san", json!({"ci_class": "storage"})).await;
     let vm = ci(&app, "vm", json!({})).await;
     let app1 = ci(

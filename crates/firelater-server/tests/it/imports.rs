@@ -303,3 +303,133 @@ async fn an_export_is_authorized_and_validated_as_its_list_is() {
         "what is not a list answers as it always does"
     );
 }
+
+async fn import_cis(app: &TestApp, query: &str, csv: &str, status: u16) -> Value {
+    let res = app
+        .admin(Method::POST, &format!("/api/v1/cmdb/cis/import{query}"))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .expect("request");
+    json_of(res, status).await
+}
+
+async fn post(app: &TestApp, path: &str, body: Value) -> Value {
+    json_of(
+        app.admin(Method::POST, path).json(&body).send().await.expect("post"),
+        201,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_ci_file_names_bad_attributes_references_and_relationships_by_line_and_column() {
+    let app = TestApp::spawn().await;
+    let db = post(
+        &app,
+        "/api/v1/cmdb/cis",
+        json!({"name": "db-1", "ci_class": "database", "environment": "production"}),
+    )
+    .await;
+    assert_eq!(db["number"], "CI-00001");
+    let csv = "name,ci_class,environment,application,attr.cpu_cores,attr.os,relationships\n\
+               web-1,server,production,,4,Ubuntu 22.04,depends_on:CI-00001\n\
+               web-2,server,production,,zero,,depends_on:CI-00001\n\
+               web-3,router,staging,APP-09999,,,likes:CI-00001;depends_on:CI-09999\n\
+               web-4,server,moon,,,,\n";
+    let report = &import_cis(&app, "", csv, 422).await["report"];
+    assert_eq!(
+        errors_of(report),
+        [
+            (3, "attr.cpu_cores".into(), "invalid".into()),
+            (4, "application".into(), "invalid_reference".into()),
+            (4, "ci_class".into(), "invalid_reference".into()),
+            (4, "relationships".into(), "invalid".into()),
+            (4, "relationships".into(), "invalid_reference".into()),
+            (5, "environment".into(), "invalid".into()),
+        ]
+    );
+    let page = json_of(
+        app.admin(Method::GET, "/api/v1/cmdb/cis").send().await.expect("list"),
+        200,
+    )
+    .await;
+    assert_eq!(page["meta"]["total"], 1, "nothing was imported");
+}
+
+#[tokio::test]
+async fn a_ci_file_imports_typed_attributes_links_and_relationships_by_number() {
+    let app = TestApp::spawn().await;
+    let application = post(&app, "/api/v1/applications", json!({"name": "Payments", "tier": "P1"})).await;
+    let service = post(
+        &app,
+        "/api/v1/services",
+        json!({"name": "Card payments", "type": "business"}),
+    )
+    .await;
+    let db = post(
+        &app,
+        "/api/v1/cmdb/cis",
+        json!({"name": "db-1", "ci_class": "database", "environment": "production"}),
+    )
+    .await;
+    let csv = format!(
+        "name,ci_class,environment,application,service,owner_email,attr.cpu_cores,attr.os,relationships\n\
+         web-1,server,production,{app},{srv},admin@example.com,4,Ubuntu 22.04,depends_on:{db};runs_on:{db}\n\
+         web-2,server,production,{app},,,,,\n",
+        app = application["app_id"].as_str().expect("app_id"),
+        srv = service["number"].as_str().expect("number"),
+        db = db["number"].as_str().expect("number"),
+    );
+    let dry = import_cis(&app, "?dry_run=true", &csv, 200).await;
+    assert!(errors_of(&dry).is_empty(), "{dry}");
+    let done = import_cis(&app, "", &csv, 201).await;
+    assert_eq!(done["created"], 2);
+
+    let web = json_of(
+        app.admin(Method::GET, "/api/v1/cmdb/cis?q=web-1")
+            .send()
+            .await
+            .expect("list"),
+        200,
+    )
+    .await["data"][0]
+        .clone();
+    assert_eq!(web["number"], "CI-00002");
+    assert_eq!(web["attributes"], json!({"cpu_cores": 4, "os": "Ubuntu 22.04"}));
+    assert_eq!(web["application_id"], application["id"]);
+    assert_eq!(web["service_id"], service["id"]);
+    let web_id = web["id"].as_str().expect("id");
+    let rels = json_of(
+        app.admin(
+            Method::GET,
+            &format!("/api/v1/cmdb/relationships?source_ci_id={web_id}"),
+        )
+        .send()
+        .await
+        .expect("rels"),
+        200,
+    )
+    .await;
+    let mut kinds: Vec<&str> = rels["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|r| r["relationship_type"].as_str().expect("type"))
+        .collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["depends_on", "runs_on"]);
+    let impact = json_of(
+        app.admin(
+            Method::GET,
+            &format!("/api/v1/cmdb/cis/{}/impact", db["id"].as_str().expect("id")),
+        )
+        .send()
+        .await
+        .expect("impact"),
+        200,
+    )
+    .await;
+    assert_eq!(impact["applications"][0]["id"], application["id"], "{impact}");
+}

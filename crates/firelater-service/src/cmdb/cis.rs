@@ -316,50 +316,62 @@ fn author(ctx: &Ctx) -> UserId {
     UserId(ctx.actor_id().unwrap_or(Uuid::nil()))
 }
 
+/// Validates and adds one configuration item in `tx` (the caller checked the permission):
+/// numbering, audit and event, all in the transaction.
+pub(crate) async fn create_ci_in(
+    tx: &TenantTx,
+    ctx: &Ctx,
+    input: NewCi,
+    now: DateTime<Utc>,
+) -> Result<ConfigItem, Error> {
+    let mut v = Validator::new();
+    let name = ci_name(&mut v, &input.name);
+    let description = v.check(validate::optional_text(
+        "description",
+        input.description.as_deref(),
+        validate::DESCRIPTION_MAX,
+    ));
+    let discovered = discovered_by(&mut v, input.discovered_by.as_deref());
+    let attributes = attributes_shape(&mut v, input.attributes.unwrap_or_else(|| json!({})));
+    let owner = input.owner_id.or_else(|| ctx.user_id());
+    if owner.is_none() {
+        v.add("owner_id", "is required when no user is signed in");
+    }
+    let (Some(name), Some(description), Some(discovered_by), Some(attributes), Some(owner_id)) =
+        (name, description, discovered, attributes, owner)
+    else {
+        v.finish()?;
+        return Err(Error::internal("validated fields missing"));
+    };
+    let row = CiRow {
+        name,
+        description,
+        ci_class: input.ci_class,
+        status: input.status.unwrap_or(CiStatus::Active),
+        environment: input.environment,
+        service_id: input.service_id,
+        application_id: input.application_id,
+        owner_id,
+        managed_by: input.managed_by,
+        attributes,
+        discovered_by,
+        last_discovered_at: input.last_discovered_at,
+    };
+    check(tx, v, &row, None).await?;
+    let d = diff(None, &row);
+    let number = numbers::next(tx, NumberedEntity::ConfigItem, now).await?;
+    let c = repo::insert_ci(tx, CiId::new(), number, row, author(ctx), now).await?;
+    record::change(tx, ctx, now, Change::event(Event::CiCreated(ci_data(&c))).diff(d)).await?;
+    Ok(c)
+}
+
 impl Services {
     /// Adds a configuration item (needs `cmdb:create`), numbered `CI-…`.
     pub async fn create_ci(&self, ctx: &Ctx, input: NewCi) -> Result<ConfigItem, Error> {
         ctx.require(Permission::CmdbCreate)?;
-        let mut v = Validator::new();
-        let name = ci_name(&mut v, &input.name);
-        let description = v.check(validate::optional_text(
-            "description",
-            input.description.as_deref(),
-            validate::DESCRIPTION_MAX,
-        ));
-        let discovered = discovered_by(&mut v, input.discovered_by.as_deref());
-        let attributes = attributes_shape(&mut v, input.attributes.unwrap_or_else(|| json!({})));
-        let owner = input.owner_id.or_else(|| ctx.user_id());
-        if owner.is_none() {
-            v.add("owner_id", "is required when no user is signed in");
-        }
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        let (Some(name), Some(description), Some(discovered_by), Some(attributes), Some(owner_id)) =
-            (name, description, discovered, attributes, owner)
-        else {
-            v.finish()?;
-            return Err(Error::internal("validated fields missing"));
-        };
-        let row = CiRow {
-            name,
-            description,
-            ci_class: input.ci_class,
-            status: input.status.unwrap_or(CiStatus::Active),
-            environment: input.environment,
-            service_id: input.service_id,
-            application_id: input.application_id,
-            owner_id,
-            managed_by: input.managed_by,
-            attributes,
-            discovered_by,
-            last_discovered_at: input.last_discovered_at,
-        };
-        check(&tx, v, &row, None).await?;
-        let d = diff(None, &row);
-        let number = numbers::next(&tx, NumberedEntity::ConfigItem, now).await?;
-        let c = repo::insert_ci(&tx, CiId::new(), number, row, author(ctx), now).await?;
-        record::change(&tx, ctx, now, Change::event(Event::CiCreated(ci_data(&c))).diff(d)).await?;
+        let c = create_ci_in(&tx, ctx, input, now).await?;
         tx.commit().await?;
         Ok(c)
     }

@@ -8,10 +8,12 @@ mod classes;
 mod impact;
 mod relationships;
 
+pub(crate) use cis::create_ci_in;
 pub use cis::{CI_LIST, CiPatch, NewCi};
 pub use classes::{CLASS_LIST, ClassPatch, NewClass};
 pub use firelater_db::repo::cmdb::Related;
 pub use impact::{Graph, GraphNode, Impact, ImpactNode, ImpactRoot, ResultEdge};
+pub(crate) use relationships::create_relationship_in;
 pub use relationships::{NewRelationship, RELATED_LIST, RELATIONSHIP_LIST};
 
 use firelater_core::Error;

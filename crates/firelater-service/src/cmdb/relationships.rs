@@ -12,6 +12,7 @@ use firelater_core::events::{CiRelationshipData, Event};
 use firelater_core::ids::{CiId, CiRelationshipId, UserId};
 use firelater_core::list::{FilterKind, FilterSpec, ListParams, ListSpec, Order, Page};
 use firelater_core::{Error, ErrorCode, Permission, validate};
+use firelater_db::TenantTx;
 use firelater_db::repo::cmdb::{self as repo, EITHER_END_COLUMN, Related};
 use uuid::Uuid;
 
@@ -92,65 +93,77 @@ fn data(r: &CiRelationship) -> CiRelationshipData {
     }
 }
 
+/// Validates and adds one relationship in `tx` (the caller checked the permission), with
+/// its audit and event.
+pub(crate) async fn create_relationship_in(
+    tx: &TenantTx,
+    ctx: &Ctx,
+    input: NewRelationship,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<CiRelationship, Error> {
+    let mut v = Validator::new();
+    let description = v.check(validate::optional_text(
+        "description",
+        input.description.as_deref(),
+        validate::DESCRIPTION_MAX,
+    ));
+    if input.source_ci_id == input.target_ci_id {
+        v.add("target_ci_id", "must differ from source_ci_id");
+    }
+    v.finish()?;
+    let description = description.flatten();
+    let mut refs = Validator::new();
+    for (field, id) in [
+        ("source_ci_id", input.source_ci_id),
+        ("target_ci_id", input.target_ci_id),
+    ] {
+        if repo::find_ci(tx, id).await?.is_none() {
+            refs.add(field, "no configuration item with this id");
+        }
+    }
+    refs.finish().map_err(|mut e| {
+        e.code = ErrorCode::InvalidReference;
+        e
+    })?;
+    let by = UserId(ctx.actor_id().unwrap_or(Uuid::nil()));
+    let r = repo::insert_rel(
+        tx,
+        CiRelationshipId::new(),
+        repo::RelRow {
+            source: input.source_ci_id,
+            target: input.target_ci_id,
+            kind: input.relationship_type,
+            description,
+        },
+        by,
+        now,
+    )
+    .await?;
+    let mut diff = Diff::new()
+        .created("source_ci_id", &r.source_ci_id.0)
+        .created("target_ci_id", &r.target_ci_id.0)
+        .created("relationship_type", &r.relationship_type);
+    if r.description.is_some() {
+        diff = diff.created("description", &r.description);
+    }
+    record::change(
+        tx,
+        ctx,
+        now,
+        Change::event(Event::CiRelationshipCreated(data(&r))).diff(diff),
+    )
+    .await?;
+    Ok(r)
+}
+
 impl Services {
     /// Relates two CIs (needs `cmdb:create`): a self-link is a 422 on `target_ci_id`, an end
     /// that is no live CI of the tenant a 422 `invalid_reference`, a duplicate a 409.
     pub async fn create_ci_relationship(&self, ctx: &Ctx, input: NewRelationship) -> Result<CiRelationship, Error> {
         ctx.require(Permission::CmdbCreate)?;
-        let mut v = Validator::new();
-        let description = v.check(validate::optional_text(
-            "description",
-            input.description.as_deref(),
-            validate::DESCRIPTION_MAX,
-        ));
-        if input.source_ci_id == input.target_ci_id {
-            v.add("target_ci_id", "must differ from source_ci_id");
-        }
-        v.finish()?;
-        let description = description.flatten();
         let now = self.now();
         let tx = self.db.tenant_write(ctx.tenant).await?;
-        let mut refs = Validator::new();
-        for (field, id) in [
-            ("source_ci_id", input.source_ci_id),
-            ("target_ci_id", input.target_ci_id),
-        ] {
-            if repo::find_ci(&tx, id).await?.is_none() {
-                refs.add(field, "no configuration item with this id");
-            }
-        }
-        refs.finish().map_err(|mut e| {
-            e.code = ErrorCode::InvalidReference;
-            e
-        })?;
-        let by = UserId(ctx.actor_id().unwrap_or(Uuid::nil()));
-        let r = repo::insert_rel(
-            &tx,
-            CiRelationshipId::new(),
-            repo::RelRow {
-                source: input.source_ci_id,
-                target: input.target_ci_id,
-                kind: input.relationship_type,
-                description,
-            },
-            by,
-            now,
-        )
-        .await?;
-        let mut diff = Diff::new()
-            .created("source_ci_id", &r.source_ci_id.0)
-            .created("target_ci_id", &r.target_ci_id.0)
-            .created("relationship_type", &r.relationship_type);
-        if r.description.is_some() {
-            diff = diff.created("description", &r.description);
-        }
-        record::change(
-            &tx,
-            ctx,
-            now,
-            Change::event(Event::CiRelationshipCreated(data(&r))).diff(diff),
-        )
-        .await?;
+        let r = create_relationship_in(&tx, ctx, input, now).await?;
         tx.commit().await?;
         Ok(r)
     }

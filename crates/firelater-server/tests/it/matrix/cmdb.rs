@@ -81,6 +81,8 @@ pub fn entries() -> Vec<Entry> {
             .body(|_, _, _| Box::pin(async { json!({"version": 1, "label": "Changed"}) })),
         e("DELETE", "/api/v1/cmdb/classes/{id}", ADMIN_ONLY_204).on(class),
         e("GET", "/api/v1/cmdb/cis", READ),
+        e("POST", "/api/v1/cmdb/cis/import", WRITE_201)
+            .csv("name,ci_class,environment,attr.os\nimported-by-the-matrix,server,test,Debian 12\n"),
         e("POST", "/api/v1/cmdb/cis", WRITE_201).body(|_, _, _| {
             Box::pin(async { json!({"name": unique("made-ci-"), "ci_class": "database", "environment": "test"}) })
         }),
