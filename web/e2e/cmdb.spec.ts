@@ -201,7 +201,7 @@ test("an administrator imports configuration items from CSV and exports the list
     application_id: app.id,
     attributes: {},
   });
-  const serverName = `cache-db ${unique}`;
+  const dbName = `cache-db ${unique}`;
 
   await test.step("import CIs from CSV: a bad row is named by line and field, then the fixed file imports", async () => {
     await page.goto("/cmdb");
@@ -232,15 +232,17 @@ test("an administrator imports configuration items from CSV and exports the list
 
   await test.step("export the filtered list", async () => {
     await page.getByLabel("Search configuration items").fill(unique);
-    await expect(page).toHaveURL(/q=/);
+    await expect(page).toHaveURL(new RegExp(`q=${unique}`));
+    await expect(page.getByTestId("ci-row")).toHaveCount(3);
     const download = page.waitForEvent("download");
     await page.getByRole("button", { name: "Export CSV" }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/\.csv$/);
     const text = readFileSync((await file.path())!, "utf8");
     expect(text.split("\n")[0]).toContain("name");
-    expect(text).toContain(serverName);
+    expect(text).toContain(dbName);
     expect(text).toContain(`cache-02 ${unique}`);
+    expect(text.trim().split("\n")).toHaveLength(4);
   });
 });
 
@@ -271,6 +273,7 @@ test("an administrator imports applications from CSV and exports them", async ({
   await dismissToast(page);
 
   await page.getByLabel("Search applications").fill(unique);
+  await expect(page).toHaveURL(new RegExp(`q=${unique}`));
   await expect(page.getByTestId("application-row")).toHaveCount(2);
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Export CSV" }).click();
