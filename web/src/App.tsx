@@ -12,6 +12,7 @@ import { LoginPage } from "@/modules/identity/LoginPage";
 import { applicationRoutes } from "@/modules/applications/routes";
 import { cmdbRoutes } from "@/modules/cmdb/routes";
 import { identityRoutes } from "@/modules/identity/routes";
+import { serviceRoutes } from "@/modules/services/routes";
 
 // Pages behind sign-in load on demand, so the sign-in page stays small.
 const AppShell = React.lazy(() => import("@/layout/AppShell").then((m) => ({ default: m.AppShell })));
@@ -102,6 +103,7 @@ const router = createBrowserRouter([
           ...identityRoutes,
           ...applicationRoutes,
           ...cmdbRoutes,
+          ...serviceRoutes,
           { path: "*", element: <NotFoundPage /> },
         ],
       },

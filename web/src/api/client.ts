@@ -97,10 +97,7 @@ export const tokens = new TokenManager(refreshCall());
 /** Sign-in and sign-out news between this origin's tabs. */
 export const sessionSignal = broadcastSignal();
 
-/**
- * The app's one typed client, for JSON: list endpoints also answer `text/csv` (an export),
- * which the app asks for with `rawFetch`, never through this client.
- */
+/** The app's one typed client; it reads JSON answers (a list may also answer `text/csv`, asked for by a download, not by this client). */
 export const api = createClient<paths, "application/json">({ baseUrl: globalThis.location?.origin ?? "", fetch: createAuthFetch(tokens) });
 
 export { ApiError };

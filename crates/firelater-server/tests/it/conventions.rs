@@ -512,6 +512,16 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
         .await
         .expect("json");
     let service_id = service["id"].as_str().expect("service id").to_owned();
+    let ci: Value = app
+        .admin(Method::POST, "/api/v1/cmdb/cis")
+        .json(&json!({"name": "listed", "ci_class": "server", "environment": "test"}))
+        .send()
+        .await
+        .expect("ci")
+        .json()
+        .await
+        .expect("json");
+    let ci_id = ci["id"].as_str().expect("ci id").to_owned();
     let doc: Value = app
         .request(Method::GET, "/api/v1/openapi.json")
         .send()
@@ -537,6 +547,8 @@ async fn every_documented_query_parameter_is_accepted_and_the_documented_choices
             &application_id
         } else if template.starts_with("/api/v1/services/") {
             &service_id
+        } else if template.starts_with("/api/v1/cmdb/cis/") {
+            &ci_id
         } else {
             &my_id
         };
