@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { LoginPage } from "@/modules/identity/LoginPage";
 import { applicationRoutes } from "@/modules/applications/routes";
+import { cmdbRoutes } from "@/modules/cmdb/routes";
 import { identityRoutes } from "@/modules/identity/routes";
 import { serviceRoutes } from "@/modules/services/routes";
 
@@ -101,6 +102,7 @@ const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           ...identityRoutes,
           ...applicationRoutes,
+          ...cmdbRoutes,
           ...serviceRoutes,
           { path: "*", element: <NotFoundPage /> },
         ],

@@ -59,3 +59,26 @@ describe("list state in the URL", () => {
     expect(listStateToQuery(parse(""))).not.toHaveProperty("q");
   });
 });
+
+describe("prefixed filter families", () => {
+  type PF = "status" | `attr.${string}`;
+  const pspec: ListSpec<S, PF> = { ...spec, filters: { status: ["active"] }, prefixes: ["attr."] };
+  const pparse = (q: string) => parseListState(new URLSearchParams(q), pspec);
+
+  it("reads attr.<key> parameters as text filters and writes them back in key order", () => {
+    const s = pparse("attr.os=Ubuntu%2022.04&attr.cpu_cores=%204%20&status=active");
+    expect(s.filters).toEqual({ status: "active", "attr.os": "Ubuntu 22.04", "attr.cpu_cores": "4" });
+    expect(listStateToParams(s, pspec).toString()).toBe("status=active&attr.cpu_cores=4&attr.os=Ubuntu+22.04");
+    expect(listStateToQuery(s)).toMatchObject({ "attr.os": "Ubuntu 22.04", "attr.cpu_cores": "4" });
+  });
+
+  it("ignores keys outside the family's pattern and lists without prefixes", () => {
+    expect(pparse("attr.=x&attr.a-b=y&attr.ok=z&other.x=1").filters).toEqual({ "attr.ok": "z" });
+    expect(parse("attr.os=x").filters).toEqual({});
+  });
+
+  it("drops a prefixed filter when it is emptied", () => {
+    const s = pparse("attr.os=x");
+    expect(withFilter(s, { filters: { "attr.os": undefined } }).filters).toEqual({});
+  });
+});

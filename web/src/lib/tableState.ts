@@ -26,6 +26,12 @@ export interface ListSpec<S extends string, F extends string> {
   filters: Record<F, readonly string[] | "text">;
   /** Whether the list has a text search (`q`); true when absent. */
   search?: boolean;
+  /**
+   * Families of free-text filters named by a prefix and a key (`attr.` for the CMDB's
+   * `attr.os=Ubuntu`): any parameter `<prefix><key>` with a key of 1–64 letters, digits or
+   * underscores is a filter, passed on as typed like a `"text"` one.
+   */
+  prefixes?: readonly string[];
   perPageOptions: readonly number[];
   defaultPerPage: number;
 }
@@ -60,6 +66,11 @@ export function parseListState<S extends string, F extends string>(
     const values = raw.split(",").filter((v) => allowed.includes(v));
     if (values.length > 0) filters[key] = values.join(",");
   }
+  for (const [key, raw] of params) {
+    if (!isPrefixed(key, spec)) continue;
+    const text = raw.trim().slice(0, 255);
+    if (text) filters[key as F] = text;
+  }
   return {
     page: positiveInt(params.get("page"), 1),
     perPage,
@@ -68,6 +79,13 @@ export function parseListState<S extends string, F extends string>(
     q: spec.search === false ? "" : (params.get("q") ?? "").slice(0, 200),
     filters,
   };
+}
+
+const PREFIXED_KEY = /^[A-Za-z0-9_]{1,64}$/;
+
+/** Whether `key` is a filter of one of the spec's prefixed families. */
+export function isPrefixed<S extends string, F extends string>(key: string, spec: ListSpec<S, F>): boolean {
+  return (spec.prefixes ?? []).some((p) => key.startsWith(p) && PREFIXED_KEY.test(key.slice(p.length)));
 }
 
 /** Writes the list state as a query string, leaving defaults out. */
@@ -79,6 +97,10 @@ export function listStateToParams<S extends string, F extends string>(
   const q = state.q.trim();
   if (q) p.set("q", q);
   for (const key of Object.keys(spec.filters) as F[]) {
+    const v = state.filters[key];
+    if (v) p.set(key, v);
+  }
+  for (const key of (Object.keys(state.filters) as F[]).filter((k) => isPrefixed(k, spec)).sort()) {
     const v = state.filters[key];
     if (v) p.set(key, v);
   }

@@ -51,6 +51,8 @@ export function useListQuery<S extends string, F extends string, T>({ spec, quer
   const set = React.useCallback((next: ListState<S, F>, opts?: { replace?: boolean }) => setState(next, opts), [setState]);
   return {
     state,
+    /** The API query of the current state (for an export of the same list). */
+    query,
     /** Replaces the whole state (a new history entry unless `replace`). */
     setState: set,
     /** The TanStack Query result of the current page. */

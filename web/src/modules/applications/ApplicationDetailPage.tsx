@@ -22,6 +22,7 @@ import { CRITICALITIES, LIFECYCLE_STAGES, labelOf, useApplication, useDeleteAppl
 import { APPLICATION_FIELDS, ApplicationFields, applicationSchema, bodyOf, valuesOf, type ApplicationValues, type GroupRef } from "./ApplicationFields";
 import { ApplicationStatusBadge, TierBadge } from "./ApplicationsPage";
 import { EnvironmentsCard } from "./EnvironmentsCard";
+import { ApplicationCmdbSections } from "@/modules/cmdb/ApplicationCmdbSections";
 
 /** A group's name by its id, for the owner and support group; a group one may not see shows its id. */
 function useGroupRef(id: string | null | undefined) {
@@ -246,6 +247,7 @@ export function ApplicationDetailPage() {
             </CardContent>
           </Card>
           <EnvironmentsCard app={app} />
+          <ApplicationCmdbSections app={app} />
           {can("applications:update") && owner.ready && support.ready && (
             <EditApplicationForm
               key={app.id}

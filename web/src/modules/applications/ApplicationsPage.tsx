@@ -1,9 +1,11 @@
-import { AppWindow, Plus, Search, SearchX, X } from "lucide-react";
+import { AppWindow, Plus, Search, SearchX, Upload, X } from "lucide-react";
 import * as React from "react";
 import { Link, useNavigate } from "react-router";
 import { useAuth } from "@/auth/auth";
 import { DataTable, type Column } from "@/components/DataTable";
 import { EmptyState } from "@/components/EmptyState";
+import { ExportCsvButton } from "@/components/ExportCsvButton";
+import { ImportCsvDialog } from "@/components/ImportCsvDialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
@@ -26,6 +28,7 @@ import {
   type Tier,
 } from "./api";
 import { CreateApplicationDialog } from "./CreateApplicationDialog";
+import { APPLICATION_CSV_COLUMNS } from "./csv";
 
 type ApplicationSort = "name" | "app_id" | "tier" | "created_at" | "updated_at";
 type ApplicationFilter = "tier" | "status" | "lifecycle_stage" | "criticality";
@@ -135,6 +138,7 @@ export function ApplicationsPage() {
   const { state } = list;
   const [search, setSearch] = useSearchBox(list);
   const [creating, setCreating] = React.useState(false);
+  const [importing, setImporting] = React.useState(false);
   useShortcut("c", "New application", () => setCreating(true), can("applications:create"));
   useCreateParam(() => setCreating(true), can("applications:create"));
 
@@ -152,7 +156,15 @@ export function ApplicationsPage() {
           <h1 className="text-2xl font-semibold tracking-tight">Applications</h1>
           <p className="text-sm text-muted-foreground">The business services the organisation runs, and where they run.</p>
         </div>
-        {newApplication}
+        <div className="flex flex-wrap gap-2">
+          <ExportCsvButton path="/api/v1/applications" query={{ ...list.query }} fallbackName="applications.csv" />
+          {can("applications:create") && (
+            <Button variant="outline" onClick={() => setImporting(true)}>
+              <Upload aria-hidden="true" /> Import CSV
+            </Button>
+          )}
+          {newApplication}
+        </div>
       </div>
       <div className="flex flex-col gap-2 lg:flex-row" role="search" aria-label="Filter applications">
         <div className="relative flex-1">
@@ -236,6 +248,15 @@ export function ApplicationsPage() {
         }
       />
       <CreateApplicationDialog open={creating} onOpenChange={setCreating} />
+      <ImportCsvDialog
+        open={importing}
+        onOpenChange={setImporting}
+        what="applications"
+        endpoint="/api/v1/applications/import"
+        columns={APPLICATION_CSV_COLUMNS}
+        templateName="applications-template.csv"
+        onImported={() => void list.result.refetch()}
+      />
     </div>
   );
 }
