@@ -10,6 +10,9 @@
 //! - another tenant's administrator gets 404 for the object, and each tenant's list leaves
 //!   out the other's rows;
 //! - an update with a stale `version` is a 409 (for resources that update).
+//!
+//! A resource whose create refers to other objects (a relationship's two CIs, a
+//! stakeholder's user) names them in `refers_to`; each tenant makes its own first.
 
 use firelater_testkit::TestApp;
 use reqwest::{Method, Response};
@@ -35,6 +38,9 @@ struct Parent {
     create: fn(n: u32) -> Value,
 }
 
+/// An object a create body refers to: where it is created and the body (`n` makes names unique).
+type Referred = (&'static str, fn(n: u32) -> Value);
+
 /// What the battery needs to know about one resource.
 struct Resource {
     /// The collection, e.g. `/api/v1/users`: `GET` lists, `POST` creates. A nested resource's
@@ -47,8 +53,12 @@ struct Resource {
     item_method: Method,
     /// A system role without the permission the list and the create need.
     role_without_permission: &'static str,
-    /// A valid create body; `n` makes unique names.
-    create: fn(n: u32) -> Value,
+    /// Objects a create body refers to, made in each tenant before its first create: each a
+    /// collection and a body to POST there (`n` makes unique names); their ids reach
+    /// `create` in this order. Empty for a resource that refers to nothing.
+    refers_to: &'static [Referred],
+    /// A valid create body; `n` makes unique names, `ids` are the `refers_to` objects' ids.
+    create: fn(n: u32, ids: &[String]) -> Value,
     /// An invalid create body and the field its 422 must name.
     invalid: (fn() -> Value, &'static str),
     /// The audit log's entity type, as in `/audit-logs/{entityType}/{id}`.
@@ -108,21 +118,28 @@ async fn post_201(app: &TestApp, path: &str, token: &str, body: Value) -> Value 
     body
 }
 
-/// The collection as the holder of `token` sees it: a nested resource's under a parent it
-/// creates for the purpose.
-async fn collection_for(app: &TestApp, r: &Resource, token: &str) -> String {
-    match &r.parent {
+/// The collection as the holder of `token` sees it (a nested resource's under a parent it
+/// creates for the purpose), and the ids of the objects a create refers to, made in the same
+/// tenant.
+async fn collection_for(app: &TestApp, r: &Resource, token: &str) -> (String, Vec<String>) {
+    let path = match &r.parent {
         None => r.collection.to_owned(),
         Some(p) => {
             let parent = post_201(app, p.collection, token, (p.create)(next())).await;
             r.collection
                 .replace("{parent}", parent["id"].as_str().expect("parent id"))
         }
+    };
+    let mut ids = Vec::new();
+    for (collection, body) in r.refers_to {
+        let made = post_201(app, collection, token, body(next())).await;
+        ids.push(made["id"].as_str().expect("referred id").to_owned());
     }
+    (path, ids)
 }
 
-async fn create(app: &TestApp, r: &Resource, path: &str, token: &str) -> Value {
-    post_201(app, path, token, (r.create)(next())).await
+async fn create(app: &TestApp, r: &Resource, path: &str, ids: &[String], token: &str) -> Value {
+    post_201(app, path, token, (r.create)(next(), ids)).await
 }
 
 async fn list_ids(app: &TestApp, path: &str, token: &str) -> Vec<String> {
@@ -145,7 +162,7 @@ async fn list_ids(app: &TestApp, path: &str, token: &str) -> Vec<String> {
 async fn contract(r: Resource) {
     let app = TestApp::spawn().await;
     let admin = app.admin_token.clone();
-    let ours = collection_for(&app, &r, &admin).await;
+    let (ours, our_refs) = collection_for(&app, &r, &admin).await;
     let path = ours.as_str();
 
     // 401 without a token.
@@ -155,7 +172,7 @@ async fn contract(r: Resource) {
         "{path} list anonymous"
     );
     assert_eq!(
-        status(&app, Method::POST, path, None, Some((r.create)(next()))).await,
+        status(&app, Method::POST, path, None, Some((r.create)(next(), &our_refs))).await,
         401,
         "{path} create anonymous"
     );
@@ -174,13 +191,20 @@ async fn contract(r: Resource) {
         "{path} list"
     );
     assert_eq!(
-        status(&app, Method::POST, path, Some(&weak), Some((r.create)(next()))).await,
+        status(
+            &app,
+            Method::POST,
+            path,
+            Some(&weak),
+            Some((r.create)(next(), &our_refs))
+        )
+        .await,
         403,
         "{path} create"
     );
 
     // 201, with its audit row and its outbox event.
-    let created = create(&app, &r, path, &admin).await;
+    let created = create(&app, &r, path, &our_refs, &admin).await;
     let id = created["id"].as_str().expect("id").to_owned();
     let history = json_of(
         app.admin(Method::GET, &format!("/api/v1/audit-logs/{}/{id}", r.entity_type))
@@ -246,8 +270,8 @@ async fn contract(r: Resource) {
         404,
         "{item} as another tenant's administrator"
     );
-    let their_path = collection_for(&app, &r, &other).await;
-    let theirs = create(&app, &r, &their_path, &other).await["id"]
+    let (their_path, their_refs) = collection_for(&app, &r, &other).await;
+    let theirs = create(&app, &r, &their_path, &their_refs, &other).await["id"]
         .as_str()
         .expect("id")
         .to_owned();
@@ -292,7 +316,8 @@ async fn users_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"email": format!("made-{n}@example.com"), "name": "Made"}),
+        refers_to: &[],
+        create: |n, _| json!({"email": format!("made-{n}@example.com"), "name": "Made"}),
         invalid: (|| json!({"email": "not an email", "name": "Bad"}), "email"),
         entity_type: "user",
         created: "user.created",
@@ -312,7 +337,8 @@ async fn groups_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("Group {n}")}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("Group {n}")}),
         invalid: (|| json!({"name": "Bad", "type": "gang"}), "type"),
         entity_type: "group",
         created: "group.created",
@@ -333,7 +359,8 @@ async fn api_keys_keep_the_resource_contract() {
         parent: None,
         item_method: Method::DELETE,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("key-{n}"), "permissions": ["users:read"]}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("key-{n}"), "permissions": ["users:read"]}),
         invalid: (|| json!({"name": "bad", "permissions": ["users:fly"]}), "permissions"),
         entity_type: "api_key",
         created: "api_key.created",
@@ -350,7 +377,8 @@ async fn roles_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("made-{n}"), "display_name": "Made", "permissions": ["users:read"]}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("made-{n}"), "display_name": "Made", "permissions": ["users:read"]}),
         invalid: (|| json!({"name": "Not A Name!", "display_name": "Bad"}), "name"),
         entity_type: "role",
         created: "role.created",
@@ -370,7 +398,8 @@ async fn applications_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("App {n}"), "tier": "P2"}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("App {n}"), "tier": "P2"}),
         invalid: (|| json!({"name": "Bad", "tier": "P9"}), "tier"),
         entity_type: "application",
         created: "application.created",
@@ -393,7 +422,8 @@ async fn environments_keep_the_resource_contract() {
         }),
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("env-{n}"), "type": "prod", "url": "https://app.example.com"}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("env-{n}"), "type": "prod", "url": "https://app.example.com"}),
         invalid: (
             || json!({"name": "bad", "type": "prod", "url": "ftp://example.com"}),
             "url",
@@ -416,7 +446,8 @@ async fn services_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("Service {n}"), "type": "business", "cost_people": 10.5}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("Service {n}"), "type": "business", "cost_people": 10.5}),
         invalid: (
             || json!({"name": "Bad", "type": "business", "cost_people": 1.234}),
             "cost_people",
@@ -439,7 +470,8 @@ async fn ci_classes_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("class_{n}"), "label": "Class"}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("class_{n}"), "label": "Class"}),
         invalid: (|| json!({"name": "Not A Slug", "label": "Bad"}), "name"),
         entity_type: "ci_class",
         created: "ci_class.created",
@@ -459,7 +491,8 @@ async fn configuration_items_keep_the_resource_contract() {
         parent: None,
         item_method: Method::GET,
         role_without_permission: "requester",
-        create: |n| json!({"name": format!("ci-{n}"), "ci_class": "server", "environment": "production"}),
+        refers_to: &[],
+        create: |n, _| json!({"name": format!("ci-{n}"), "ci_class": "server", "environment": "production"}),
         invalid: (
             || json!({"name": "bad", "ci_class": "server", "environment": "production", "attributes": {"cpu_cores": 0}}),
             "attributes.cpu_cores",
@@ -471,6 +504,110 @@ async fn configuration_items_keep_the_resource_contract() {
             body: || json!({"status": "maintenance"}),
             event: Some("ci.updated"),
         }),
+    })
+    .await;
+}
+
+const RELATIONSHIP_TYPES: [&str; 7] = [
+    "runs_on",
+    "depends_on",
+    "connects_to",
+    "manages",
+    "part_of",
+    "backed_up_by",
+    "replicates_to",
+];
+
+#[tokio::test]
+async fn ci_relationships_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/cmdb/relationships",
+        parent: None,
+        item_method: Method::GET,
+        role_without_permission: "requester",
+        refers_to: &[
+            ("/api/v1/cmdb/cis", |n| {
+                json!({"name": format!("source-{n}"), "ci_class": "server", "environment": "test"})
+            }),
+            ("/api/v1/cmdb/cis", |n| {
+                json!({"name": format!("target-{n}"), "ci_class": "database", "environment": "test"})
+            }),
+        ],
+        // A type per call, so a second create between the same two CIs is no duplicate.
+        create: |n, ids| {
+            json!({"source_ci_id": ids[0], "target_ci_id": ids[1],
+                "relationship_type": RELATIONSHIP_TYPES[n as usize % RELATIONSHIP_TYPES.len()]})
+        },
+        invalid: (
+            || json!({"source_ci_id": uuid::Uuid::nil(), "target_ci_id": uuid::Uuid::nil(), "relationship_type": "likes"}),
+            "relationship_type",
+        ),
+        entity_type: "ci_relationship",
+        created: "ci_relationship.created",
+        created_event: Some("ci_relationship.created"),
+        update: None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn service_relationships_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/services/{parent}/relationships",
+        parent: Some(Parent {
+            collection: "/api/v1/services",
+            create: |n| json!({"name": format!("Source service {n}"), "type": "business"}),
+        }),
+        item_method: Method::DELETE,
+        role_without_permission: "requester",
+        refers_to: &[(
+            "/api/v1/services",
+            |n| json!({"name": format!("Target service {n}"), "type": "technical"}),
+        )],
+        create: |n, ids| {
+            let types = [
+                "depends_on",
+                "provides_data_to",
+                "consumes_data_from",
+                "integrates_with",
+            ];
+            json!({"target_service_id": ids[0], "relationship_type": types[n as usize % types.len()]})
+        },
+        invalid: (
+            || json!({"target_service_id": uuid::Uuid::nil(), "relationship_type": "likes"}),
+            "relationship_type",
+        ),
+        entity_type: "service_relationship",
+        created: "service_relationship.created",
+        created_event: Some("service_relationship.created"),
+        update: None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn service_stakeholders_keep_the_resource_contract() {
+    contract(Resource {
+        collection: "/api/v1/services/{parent}/stakeholders",
+        parent: Some(Parent {
+            collection: "/api/v1/services",
+            create: |n| json!({"name": format!("Staffed service {n}"), "type": "business"}),
+        }),
+        item_method: Method::DELETE,
+        role_without_permission: "requester",
+        refers_to: &[(
+            "/api/v1/users",
+            |n| json!({"email": format!("stakeholder-{n}@example.com"), "name": "Stakeholder"}),
+        )],
+        create: |n, ids| {
+            let roles = ["owner", "manager", "stakeholder", "contributor"];
+            json!({"user_id": ids[0], "role": roles[n as usize % roles.len()]})
+        },
+        invalid: (|| json!({"user_id": uuid::Uuid::nil(), "role": "boss"}), "role"),
+        entity_type: "service_stakeholder",
+        created: "service_stakeholder.added",
+        created_event: Some("service_stakeholder.added"),
+        update: None,
     })
     .await;
 }
